@@ -1,0 +1,66 @@
+// Grouping: distinct raw stacks -> groups under a key.
+//
+// The default key survives a rebuild: wait class, the normalized function names of the first
+// `depth` kept frames (leaf first), the creator. The strict key (same binary) adds file base
+// names and lines, keeps closure numbers and the exact wait reason. Labels and Java thread-name
+// patterns join the key when asked and when the inputs carry them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "taskdiff/model.hpp"
+#include "taskdiff/normalize.hpp"
+
+namespace taskdiff {
+
+struct KeyOptions {
+  bool strict = false;      // --key strict
+  bool labels = false;      // --key ...,labels
+  bool wait = true;         // off when either side lacks wait states
+  bool created_by = true;   // off when either side lacks creators
+  bool thread_names = true; // Java pool patterns; off when either side lacks them
+  size_t depth = 16;        // logical frames from the leaf, after filtering
+};
+
+// A shown frame: display name (closure numbers kept), display path, line.
+struct ShownFrame {
+  std::string function;
+  std::string file;
+  uint32_t line = 0;
+};
+
+struct Group {
+  std::string key;          // canonical key text (compared between base and cand)
+  uint64_t count = 0;
+  bool internal = false;    // runtime goroutine or the dumper itself: never a finding
+  Runtime runtime = Runtime::go;
+  std::string wait;         // the wait reason of the largest contributing stack
+  bool wait_inferred = false;
+  std::vector<std::string> waits; // every distinct wait reason merged into this group
+  int64_t max_wait_minutes = -1;
+  bool locked_to_thread = false;
+  bool leaked = false;
+  std::vector<ShownFrame> stack;  // kept frames of the largest contributing stack, leaf first
+  std::vector<std::string> frames; // their function names (the JSON `frames`)
+  std::optional<ShownFrame> created_by;
+  std::vector<std::pair<std::string, std::string>> labels;
+  std::string thread_name;
+  size_t blocking = 0;      // index in `stack` of the frame it blocks in (the leaf kept frame)
+  std::optional<size_t> app_frame; // first application (non-standard-library) frame
+};
+
+struct Grouping {
+  std::vector<Group> groups; // largest first, then by key
+  uint64_t total = 0;        // the snapshot's total, internal goroutines included
+  uint64_t internal = 0;     // goroutines in internal groups
+};
+
+Grouping group(const Snapshot& snapshot, const KeyOptions& options);
+
+// The key options two inputs can share, and a sentence for each fact left out.
+KeyOptions shared_key(const KeyOptions& wanted, const Facts& base, const Facts& cand,
+                      std::vector<std::string>& notes);
+
+} // namespace taskdiff

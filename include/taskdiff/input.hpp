@@ -1,0 +1,104 @@
+// Bytes in: files, stdin and memory behind one interface, gzip inflated transparently.
+//
+// An Input is opened once; its first bytes are peeked (for gzip magic and format detection)
+// without being consumed. Reading is streaming: at no point is a whole input held in memory.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "taskdiff/limits.hpp"
+
+namespace taskdiff {
+
+class ByteSource {
+public:
+  virtual ~ByteSource() = default;
+  // Reads up to `capacity` bytes into `buffer`; returns 0 only at the end. Throws Error.
+  virtual size_t read(char* buffer, size_t capacity) = 0;
+};
+
+// A regular, uncompressed file can be read in byte ranges by several threads at once.
+struct PlainFile {
+  std::string path;
+  uint64_t size = 0;
+};
+
+class Input {
+public:
+  // `path` `-` is standard input. Throws Error (missing, a directory, unreadable...).
+  static Input open(const std::string& path, const Limits& limits);
+  // For tests and fuzzers: the bytes are copied.
+  static Input from_memory(std::string name, std::string_view bytes, const Limits& limits = {});
+
+  const std::string& name() const { return m_name; }
+  bool gzipped() const { return m_gzipped; }
+  // The first bytes of the (decompressed) content, up to 64 KiB; not consumed.
+  std::string_view head() const { return m_head; }
+  // Set when the input is a plain regular file (not gzip, not a pipe): parsers may split it.
+  const std::optional<PlainFile>& plain_file() const { return m_plain; }
+  // The content, from its first byte (the head included). Callable once.
+  std::unique_ptr<ByteSource> take_source();
+  const Limits& limits() const { return m_limits; }
+
+  Input(Input&&) noexcept;
+  Input& operator=(Input&&) noexcept;
+  ~Input();
+
+private:
+  Input() = default;
+  void fill_head();
+
+  std::string m_name;
+  Limits m_limits;
+  bool m_gzipped = false;
+  std::string m_head;
+  std::optional<PlainFile> m_plain;
+  std::unique_ptr<ByteSource> m_source; // positioned after m_head
+};
+
+// A ByteSource over bytes [begin, end) of a regular file (pread; no mapping, so pages read are
+// not held resident).
+std::unique_ptr<ByteSource> open_file_range(const std::string& path, uint64_t begin, uint64_t end);
+
+// Reads the source on a second thread, a few chunks ahead of the consumer: for gzip the inflate
+// runs beside the parser.
+std::unique_ptr<ByteSource> prefetch(std::unique_ptr<ByteSource> source);
+
+// Splits a source into lines. A line excludes its `\n` and a `\r` before it. Lines are views
+// valid until the next call to next() or peek(). Throws ParseError for a line longer than the limit.
+class LineReader {
+public:
+  LineReader(ByteSource& source, size_t max_line_bytes, uint64_t first_line_number = 1);
+
+  bool next(std::string_view& line);
+  // Number of the line last returned (1-based).
+  uint64_t line_number() const { return m_line_number; }
+  // True once the last line returned was the input's last and it had no `\n`.
+  bool last_line_unterminated() const { return m_unterminated; }
+  // Bytes taken from the source so far.
+  uint64_t bytes_read() const { return m_bytes_read; }
+  // Lets the caller look at the next line without consuming it.
+  bool peek(std::string_view& line);
+
+private:
+  bool refill();
+
+  ByteSource& m_source;
+  size_t m_max_line;
+  std::unique_ptr<char[]> m_buffer;
+  size_t m_capacity;
+  size_t m_begin = 0;
+  size_t m_end = 0;
+  bool m_eof = false;
+  bool m_unterminated = false;
+  bool m_peeked = false;
+  std::string_view m_peek_line;
+  uint64_t m_line_number;
+  uint64_t m_bytes_read = 0;
+};
+
+} // namespace taskdiff

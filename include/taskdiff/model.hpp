@@ -1,0 +1,157 @@
+// The model every parser fills: a Snapshot of distinct raw stacks with their counts.
+//
+// Parsers never build Stack objects themselves. They push one goroutine (or thread, task, or
+// pre-counted record) at a time into a StackBuilder, which keeps what survives between two
+// dumps of the same code (function names, files, lines, the wait state, the creator, labels)
+// and drops what does not (ids, arguments, offsets, addresses, wait durations). Identical
+// records fold into one Stack, so memory grows with distinct stacks, not with goroutines.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "taskdiff/limits.hpp"
+
+namespace taskdiff {
+
+enum class Format {
+  go_debug2,     // /debug/pprof/goroutine?debug=2, runtime.Stack(buf, true)
+  go_traceback,  // panic / fatal error / SIGQUIT output, possibly inside log text
+  go_debug1,     // /debug/pprof/goroutine?debug=1 (also goroutineleak)
+  pprof,         // profile.proto, gzipped or raw
+  java,          // jstack, jcmd Thread.print, SIGQUIT on the JVM's stdout
+  java_threads_text, // jcmd Thread.dump_to_file (text), JDK 21+
+  java_threads_json, // jcmd Thread.dump_to_file -format=json, JDK 21+
+  snapshot,      // taskdiff.snapshot/1
+  tasks_json,    // taskdiff.tasks/1: generic JSON tasks or pre-counted groups
+};
+
+// Whose names these are: decides the frame filters and what counts as a standard library.
+enum class Runtime { go, java, other };
+Runtime format_runtime(Format format);
+
+// Stable names used by --input-format, JSON output and messages.
+std::string_view format_name(Format format);
+std::optional<Format> format_from_name(std::string_view name);
+std::vector<Format> all_formats();
+
+// Which facts an input carries. Grouping keys only on facts both sides of a diff carry.
+struct Facts {
+  bool wait = false;       // a wait state per record (debug=2 status, Java thread state)
+  bool created_by = false; // the creating function (Go `created by`)
+  bool labels = false;     // pprof labels (debug=1 `# labels:`, protobuf Label)
+  bool thread_names = false; // Java thread names (normalized to pool patterns)
+};
+Facts format_facts(Format format);
+
+// Interned strings: function names and files repeat across stacks.
+class SymbolTable {
+public:
+  using Id = uint32_t;
+  Id intern(std::string_view text);
+  std::string_view operator[](Id id) const { return m_strings[id]; }
+  size_t size() const { return m_strings.size(); }
+
+private:
+  std::deque<std::string> m_strings; // a deque never moves its elements: the views stay valid
+  std::unordered_map<std::string_view, Id> m_ids;
+};
+
+// One frame as printed: function name with arguments and offsets cut, the file as recorded
+// at build time, the line (0 when unknown).
+struct Frame {
+  SymbolTable::Id function = 0;
+  SymbolTable::Id file = 0;
+  uint32_t line = 0;
+  bool operator==(const Frame&) const = default;
+};
+
+// One distinct raw stack and how many goroutines share it.
+struct Stack {
+  uint64_t count = 0;
+  std::string state;          // raw wait reason / status / Java state; empty when unknown
+  int64_t max_wait_minutes = -1; // longest `N minutes` seen; -1 when none printed
+  bool locked_to_thread = false;
+  bool leaked = false;        // from a goroutineleak profile: leaked by construction
+  std::vector<Frame> frames;  // leaf first
+  std::optional<Frame> created_by;
+  std::vector<std::pair<std::string, std::string>> labels; // sorted by key
+  std::string thread_name;    // Java: normalized pool pattern (`pool-N-thread-M`)
+};
+
+struct Snapshot {
+  std::string source;   // name for messages: the path, or `-` for stdin
+  Format format = Format::go_debug2;
+  Runtime runtime = Runtime::go; // a snapshot file keeps the runtime of the dumps it was made from
+  Facts facts;
+  uint64_t total = 0;   // every goroutine/thread the input lists, runtime ones included
+  uint32_t replicas = 1; // dumps merged into this snapshot
+  SymbolTable symbols;  // symbols[0] is the empty string
+  std::vector<Stack> stacks;
+  std::string panic_message;         // crash output: the `panic:`/`fatal error:`/signal lines
+  std::optional<std::string> captured_at; // RFC 3339, where the input carries a capture time
+  std::vector<std::string> warnings; // said on stderr and in reports (e.g. a truncated dump read anyway)
+  bool leak_profile = false;         // Go goroutineleak profile
+
+  Snapshot() { symbols.intern(""); }
+};
+
+// The sink parsers push records into. Usage per record:
+//   b.begin(count); b.state(..); b.frame(..)...; b.created_by(..); b.label(..); b.commit();
+// Everything passed as string_view is copied only when the record is a new distinct stack.
+class StackBuilder {
+public:
+  explicit StackBuilder(const Limits& limits = {});
+
+  void begin(uint64_t count = 1);
+  void state(std::string_view state);
+  void wait_minutes(int64_t minutes);
+  void locked_to_thread();
+  void leaked();
+  // Throws ParseError(line) when the record has more than Limits::max_frames frames.
+  void frame(std::string_view function, std::string_view file, uint32_t line, uint64_t at_line = 0);
+  void created_by(std::string_view function, std::string_view file, uint32_t line);
+  void label(std::string_view key, std::string_view value);
+  void thread_name(std::string_view normalized_name);
+  // Folds the record into its distinct stack; throws ParseError(at_line) past max_groups.
+  void commit(uint64_t at_line = 0);
+
+  size_t frames_in_record() const { return m_frames; }
+  uint64_t records() const { return m_records; }
+  uint64_t total() const { return m_total; }
+
+  // Moves the distinct stacks into `snapshot` (adds to what it holds; total is added too).
+  void finish(Snapshot& snapshot);
+  // Folds another builder's stacks into this one (parallel parsing of one input).
+  void merge(StackBuilder&& other);
+
+private:
+  struct Entry {
+    uint64_t count = 0;
+    int64_t max_wait_minutes = -1;
+    uint64_t order = 0; // first appearance, for deterministic output
+  };
+  void put_field(char tag, std::string_view text);
+
+  Limits m_limits;
+  std::string m_key; // canonical encoding of the record being built
+  uint64_t m_count = 0;
+  int64_t m_minutes = -1;
+  size_t m_frames = 0;
+  std::vector<std::pair<std::string, std::string>> m_labels;
+  std::unordered_map<std::string, Entry> m_table;
+  uint64_t m_records = 0;
+  uint64_t m_total = 0;
+  uint64_t m_base_order = 0; // added to `order` by merge so halves keep file order
+};
+
+// Short name of a function for titles: the last path element, `quote.(*Pricer).fetch`.
+std::string_view short_function(std::string_view function);
+
+} // namespace taskdiff

@@ -1,0 +1,58 @@
+// From bytes to a Snapshot: format detection by content, then one parser per format.
+//
+// Each parser reads a LineReader (or the raw source, for binary formats) and pushes records
+// into a StackBuilder. A parser that meets what it does not understand throws ParseError with
+// the line and `expected X, found Y`; load() adds the input's name.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "taskdiff/input.hpp"
+#include "taskdiff/model.hpp"
+
+namespace taskdiff {
+
+struct ParseOptions {
+  std::optional<Format> format;  // --input-format; detected from content when unset
+  bool allow_truncated = false;  // read a cut debug=2 dump anyway (its last record dropped), loudly
+  unsigned threads = 2;          // a plain file may be split among this many parser threads
+  Limits limits;
+};
+
+// What detect() decided, or why nothing fits.
+struct Detection {
+  std::optional<Format> format;
+  std::string why_not; // when no format fits: what was seen and which formats were tried
+};
+Detection detect(std::string_view head, bool gzipped);
+
+// Opens, detects, parses and checks one input. Throws Error `NAME:LINE: message`.
+Snapshot load(const std::string& path, const ParseOptions& options);
+Snapshot load(Input input, const ParseOptions& options);
+
+// Parser entry points. Each fills `out` (facts, format, panic message...) and `builder`.
+// Go text parsers can start mid-file at a record boundary (`at_record_start`), so a plain file
+// is parsed in ranges on several threads.
+struct TextParseContext {
+  StackBuilder& builder;
+  Snapshot& out;
+  const ParseOptions& options;
+  bool at_record_start = false; // this range begins at a record boundary, not at the file start
+  bool is_last_range = true;    // this range ends at the end of the input
+};
+void parse_go_text(LineReader& lines, TextParseContext& context); // debug=2 and tracebacks
+void parse_go_debug1(LineReader& lines, TextParseContext& context);
+void parse_pprof(ByteSource& source, TextParseContext& context, bool gzipped);
+void parse_java(LineReader& lines, TextParseContext& context);               // jstack, jcmd
+void parse_java_threads_text(LineReader& lines, TextParseContext& context);  // dump_to_file
+void parse_java_threads_json(ByteSource& source, TextParseContext& context);
+void parse_snapshot(ByteSource& source, TextParseContext& context);
+void parse_tasks_json(ByteSource& source, TextParseContext& context);
+
+// Verifies the model (pprof's CheckValid): counts sum to the total, no empty stack, at least one
+// record. Throws Error naming the input.
+void check(const Snapshot& snapshot);
+
+} // namespace taskdiff

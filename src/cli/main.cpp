@@ -1,0 +1,190 @@
+// taskdiff's executable: options in, library calls, report out, exit status. Every error is
+// caught here, once, and printed as `FILE:LINE: message` with exit status 2.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "options.hpp"
+#include "taskdiff/error.hpp"
+#include "taskdiff/output.hpp"
+#include "taskdiff/report.hpp"
+
+namespace taskdiff::cli {
+
+namespace {
+
+int status(ExitStatus status) {
+  return static_cast<int>(status);
+}
+
+// Loads both inputs at once; reports every input that failed, base first.
+std::pair<Snapshot, Snapshot> load_pair(const Config& config) {
+  Snapshot base;
+  std::exception_ptr base_error;
+  std::thread base_thread([&] {
+    try {
+      base = load(config.inputs[0], config.parse);
+    } catch (...) {
+      base_error = std::current_exception();
+    }
+  });
+  Snapshot cand;
+  std::exception_ptr cand_error;
+  try {
+    cand = load(config.inputs[1], config.parse);
+  } catch (...) {
+    cand_error = std::current_exception();
+  }
+  base_thread.join();
+  if (base_error && cand_error) {
+    try {
+      std::rethrow_exception(base_error);
+    } catch (const Error& error) {
+      std::cerr << "taskdiff: " << error.what() << '\n';
+    }
+    std::rethrow_exception(cand_error);
+  }
+  if (base_error) {
+    std::rethrow_exception(base_error);
+  }
+  if (cand_error) {
+    std::rethrow_exception(cand_error);
+  }
+  return {std::move(base), std::move(cand)};
+}
+
+void print_warnings(const Snapshot& snapshot) {
+  for (const auto& warning : snapshot.warnings) {
+    std::cerr << "taskdiff: warning: " << snapshot.source << ": " << warning << '\n';
+  }
+}
+
+std::vector<std::string> warnings_as_notes(const Snapshot& snapshot) {
+  std::vector<std::string> notes;
+  for (const auto& warning : snapshot.warnings) {
+    notes.push_back(fmt::format("{}: {}", snapshot.source, warning));
+  }
+  return notes;
+}
+
+bool emit(const Config& config, const std::string& content) {
+  if (!config.output.empty()) {
+    write_file_atomically(config.output, content);
+    return true;
+  }
+  if (!write_stdout(content)) {
+    std::cerr << "taskdiff: cannot write the report to stdout\n";
+    return false;
+  }
+  return true;
+}
+
+int run_diff(const Config& config) {
+  auto [base, cand] = load_pair(config);
+  print_warnings(base);
+  print_warnings(cand);
+  std::vector<std::string> notes;
+  KeyOptions key = shared_key(config.key, base.facts, cand.facts, notes);
+  Grouping base_groups = group(base, key);
+  Grouping cand_groups = group(cand, key);
+  DiffResult result = diff(base_groups, cand_groups, config.thresholds, base.replicas, cand.replicas);
+  if (base.replicas != cand.replicas) {
+    notes.push_back(fmt::format("counts are per replica: base merges {} dumps, cand {}", base.replicas,
+                                cand.replicas));
+  }
+  for (const auto* snapshot : {&base, &cand}) {
+    for (auto& note : warnings_as_notes(*snapshot)) {
+      notes.push_back(std::move(note));
+    }
+  }
+  ExitStatus verdict = result.regression() ? ExitStatus::regression : ExitStatus::no_regression;
+  if (config.quiet) {
+    return status(verdict);
+  }
+  DiffReport report{base, cand, base_groups, cand_groups, result, key, config.thresholds, std::move(notes)};
+  std::ostringstream out;
+  if (config.format == OutputFormat::json) {
+    write_diff_json(out, report);
+  } else {
+    write_diff_text(out, report, TextStyle{config.color, false});
+  }
+  return emit(config, out.str()) ? status(verdict) : status(ExitStatus::trouble);
+}
+
+int run_show(const Config& config) {
+  Snapshot snapshot = load(config.inputs[0], config.parse);
+  print_warnings(snapshot);
+  std::vector<std::string> notes = warnings_as_notes(snapshot);
+  KeyOptions key = config.key;
+  key.wait = snapshot.facts.wait;
+  key.created_by = snapshot.facts.created_by;
+  key.labels = key.labels && snapshot.facts.labels;
+  key.thread_names = snapshot.facts.thread_names;
+  Grouping groups = group(snapshot, key);
+  ShowReport report{snapshot, groups, key, std::move(notes)};
+  std::ostringstream out;
+  if (config.format == OutputFormat::json) {
+    write_show_json(out, report);
+  } else {
+    write_show_text(out, report, TextStyle{config.color, config.all});
+  }
+  return emit(config, out.str()) ? status(ExitStatus::no_regression) : status(ExitStatus::trouble);
+}
+
+int run(int argc, char** argv) {
+  CLI::App app{"taskdiff"};
+  app.name("taskdiff");
+  RawOptions raw;
+  define_options(app, raw);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    if (error.get_exit_code() == 0) {
+      app.exit(error); // --help, --version: to stdout
+      return status(ExitStatus::no_regression);
+    }
+    std::cerr << "taskdiff: " << error.what() << "\n"
+              << "Usage: taskdiff diff [OPTIONS] BASE CAND | taskdiff show [OPTIONS] DUMP\n"
+              << "Run `taskdiff --help` for more.\n";
+    return status(ExitStatus::trouble);
+  }
+  Command command = chosen_command(app);
+  Config config;
+  try {
+    config = validate(command, raw, ::isatty(STDOUT_FILENO) != 0, std::getenv("NO_COLOR"));
+  } catch (const UsageError& error) {
+    std::cerr << "taskdiff: " << error.what() << "\nRun `taskdiff --help` for more.\n";
+    return status(ExitStatus::trouble);
+  }
+  switch (command) {
+  case Command::diff: return run_diff(config);
+  case Command::show: return run_show(config);
+  default: return status(ExitStatus::trouble);
+  }
+}
+
+} // namespace
+
+} // namespace taskdiff::cli
+
+int main(int argc, char** argv) {
+  // A closed pipe must not kill a gate: the write fails with EPIPE and the verdict stands.
+  ::signal(SIGPIPE, SIG_IGN);
+  try {
+    return taskdiff::cli::run(argc, argv);
+  } catch (const taskdiff::Error& error) {
+    std::cerr << "taskdiff: " << error.what() << '\n';
+  } catch (const std::bad_alloc&) {
+    std::cerr << "taskdiff: out of memory; the inputs hold too many distinct stacks (see --max-groups)\n";
+  } catch (const std::exception& error) {
+    std::cerr << "taskdiff: internal error: " << error.what() << '\n';
+  }
+  return static_cast<int>(taskdiff::ExitStatus::trouble);
+}

@@ -1,0 +1,233 @@
+#include "options.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <fmt/format.h>
+
+#include "taskdiff/version.hpp"
+
+namespace taskdiff::cli {
+
+namespace {
+
+const char* k_diff_description = R"(Compare two goroutine or thread dumps and report groups of identical stacks that are NEW
+(absent from BASE) or GROWING (more goroutines than in BASE). Exit status: 0 no regression,
+1 regression found, 2 trouble (bad usage, unreadable or unparseable input).
+
+Inputs are read in any supported format, mixed freely, detected from their content: Go
+debug=2, debug=1, protobuf (.pb.gz), crash tracebacks (panic, SIGQUIT) inside log text,
+Java thread dumps, taskdiff snapshots. `-` reads stdin; gzip is inflated transparently.
+
+Examples:
+  taskdiff diff base.txt cand.txt
+  curl -s 'localhost:6060/debug/pprof/goroutine?debug=2' | taskdiff diff base.txt -
+  taskdiff diff --format json base.pb.gz cand.pb.gz | jq .findings)";
+
+const char* k_show_description = R"(List the groups of one dump, largest first: count, wait state, where they block, the
+first application frame, who created them, and the stack.
+
+Examples:
+  taskdiff show dump.txt
+  curl -s 'localhost:6060/debug/pprof/goroutine?debug=2' | taskdiff show -)";
+
+void add_input_options(CLI::App* command, RawOptions& raw) {
+  command->add_option("--input-format", raw.input_format,
+                      "Force the input format instead of detecting it (see `taskdiff formats`)")
+      ->option_text("FORMAT");
+  command->add_option("--key", raw.key,
+                      "Group key: `default` (wait class, function names, creator; survives a "
+                      "rebuild) or `strict` (adds file:line, exact wait reason, closure numbers; "
+                      "same binary only); add `,labels` to key on pprof labels too")
+      ->option_text("KEY")
+      ->capture_default_str();
+  command->add_option("--depth", raw.depth, "Frames from the leaf that take part in the key")
+      ->capture_default_str();
+  command->add_flag("--allow-truncated", raw.allow_truncated,
+                    "Read a truncated debug=2 dump anyway (its cut goroutine dropped), with a "
+                    "warning in the report");
+  command->add_option("--max-input-size", raw.max_input_size,
+                      "Refuse inputs larger than this after decompression (bytes; K, M, G "
+                      "suffixes) [default: 16G]")
+      ->option_text("SIZE");
+  command->add_option("--max-groups", raw.max_groups, "Refuse inputs with more distinct stacks")
+      ->capture_default_str();
+  command->add_option("--threads", raw.threads, "Parser threads per input file")->capture_default_str();
+}
+
+void add_output_options(CLI::App* command, RawOptions& raw) {
+  command->add_option("--format", raw.format, "Report format: text or json")
+      ->option_text("FMT")
+      ->capture_default_str();
+  command->add_option("--color", raw.color,
+                      "Colour the text report: auto (on a terminal, unless NO_COLOR is set), "
+                      "always, never")
+      ->option_text("WHEN")
+      ->capture_default_str();
+  command->add_option("-o,--output", raw.output,
+                      "Write the report to FILE (atomically: a temporary file renamed into place)")
+      ->option_text("FILE");
+}
+
+uint64_t parse_size(const std::string& text) {
+  if (text.empty()) {
+    throw UsageError("--max-input-size: expected a size like 512M or 2G, found an empty value");
+  }
+  size_t used = 0;
+  uint64_t value = 0;
+  try {
+    value = std::stoull(text, &used);
+  } catch (const std::exception&) {
+    throw UsageError(fmt::format("--max-input-size: expected a size like 512M or 2G, found `{}`", text));
+  }
+  std::string suffix = text.substr(used);
+  std::transform(suffix.begin(), suffix.end(), suffix.begin(), [](unsigned char c) { return std::toupper(c); });
+  if (suffix == "" || suffix == "B") {
+    return value;
+  }
+  if (suffix == "K" || suffix == "KB" || suffix == "KIB") {
+    return value << 10;
+  }
+  if (suffix == "M" || suffix == "MB" || suffix == "MIB") {
+    return value << 20;
+  }
+  if (suffix == "G" || suffix == "GB" || suffix == "GIB") {
+    return value << 30;
+  }
+  throw UsageError(fmt::format("--max-input-size: unknown suffix `{}` (use K, M or G)", text.substr(used)));
+}
+
+} // namespace
+
+void define_options(CLI::App& app, RawOptions& raw) {
+  app.description("taskdiff: catch goroutine and thread leaks before they reach production, by "
+                  "comparing a baseline dump with a candidate's.");
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("taskdiff ") + k_version);
+  app.footer("Run `taskdiff COMMAND --help` for a command's options. Exit status: 0 no "
+             "regression, 1 regression, 2 trouble. Documentation: man taskdiff.");
+
+  auto* diff = app.add_subcommand("diff", "Compare BASE with CAND; exit 1 on new or growing groups");
+  diff->description(k_diff_description);
+  diff->add_option("BASE", raw.base, "Baseline dump (or snapshot); - for stdin")->required();
+  diff->add_option("CAND", raw.cand, "Candidate dump; - for stdin")->required();
+  diff->add_option("--min-new", raw.min_new, "A NEW group needs at least this many goroutines")
+      ->capture_default_str();
+  diff->add_option("--min-delta", raw.min_delta,
+                   "A GROWING group must gain at least this many goroutines...")
+      ->capture_default_str();
+  diff->add_option("--min-ratio", raw.min_ratio, "...and at least this fraction of its base count")
+      ->capture_default_str();
+  diff->add_flag("-q,--quiet", raw.quiet, "Print nothing; only the exit status tells");
+  add_input_options(diff, raw);
+  add_output_options(diff, raw);
+
+  auto* show = app.add_subcommand("show", "List the groups of one dump, largest first");
+  show->description(k_show_description);
+  show->add_option("DUMP", raw.inputs, "The dump; - for stdin")->required()->expected(1);
+  show->add_flag("--all", raw.all, "Also list runtime goroutines and the dumping goroutine");
+  add_input_options(show, raw);
+  add_output_options(show, raw);
+}
+
+Command chosen_command(const CLI::App& app) {
+  for (const auto* sub : app.get_subcommands()) {
+    const std::string& name = sub->get_name();
+    if (name == "show") {
+      return Command::show;
+    }
+    if (name == "snapshot") {
+      return Command::snapshot;
+    }
+    if (name == "formats") {
+      return Command::formats;
+    }
+  }
+  return Command::diff;
+}
+
+Config validate(Command command, const RawOptions& raw, bool stdout_is_terminal, const char* no_color) {
+  Config config;
+  config.command = command;
+  config.inputs = command == Command::diff ? std::vector<std::string>{raw.base, raw.cand} : raw.inputs;
+  if (command == Command::diff && raw.base == "-" && raw.cand == "-") {
+    throw UsageError("BASE and CAND cannot both be `-` (stdin); give at least one as a file");
+  }
+  if (raw.format == "text") {
+    config.format = OutputFormat::text;
+  } else if (raw.format == "json") {
+    config.format = OutputFormat::json;
+  } else {
+    throw UsageError(fmt::format("--format: expected `text` or `json`, found `{}`", raw.format));
+  }
+  if (raw.color == "always") {
+    config.color = true;
+  } else if (raw.color == "never") {
+    config.color = false;
+  } else if (raw.color == "auto") {
+    bool no_color_set = no_color != nullptr && no_color[0] != '\0';
+    config.color = stdout_is_terminal && !no_color_set && raw.output.empty();
+  } else {
+    throw UsageError(fmt::format("--color: expected `auto`, `always` or `never`, found `{}`", raw.color));
+  }
+  if (config.format == OutputFormat::json) {
+    config.color = false;
+  }
+  if (!raw.input_format.empty()) {
+    config.parse.format = format_from_name(raw.input_format);
+    if (!config.parse.format) {
+      std::string names;
+      for (Format format : all_formats()) {
+        names += fmt::format("{}{}", names.empty() ? "" : ", ", format_name(format));
+      }
+      throw UsageError(fmt::format("--input-format: unknown format `{}` (known: {})", raw.input_format, names));
+    }
+  }
+  std::string key = raw.key;
+  size_t start = 0;
+  while (start <= key.size()) {
+    size_t comma = key.find(',', start);
+    std::string part = key.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (part == "default") {
+      config.key.strict = false;
+    } else if (part == "strict") {
+      config.key.strict = true;
+    } else if (part == "labels") {
+      config.key.labels = true;
+    } else {
+      throw UsageError(fmt::format("--key: expected `default` or `strict`, optionally with "
+                                   "`,labels`, found `{}`",
+                                   part));
+    }
+    if (comma == std::string::npos) {
+      break;
+    }
+    start = comma + 1;
+  }
+  if (raw.depth == 0 || raw.depth > 1000) {
+    throw UsageError("--depth: expected 1 to 1000 frames");
+  }
+  config.key.depth = raw.depth;
+  if (raw.threads == 0 || raw.threads > 64) {
+    throw UsageError("--threads: expected 1 to 64");
+  }
+  config.parse.threads = raw.threads;
+  config.parse.allow_truncated = raw.allow_truncated;
+  if (!raw.max_input_size.empty()) {
+    config.parse.limits.max_input_bytes = parse_size(raw.max_input_size);
+  }
+  if (raw.max_groups == 0) {
+    throw UsageError("--max-groups: expected at least 1");
+  }
+  config.parse.limits.max_groups = raw.max_groups;
+  if (raw.min_ratio < 0) {
+    throw UsageError("--min-ratio: expected a fraction >= 0, e.g. 0.5 for 50%");
+  }
+  config.thresholds = Thresholds{raw.min_new, raw.min_delta, raw.min_ratio};
+  config.all = raw.all;
+  config.quiet = raw.quiet;
+  config.output = raw.output;
+  return config;
+}
+
+} // namespace taskdiff::cli

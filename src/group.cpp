@@ -1,0 +1,256 @@
+// Grouping: each distinct raw stack is filtered and normalized into a key; stacks with equal
+// keys become one group. dump-formats.md section 7.
+#include "taskdiff/group.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+namespace taskdiff {
+
+namespace {
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && std::memcmp(text.data(), prefix.data(), prefix.size()) == 0;
+}
+
+// The goroutine that wrote the dump (pprof handler): present in every dump, never a leak.
+bool is_dumper_frame(std::string_view function) {
+  return starts_with(function, "runtime/pprof.") || starts_with(function, "net/http/pprof.");
+}
+
+// The frames a key and a report use: runtime-package frames, go/defer wrappers and
+// format-specific JDK frames dropped. Indexes into stack.frames, leaf first.
+std::vector<size_t> kept_frames(const Snapshot& snapshot, const Stack& stack) {
+  const auto& symbols = snapshot.symbols;
+  std::vector<size_t> kept;
+  kept.reserve(stack.frames.size());
+  for (size_t i = 0; i < stack.frames.size(); ++i) {
+    std::string_view function = symbols[stack.frames[i].function];
+    if (snapshot.runtime == Runtime::go) {
+      if (is_go_runtime_frame(function) || is_go_wrapper(function)) {
+        continue;
+      }
+    } else if (snapshot.runtime == Runtime::java) {
+      if (is_java_hidden_frame(function)) {
+        continue;
+      }
+    }
+    kept.push_back(i);
+  }
+  // Go <= 1.21 crash tracebacks print the `go` statement's wrapper closure under the real
+  // function (`quote.(*Pricer).ServeHTTP.func1` under `fetch`); its file:line is the `created by`
+  // line. pprof dumps hide it, so it must not split the group.
+  if (snapshot.runtime == Runtime::go && kept.size() >= 2 && stack.created_by) {
+    const Frame& outer = stack.frames[kept.back()];
+    if (is_go_closure(symbols[outer.function]) && outer.file == stack.created_by->file &&
+        outer.line == stack.created_by->line) {
+      kept.pop_back();
+    }
+  }
+  return kept;
+}
+
+bool is_internal(const Snapshot& snapshot, const Stack& stack, const std::vector<size_t>& kept) {
+  if (kept.empty()) {
+    return true; // runtime goroutines, JVM-internal threads, `stack unavailable`
+  }
+  if (snapshot.runtime != Runtime::go) {
+    return false;
+  }
+  const auto& symbols = snapshot.symbols;
+  for (const auto& frame : stack.frames) {
+    if (is_dumper_frame(symbols[frame.function])) {
+      return true;
+    }
+  }
+  return stack.created_by && starts_with(symbols[stack.created_by->function], "runtime.");
+}
+
+std::string inferred_wait(const Snapshot& snapshot, const Stack& stack) {
+  if (snapshot.runtime != Runtime::go) {
+    return {};
+  }
+  for (const auto& frame : stack.frames) {
+    std::string_view wait = infer_go_wait(snapshot.symbols[frame.function]);
+    if (!wait.empty()) {
+      return std::string(wait);
+    }
+  }
+  return {};
+}
+
+std::string key_function(const Snapshot& snapshot, std::string_view function, bool strict) {
+  if (snapshot.runtime == Runtime::java) {
+    return normalize_java_function(function);
+  }
+  return normalize_function(function, strict);
+}
+
+std::string display_function(const Snapshot& snapshot, std::string_view function) {
+  if (snapshot.runtime == Runtime::java) {
+    return normalize_java_function(function);
+  }
+  return normalize_function(function, true);
+}
+
+void append_part(std::string& key, std::string_view tag, std::string_view text) {
+  key += tag;
+  key += '=';
+  key += text;
+  key += '\n';
+}
+
+ShownFrame shown_frame(const Snapshot& snapshot, const Frame& frame) {
+  return ShownFrame{display_function(snapshot, snapshot.symbols[frame.function]),
+                    display_path(snapshot.symbols[frame.file]), frame.line};
+}
+
+} // namespace
+
+Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
+  Grouping out;
+  out.total = snapshot.total;
+  std::unordered_map<std::string, size_t> index;
+  std::vector<uint64_t> representative_count;
+  const auto& symbols = snapshot.symbols;
+
+  for (const auto& stack : snapshot.stacks) {
+    std::vector<size_t> kept = kept_frames(snapshot, stack);
+    bool internal = is_internal(snapshot, stack, kept);
+
+    std::string key;
+    if (internal) {
+      append_part(key, "internal", "");
+    }
+    if (options.wait) {
+      append_part(key, "wait", options.strict ? stack.state : wait_class(stack.state));
+    }
+    // Internal stacks with no kept frame still key on their raw frames, so runtime groups stay apart.
+    size_t depth = std::min(kept.size(), options.depth);
+    if (kept.empty()) {
+      for (size_t i = 0; i < std::min(stack.frames.size(), options.depth); ++i) {
+        append_part(key, "raw", symbols[stack.frames[i].function]);
+      }
+    }
+    for (size_t i = 0; i < depth; ++i) {
+      const Frame& frame = stack.frames[kept[i]];
+      std::string function = key_function(snapshot, symbols[frame.function], options.strict);
+      if (options.strict) {
+        function += fmt::format(" {}:{}", base_name(symbols[frame.file]), frame.line);
+      }
+      append_part(key, "frame", function);
+    }
+    if (options.created_by && stack.created_by) {
+      std::string creator = key_function(snapshot, symbols[stack.created_by->function], options.strict);
+      if (options.strict) {
+        creator += fmt::format(" {}:{}", base_name(symbols[stack.created_by->file]), stack.created_by->line);
+      }
+      append_part(key, "created_by", creator);
+    }
+    if (options.labels) {
+      for (const auto& [name, value] : stack.labels) {
+        append_part(key, "label", name + "=" + value);
+      }
+    }
+    if (options.thread_names && !stack.thread_name.empty()) {
+      append_part(key, "thread", stack.thread_name);
+    }
+
+    auto [it, inserted] = index.try_emplace(key, out.groups.size());
+    if (inserted) {
+      out.groups.emplace_back();
+      out.groups.back().key = std::move(key);
+      representative_count.push_back(0);
+    }
+    size_t g = it->second;
+    Group& group = out.groups[g];
+    group.count += stack.count;
+    group.internal = internal;
+    group.runtime = snapshot.runtime;
+    group.max_wait_minutes = std::max(group.max_wait_minutes, stack.max_wait_minutes);
+    group.locked_to_thread = group.locked_to_thread || stack.locked_to_thread;
+    group.leaked = group.leaked || stack.leaked;
+    std::string wait = snapshot.facts.wait ? stack.state : inferred_wait(snapshot, stack);
+    if (!wait.empty() && std::find(group.waits.begin(), group.waits.end(), wait) == group.waits.end()) {
+      group.waits.push_back(wait);
+    }
+    if (stack.count > representative_count[g]) {
+      // The largest contributing stack speaks for the group.
+      representative_count[g] = stack.count;
+      group.wait = wait;
+      group.wait_inferred = !snapshot.facts.wait && !wait.empty();
+      group.stack.clear();
+      group.frames.clear();
+      const std::vector<size_t>* shown = &kept;
+      std::vector<size_t> all;
+      if (kept.empty()) {
+        for (size_t i = 0; i < stack.frames.size(); ++i) {
+          all.push_back(i);
+        }
+        shown = &all;
+      }
+      for (size_t i : *shown) {
+        group.stack.push_back(shown_frame(snapshot, stack.frames[i]));
+        group.frames.push_back(group.stack.back().function);
+      }
+      group.created_by.reset();
+      if (stack.created_by) {
+        group.created_by = shown_frame(snapshot, *stack.created_by);
+      }
+      group.labels = stack.labels;
+      group.thread_name = stack.thread_name;
+      group.blocking = 0;
+      group.app_frame.reset();
+      for (size_t i = 0; i < group.stack.size(); ++i) {
+        if (!is_standard_library(group.stack[i].function, snapshot.runtime)) {
+          group.app_frame = i;
+          break;
+        }
+      }
+    }
+  }
+  for (const auto& group : out.groups) {
+    if (group.internal) {
+      out.internal += group.count;
+    }
+  }
+  std::stable_sort(out.groups.begin(), out.groups.end(), [](const Group& a, const Group& b) {
+    if (a.count != b.count) {
+      return a.count > b.count;
+    }
+    return a.key < b.key;
+  });
+  return out;
+}
+
+KeyOptions shared_key(const KeyOptions& wanted, const Facts& base, const Facts& cand,
+                      std::vector<std::string>& notes) {
+  KeyOptions key = wanted;
+  if (!(base.wait && cand.wait)) {
+    key.wait = false;
+    notes.push_back("the wait state is not part of the key: only one side (or neither) records "
+                    "it (debug=1 and protobuf profiles do not); wait states shown for those are "
+                    "inferred from runtime frames");
+  }
+  if (!(base.created_by && cand.created_by)) {
+    key.created_by = false;
+    if (base.created_by || cand.created_by) {
+      notes.push_back("the creator (`created by`) is not part of the key: only one side records "
+                      "it; groups that differ only by creator are merged");
+    }
+  }
+  if (wanted.labels && !(base.labels && cand.labels)) {
+    key.labels = false;
+    notes.push_back("labels were asked for in the key, but only one side (or neither) records "
+                    "them (debug=2 and tracebacks do not): keyed without labels");
+  }
+  if (!(base.thread_names && cand.thread_names)) {
+    key.thread_names = false;
+  }
+  return key;
+}
+
+} // namespace taskdiff

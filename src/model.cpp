@@ -1,0 +1,277 @@
+#include "taskdiff/model.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "taskdiff/error.hpp"
+
+namespace taskdiff {
+
+namespace {
+
+struct FormatInfo {
+  Format format;
+  std::string_view name;
+  Facts facts;
+};
+
+// wait, created_by, labels, thread_names
+constexpr FormatInfo k_formats[] = {
+    {Format::go_debug2, "go-debug2", {true, true, false, false}},
+    {Format::go_traceback, "go-traceback", {true, true, false, false}},
+    {Format::go_debug1, "go-debug1", {false, false, true, false}},
+    {Format::pprof, "pprof", {false, false, true, false}},
+    {Format::java, "java", {true, false, false, true}},
+    {Format::java_threads_text, "java-threads-text", {true, false, false, true}},
+    {Format::java_threads_json, "java-threads-json", {true, false, false, true}},
+    {Format::snapshot, "snapshot", {true, true, true, false}},
+    {Format::tasks_json, "tasks-json", {true, true, true, false}},
+};
+
+// Record encoding: a tag byte, a 4-byte length, the bytes. Length-prefixed, so names holding
+// any byte (NUL included) cannot forge a field boundary.
+enum Tag : char {
+  k_state = 'S',
+  k_locked = 'L',
+  k_leaked = 'X',
+  k_function = 'F',
+  k_file = 'f',
+  k_line = 'n',
+  k_creator = 'C',
+  k_creator_file = 'c',
+  k_creator_line = 'm',
+  k_label_key = 'K',
+  k_label_value = 'V',
+  k_thread = 'T',
+};
+
+std::string_view line_bytes(const uint32_t& line) {
+  return {reinterpret_cast<const char*>(&line), sizeof line};
+}
+
+} // namespace
+
+std::string_view format_name(Format format) {
+  for (const auto& info : k_formats) {
+    if (info.format == format) {
+      return info.name;
+    }
+  }
+  return "unknown";
+}
+
+std::optional<Format> format_from_name(std::string_view name) {
+  for (const auto& info : k_formats) {
+    if (info.name == name) {
+      return info.format;
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<Format> all_formats() {
+  std::vector<Format> out;
+  for (const auto& info : k_formats) {
+    out.push_back(info.format);
+  }
+  return out;
+}
+
+Runtime format_runtime(Format format) {
+  switch (format) {
+  case Format::java:
+  case Format::java_threads_text:
+  case Format::java_threads_json: return Runtime::java;
+  case Format::tasks_json: return Runtime::other;
+  default: return Runtime::go;
+  }
+}
+
+Facts format_facts(Format format) {
+  for (const auto& info : k_formats) {
+    if (info.format == format) {
+      return info.facts;
+    }
+  }
+  return {};
+}
+
+SymbolTable::Id SymbolTable::intern(std::string_view text) {
+  if (auto it = m_ids.find(text); it != m_ids.end()) {
+    return it->second;
+  }
+  auto id = static_cast<Id>(m_strings.size());
+  m_strings.emplace_back(text);
+  m_ids.emplace(std::string_view(m_strings.back()), id);
+  return id;
+}
+
+StackBuilder::StackBuilder(const Limits& limits) : m_limits(limits) {
+  m_key.reserve(4096);
+}
+
+void StackBuilder::put_field(char tag, std::string_view text) {
+  auto size = static_cast<uint32_t>(text.size());
+  m_key += tag;
+  m_key.append(reinterpret_cast<const char*>(&size), sizeof size);
+  m_key.append(text);
+}
+
+void StackBuilder::begin(uint64_t count) {
+  m_key.clear();
+  m_labels.clear();
+  m_count = count;
+  m_minutes = -1;
+  m_frames = 0;
+}
+
+void StackBuilder::state(std::string_view state) {
+  put_field(k_state, state);
+}
+
+void StackBuilder::wait_minutes(int64_t minutes) {
+  m_minutes = std::max(m_minutes, minutes);
+}
+
+void StackBuilder::locked_to_thread() {
+  put_field(k_locked, {});
+}
+
+void StackBuilder::leaked() {
+  put_field(k_leaked, {});
+}
+
+void StackBuilder::frame(std::string_view function, std::string_view file, uint32_t line,
+                         uint64_t at_line) {
+  if (++m_frames > m_limits.max_frames) {
+    throw ParseError(at_line, fmt::format("more than {} frames in one stack (the limit of frames "
+                                          "per stack); is this really a thread dump?",
+                                          m_limits.max_frames));
+  }
+  put_field(k_function, function);
+  put_field(k_file, file);
+  put_field(k_line, line_bytes(line));
+}
+
+void StackBuilder::created_by(std::string_view function, std::string_view file, uint32_t line) {
+  put_field(k_creator, function);
+  put_field(k_creator_file, file);
+  put_field(k_creator_line, line_bytes(line));
+}
+
+void StackBuilder::label(std::string_view key, std::string_view value) {
+  m_labels.emplace_back(key, value);
+}
+
+void StackBuilder::thread_name(std::string_view normalized_name) {
+  put_field(k_thread, normalized_name);
+}
+
+void StackBuilder::commit(uint64_t at_line) {
+  if (!m_labels.empty()) {
+    std::sort(m_labels.begin(), m_labels.end());
+    for (const auto& [key, value] : m_labels) {
+      put_field(k_label_key, key);
+      put_field(k_label_value, value);
+    }
+  }
+  m_total += m_count;
+  ++m_records;
+  auto it = m_table.find(m_key);
+  if (it == m_table.end()) {
+    if (m_table.size() >= m_limits.max_groups) {
+      throw ParseError(at_line, fmt::format("more than {} distinct stacks (the limit of groups, "
+                                            "--max-groups)",
+                                            m_limits.max_groups));
+    }
+    it = m_table.emplace(m_key, Entry{0, -1, m_base_order + m_table.size()}).first;
+  }
+  it->second.count += m_count;
+  it->second.max_wait_minutes = std::max(it->second.max_wait_minutes, m_minutes);
+}
+
+void StackBuilder::merge(StackBuilder&& other) {
+  uint64_t offset = m_base_order + m_table.size() + 1;
+  for (auto& [key, entry] : other.m_table) {
+    auto [it, inserted] = m_table.try_emplace(key, Entry{0, -1, offset + entry.order});
+    it->second.count += entry.count;
+    it->second.max_wait_minutes = std::max(it->second.max_wait_minutes, entry.max_wait_minutes);
+  }
+  if (m_table.size() > m_limits.max_groups) {
+    throw ParseError(0, fmt::format("more than {} distinct stacks (the limit of groups, "
+                                    "--max-groups)",
+                                    m_limits.max_groups));
+  }
+  m_records += other.m_records;
+  m_total += other.m_total;
+  other.m_table.clear();
+}
+
+void StackBuilder::finish(Snapshot& snapshot) {
+  std::vector<std::pair<const std::string*, const Entry*>> ordered;
+  ordered.reserve(m_table.size());
+  for (const auto& [key, entry] : m_table) {
+    ordered.emplace_back(&key, &entry);
+  }
+  std::sort(ordered.begin(), ordered.end(),
+            [](const auto& a, const auto& b) { return a.second->order < b.second->order; });
+
+  auto& symbols = snapshot.symbols;
+  for (const auto& [key, entry] : ordered) {
+    Stack stack;
+    stack.count = entry->count;
+    stack.max_wait_minutes = entry->max_wait_minutes;
+    Frame frame;
+    Frame creator;
+    std::string label_key;
+    size_t pos = 0;
+    while (pos < key->size()) {
+      char tag = (*key)[pos];
+      uint32_t size;
+      std::memcpy(&size, key->data() + pos + 1, sizeof size);
+      std::string_view text(key->data() + pos + 1 + sizeof size, size);
+      pos += 1 + sizeof size + size;
+      uint32_t line = 0;
+      if (size == sizeof line) {
+        std::memcpy(&line, text.data(), sizeof line);
+      }
+      switch (tag) {
+      case k_state: stack.state = text; break;
+      case k_locked: stack.locked_to_thread = true; break;
+      case k_leaked: stack.leaked = true; break;
+      case k_function: frame.function = symbols.intern(text); break;
+      case k_file: frame.file = symbols.intern(text); break;
+      case k_line:
+        frame.line = line;
+        stack.frames.push_back(frame);
+        break;
+      case k_creator: creator.function = symbols.intern(text); break;
+      case k_creator_file: creator.file = symbols.intern(text); break;
+      case k_creator_line:
+        creator.line = line;
+        stack.created_by = creator;
+        break;
+      case k_label_key: label_key = text; break;
+      case k_label_value: stack.labels.emplace_back(label_key, text); break;
+      case k_thread: stack.thread_name = text; break;
+      }
+    }
+    snapshot.stacks.push_back(std::move(stack));
+  }
+  snapshot.total += m_total;
+  m_table.clear();
+}
+
+std::string_view short_function(std::string_view function) {
+  auto slash = function.rfind('/');
+  // A slash inside a generic bracket or a receiver does not start a package path element.
+  auto bracket = function.find_first_of("[(");
+  if (slash == std::string_view::npos || (bracket != std::string_view::npos && slash > bracket)) {
+    return function;
+  }
+  return function.substr(slash + 1);
+}
+
+} // namespace taskdiff

@@ -1,0 +1,246 @@
+#include "taskdiff/normalize.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+namespace taskdiff {
+
+namespace {
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && std::memcmp(text.data(), prefix.data(), prefix.size()) == 0;
+}
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// Top-level directories of the Go standard library (GOROOT/src), Go 1.1 to 1.26.
+constexpr std::array<std::string_view, 43> k_go_std_roots = {
+    "archive", "bufio",   "builtin", "bytes",    "cmp",     "compress", "container", "context",
+    "crypto",  "database", "debug",  "embed",    "encoding", "errors",  "expvar",    "flag",
+    "fmt",     "go",      "hash",    "html",     "image",   "index",    "internal",  "io",
+    "iter",    "log",     "maps",    "math",     "mime",    "net",      "os",        "path",
+    "plugin",  "reflect", "regexp",  "runtime",  "slices",  "sort",     "strconv",   "strings",
+    "sync",    "syscall", "testing"};
+constexpr std::array<std::string_view, 7> k_go_std_roots_more = {"text",    "time", "unicode", "unique",
+                                                                 "unsafe",  "weak", "structs"};
+
+// Appends `name` with every bracketed part (generic type arguments, possibly nested and holding
+// `/`, `.`, `,` and spaces in protobuf names) replaced by `[...]`.
+void append_without_type_arguments(std::string& out, std::string_view name) {
+  int depth = 0;
+  for (char c : name) {
+    if (c == '[') {
+      if (depth++ == 0) {
+        out += "[...]";
+      }
+    } else if (c == ']' && depth > 0) {
+      --depth;
+    } else if (depth == 0) {
+      out += c;
+    }
+  }
+}
+
+// Replaces the digits after `marker` (`.func`, `.gowrap`, ...) by `N`, and the `.2` of nested
+// closures after it (`func1.2` -> `funcN.N`).
+void number_to_n(std::string& name, std::string_view marker) {
+  size_t pos = 0;
+  while ((pos = name.find(marker, pos)) != std::string::npos) {
+    size_t digits = pos + marker.size();
+    size_t end = digits;
+    while (end < name.size() && is_digit(name[end])) {
+      ++end;
+    }
+    if (end == digits) {
+      pos = digits;
+      continue;
+    }
+    name.replace(digits, end - digits, "N");
+    pos = digits + 1;
+    // Nested closures: `.N.N...`
+    while (pos + 1 < name.size() && name[pos] == '.' && is_digit(name[pos + 1])) {
+      size_t nested_end = pos + 1;
+      while (nested_end < name.size() && is_digit(name[nested_end])) {
+        ++nested_end;
+      }
+      name.replace(pos + 1, nested_end - pos - 1, "N");
+      pos += 2;
+    }
+  }
+}
+
+} // namespace
+
+std::string normalize_function(std::string_view name, bool keep_closure_numbers) {
+  std::string out;
+  out.reserve(name.size());
+  if (name.find('[') != std::string_view::npos) {
+    append_without_type_arguments(out, name);
+  } else {
+    out.assign(name);
+  }
+  // Package-level closures: `glob..func1` (<= 1.21) and `init.func1` (1.23) are one function.
+  if (size_t glob = out.find(".glob.."); glob != std::string::npos) {
+    out.replace(glob, 7, ".init.");
+  }
+  if (!keep_closure_numbers) {
+    number_to_n(out, ".func");
+    number_to_n(out, ".gowrap");
+    number_to_n(out, ".deferwrap");
+    number_to_n(out, "-range");
+  }
+  return out;
+}
+
+bool is_go_runtime_frame(std::string_view function) {
+  if (function == "panic" || function == "runtime.goexit") {
+    return true;
+  }
+  if (!starts_with(function, "runtime.")) {
+    return false;
+  }
+  char next = function.size() > 8 ? function[8] : '\0';
+  return !(next >= 'A' && next <= 'Z');
+}
+
+bool is_go_wrapper(std::string_view function) {
+  for (std::string_view marker : {".gowrap", ".deferwrap"}) {
+    size_t at = function.rfind(marker);
+    if (at == std::string_view::npos) {
+      continue;
+    }
+    size_t digits = at + marker.size();
+    if (digits < function.size() &&
+        std::all_of(function.begin() + static_cast<std::ptrdiff_t>(digits), function.end(), is_digit)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool is_go_closure(std::string_view function) {
+  size_t at = function.rfind(".func");
+  if (at == std::string_view::npos || at + 5 >= function.size()) {
+    return false;
+  }
+  return std::all_of(function.begin() + static_cast<std::ptrdiff_t>(at + 5), function.end(), is_digit);
+}
+
+std::string_view go_package(std::string_view function) {
+  size_t limit = function.find_first_of("([");
+  std::string_view head = function.substr(0, limit);
+  size_t slash = head.rfind('/');
+  size_t dot = function.find('.', slash == std::string_view::npos ? 0 : slash + 1);
+  return function.substr(0, dot);
+}
+
+bool is_standard_library(std::string_view function, Runtime runtime) {
+  if (runtime == Runtime::java) {
+    for (std::string_view prefix : {"java.", "javax.", "jdk.", "sun.", "com.sun."}) {
+      if (starts_with(function, prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  if (runtime != Runtime::go) {
+    return false;
+  }
+  std::string_view package = go_package(function);
+  std::string_view root = package.substr(0, package.find('/'));
+  if (root == "main" || root.find('.') != std::string_view::npos) {
+    return false;
+  }
+  if (function == "panic") {
+    return true;
+  }
+  return std::find(k_go_std_roots.begin(), k_go_std_roots.end(), root) != k_go_std_roots.end() ||
+         std::find(k_go_std_roots_more.begin(), k_go_std_roots_more.end(), root) !=
+             k_go_std_roots_more.end();
+}
+
+std::string_view base_name(std::string_view file) {
+  size_t slash = file.find_last_of("/\\");
+  return slash == std::string_view::npos ? file : file.substr(slash + 1);
+}
+
+std::string display_path(std::string_view file) {
+  std::string_view rest = file;
+  if (size_t mod = rest.rfind("/pkg/mod/"); mod != std::string_view::npos) {
+    rest = rest.substr(mod + 9);
+  } else if (size_t vendor = rest.rfind("/vendor/"); vendor != std::string_view::npos) {
+    rest = rest.substr(vendor + 8);
+  } else if (size_t src = rest.rfind("/src/"); src != std::string_view::npos) {
+    rest = rest.substr(src + 5);
+  }
+  // Module versions in path elements: `github.com/x/y@v1.2.3/z.go` -> `github.com/x/y/z.go`.
+  std::string out;
+  out.reserve(rest.size());
+  size_t i = 0;
+  while (i < rest.size()) {
+    if (rest[i] == '@') {
+      while (i < rest.size() && rest[i] != '/') {
+        ++i;
+      }
+      continue;
+    }
+    out += rest[i++];
+  }
+  return out;
+}
+
+std::string wait_class(std::string_view state) {
+  for (std::string_view java : {"TIMED_WAITING", "WAITING", "RUNNABLE", "BLOCKED", "NEW", "TERMINATED"}) {
+    if (starts_with(state, java) &&
+        (state.size() == java.size() || state[java.size()] == ' ')) {
+      return std::string(java);
+    }
+  }
+  if (size_t durable = state.find(" (durable)"); durable != std::string_view::npos) {
+    state = state.substr(0, durable);
+  }
+  if (state == "semacquire" || state == "sync.Mutex.Lock" || state == "sync.RWMutex.RLock" ||
+      state == "sync.RWMutex.Lock" || state == "sync.WaitGroup.Wait") {
+    return "sync";
+  }
+  if (state == "running" || state == "runnable" || state == "preempted") {
+    return "active";
+  }
+  return std::string(state);
+}
+
+std::string_view infer_go_wait(std::string_view function) {
+  if (starts_with(function, "runtime.chanrecv")) {
+    return "chan receive";
+  }
+  if (starts_with(function, "runtime.chansend")) {
+    return "chan send";
+  }
+  if (function == "runtime.selectgo") {
+    return "select";
+  }
+  if (function == "runtime.block") {
+    return "select (no cases)";
+  }
+  if (function == "internal/poll.runtime_pollWait") {
+    return "IO wait";
+  }
+  if (function == "time.Sleep") {
+    return "sleep";
+  }
+  if (starts_with(function, "sync.runtime_Semacquire") || starts_with(function, "sync.runtime_SemacquireMutex")) {
+    return "semacquire";
+  }
+  if (function == "sync.runtime_notifyListWait") {
+    return "sync.Cond.Wait";
+  }
+  if (function == "os/signal.signal_recv" || starts_with(function, "syscall.Syscall")) {
+    return "syscall";
+  }
+  return {};
+}
+
+} // namespace taskdiff

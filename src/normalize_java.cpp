@@ -1,0 +1,217 @@
+// Java names: what makes two thread dumps of the same code compare equal (dump-formats.md
+// sections 5.5, 5.7 and 7.4).
+//
+// Function names lose what the JVM invents per run: hidden-class addresses of lambdas and
+// lambda forms, generated reflection accessors' and proxies' counters, CGLIB hashes. Thread
+// names lose their pool and thread counters. Frames lose the loader, module and version prefixes
+// that differ between jstack (`Class.method(java.base@25.0.3/File.java:1)`) and
+// Thread.dump_to_file (`java.base/Class.method(File.java:1)`).
+#include <cstring>
+
+#include "taskdiff/normalize.hpp"
+
+namespace taskdiff {
+
+namespace {
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+bool is_hex(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+bool is_letter(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+bool starts_at(std::string_view text, size_t pos, std::string_view prefix) {
+  return text.size() - pos >= prefix.size() &&
+         std::memcmp(text.data() + pos, prefix.data(), prefix.size()) == 0;
+}
+
+size_t skip_digits(std::string_view text, size_t pos) {
+  while (pos < text.size() && is_digit(text[pos])) {
+    ++pos;
+  }
+  return pos;
+}
+
+// Generated classes whose trailing counter depends on load order (reflection inflation).
+constexpr std::string_view k_counted_classes[] = {
+    "GeneratedSerializationConstructorAccessor",
+    "GeneratedConstructorAccessor",
+    "GeneratedMethodAccessor",
+    "$Proxy",
+};
+
+// `$$Word$$` of a CGLIB-style generated class (`$$EnhancerBySpringCGLIB$$`, `$$SpringCGLIB$$`):
+// returns the position after it, or npos.
+size_t generated_marker_end(std::string_view name, size_t pos) {
+  if (!starts_at(name, pos, "$$")) {
+    return std::string_view::npos;
+  }
+  size_t i = pos + 2;
+  size_t word = i;
+  while (i < name.size() && is_letter(name[i])) {
+    ++i;
+  }
+  if (i == word || !starts_at(name, i, "$$")) {
+    return std::string_view::npos;
+  }
+  return i + 2;
+}
+
+} // namespace
+
+std::string normalize_java_function(std::string_view name) {
+  std::string out;
+  out.reserve(name.size());
+  size_t i = 0;
+  while (i < name.size()) {
+    // `Foo$$Lambda$14/0x0000000800c03000.run` (JDK 9-20), `Foo$$Lambda$1/1831932724.run` (JDK 8),
+    // `Foo$$Lambda/0x00007f0000000000.run` (JDK 21+): the counter goes here, the address below.
+    if (starts_at(name, i, "$$Lambda")) {
+      out += "$$Lambda";
+      i += 8;
+      if (i + 1 < name.size() && name[i] == '$' && is_digit(name[i + 1])) {
+        i = skip_digits(name, i + 1);
+      }
+      continue;
+    }
+    // A hidden or VM-anonymous class's suffix: `/0x` + address, or `/` + identity hash (JDK 8).
+    // Java identifiers never start with a digit, so a `/` before one is never a package path.
+    if (name[i] == '/' && i + 1 < name.size() && is_digit(name[i + 1])) {
+      ++i;
+      if (starts_at(name, i, "0x")) {
+        i += 2;
+      }
+      while (i < name.size() && is_hex(name[i])) {
+        ++i;
+      }
+      continue;
+    }
+    // `jdk.proxy2.$Proxy45.get`: proxy modules and classes are numbered in creation order.
+    if (starts_at(name, i, "jdk.proxy") && i + 9 < name.size() && is_digit(name[i + 9]) &&
+        (i == 0 || name[i - 1] == '.' || name[i - 1] == '/')) {
+      size_t end = skip_digits(name, i + 9);
+      if (end < name.size() && name[end] == '.') {
+        out += "jdk.proxy";
+        i = end;
+        continue;
+      }
+    }
+    bool counted = false;
+    for (std::string_view prefix : k_counted_classes) {
+      if (starts_at(name, i, prefix) && i + prefix.size() < name.size() &&
+          is_digit(name[i + prefix.size()])) {
+        out += prefix;
+        i = skip_digits(name, i + prefix.size());
+        counted = true;
+        break;
+      }
+    }
+    if (counted) {
+      continue;
+    }
+    // `Service$$EnhancerBySpringCGLIB$$a1b2c3d4.run`, `Service$$SpringCGLIB$$0.run`.
+    size_t marker = generated_marker_end(name, i);
+    if (marker != std::string_view::npos && marker < name.size() && is_hex(name[marker])) {
+      out.append(name.substr(i, marker - i));
+      i = marker;
+      while (i < name.size() && is_hex(name[i])) {
+        ++i;
+      }
+      continue;
+    }
+    out += name[i];
+    ++i;
+  }
+  return out;
+}
+
+// Exactly the frames that differ between jstack and Thread.dump_to_file of the same threads in
+// corpus/java25-executor (JDK 25): `Thread.runWith` is annotated @Hidden, so Java-level stack
+// walks (Thread.getStackTrace, which Thread.dump_to_file uses) leave it out, while jstack walks
+// the raw frames and prints it under every platform thread's `Thread.run` (JDK 21+).
+bool is_java_hidden_frame(std::string_view function) {
+  return function == "java.lang.Thread.runWith";
+}
+
+std::string normalize_java_thread_name(std::string_view name) {
+  std::string out;
+  out.reserve(name.size());
+  unsigned runs = 0;
+  size_t i = 0;
+  while (i < name.size()) {
+    if (is_digit(name[i])) {
+      out += runs == 0 ? 'N' : runs == 1 ? 'M' : 'K';
+      ++runs;
+      i = skip_digits(name, i);
+      continue;
+    }
+    out += name[i];
+    ++i;
+  }
+  return out;
+}
+
+bool split_java_frame(std::string_view text, JavaFrame& frame) {
+  size_t open = text.find('(');
+  if (open == std::string_view::npos || open == 0 || text.size() < open + 2 || text.back() != ')') {
+    return false;
+  }
+  std::string_view head = text.substr(0, open);
+  std::string_view source = text.substr(open + 1, text.size() - open - 2);
+
+  // `app//com.example.Main.run`, `java.base/java.lang.Thread.run`, `mod@1.0/p.C.m`: the prefix
+  // ends at the last `/` not followed by a digit (a hidden class's `/0x...` is part of its name).
+  size_t prefix_end = 0;
+  for (size_t i = head.size(); i-- > 0;) {
+    if (head[i] == '/' && i + 1 < head.size() && !is_digit(head[i + 1])) {
+      prefix_end = i + 1;
+      break;
+    }
+  }
+  std::string_view function = head.substr(prefix_end);
+  size_t dot = function.rfind('.');
+  if (function.empty() || dot == std::string_view::npos || dot == 0 || dot + 1 == function.size()) {
+    return false;
+  }
+
+  // jstack: `java.base@17.0.15/LockSupport.java:341`; a file name never holds a `/`.
+  if (size_t slash = source.rfind('/'); slash != std::string_view::npos) {
+    source = source.substr(slash + 1);
+  }
+  if (source.empty()) {
+    return false;
+  }
+  frame.function = function;
+  frame.file = {};
+  frame.line = 0;
+  if (source == "Native Method" || source == "Unknown Source") {
+    return true;
+  }
+  size_t colon = source.rfind(':');
+  if (colon == std::string_view::npos) {
+    frame.file = source; // compiled without line numbers
+    return true;
+  }
+  std::string_view digits = source.substr(colon + 1);
+  if (colon == 0 || digits.empty() || digits.size() > 9) {
+    return false;
+  }
+  uint32_t line = 0;
+  for (char c : digits) {
+    if (!is_digit(c)) {
+      return false;
+    }
+    line = line * 10 + static_cast<uint32_t>(c - '0');
+  }
+  frame.file = source.substr(0, colon);
+  frame.line = line;
+  return true;
+}
+
+} // namespace taskdiff

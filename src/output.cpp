@@ -1,0 +1,71 @@
+#include "taskdiff/output.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "taskdiff/error.hpp"
+
+namespace taskdiff {
+
+namespace {
+
+bool write_all(int fd, std::string_view content, int& error) {
+  while (!content.empty()) {
+    ssize_t n = ::write(fd, content.data(), content.size());
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      error = errno;
+      return false;
+    }
+    content.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+} // namespace
+
+void write_file_atomically(const std::string& path, std::string_view content) {
+  std::string temp = path + ".tmp-XXXXXX";
+  int fd = ::mkstemp(temp.data());
+  if (fd < 0) {
+    throw Error(path, 0, fmt::format("cannot create a temporary file beside it: {}", std::strerror(errno)));
+  }
+  int error = 0;
+  (void)::fchmod(fd, 0644); // mkstemp makes 0600; a report or baseline is not secret
+  bool ok = write_all(fd, content, error);
+  if (ok && ::fsync(fd) != 0) {
+    ok = false;
+    error = errno;
+  }
+  if (::close(fd) != 0 && ok) {
+    ok = false;
+    error = errno;
+  }
+  if (ok && ::rename(temp.c_str(), path.c_str()) != 0) {
+    ok = false;
+    error = errno;
+  }
+  if (!ok) {
+    ::unlink(temp.c_str());
+    throw Error(path, 0, fmt::format("cannot write: {}", std::strerror(error)));
+  }
+}
+
+bool write_stdout(std::string_view content) {
+  int error = 0;
+  if (write_all(STDOUT_FILENO, content, error)) {
+    return true;
+  }
+  return error == EPIPE;
+}
+
+} // namespace taskdiff

@@ -1,0 +1,410 @@
+// Format detection by content, and load(): open, detect, parse (in parallel where the input
+// allows), check.
+//
+// Detection looks at the first non-empty line (after a UTF-8 BOM), as dump-formats.md section 0
+// lays out; an input that fits no format is an error naming what was seen, never an empty
+// snapshot.
+#include <algorithm>
+#include <cstring>
+#include <exception>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "taskdiff/error.hpp"
+#include "taskdiff/parse.hpp"
+
+namespace taskdiff {
+
+namespace {
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// `goroutine 12 [` or `goroutine 12 gp=`.
+bool is_goroutine_header(std::string_view line) {
+  if (!starts_with(line, "goroutine ")) {
+    return false;
+  }
+  size_t i = 10;
+  size_t digits = i;
+  while (i < line.size() && is_digit(line[i])) {
+    ++i;
+  }
+  if (i == digits) {
+    return false;
+  }
+  std::string_view rest = line.substr(i);
+  return starts_with(rest, " [") || starts_with(rest, " gp=");
+}
+
+// The lines of `head`, without the last one when it may be cut.
+std::vector<std::string_view> head_lines(std::string_view head, size_t max_lines) {
+  std::vector<std::string_view> lines;
+  size_t pos = 0;
+  while (pos < head.size() && lines.size() < max_lines) {
+    size_t end = head.find('\n', pos);
+    if (end == std::string_view::npos) {
+      lines.push_back(head.substr(pos));
+      break;
+    }
+    std::string_view line = head.substr(pos, end - pos);
+    if (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
+    }
+    lines.push_back(line);
+    pos = end + 1;
+  }
+  return lines;
+}
+
+bool looks_binary(std::string_view head) {
+  size_t control = 0;
+  for (unsigned char c : head.substr(0, 4096)) {
+    if (c == 0 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t')) {
+      ++control;
+    }
+  }
+  return control > 0;
+}
+
+bool is_utf16(std::string_view head) {
+  if (head.size() < 4) {
+    return false;
+  }
+  auto b = [&](size_t i) { return static_cast<unsigned char>(head[i]); };
+  return (b(0) == 0xff && b(1) == 0xfe) || (b(0) == 0xfe && b(1) == 0xff) ||
+         (b(0) != 0 && b(1) == 0 && b(2) != 0 && b(3) == 0);
+}
+
+// `YYYY-MM-DD HH:MM:SS` (jstack's first line).
+bool is_timestamp_line(std::string_view line) {
+  return line.size() >= 19 && is_digit(line[0]) && is_digit(line[3]) && line[4] == '-' &&
+         line[7] == '-' && line[10] == ' ' && line[13] == ':' && line[16] == ':';
+}
+
+bool is_count_profile_header(std::string_view line, std::string_view& name) {
+  auto pos = line.find(" profile: total ");
+  if (pos == std::string_view::npos || pos == 0) {
+    return false;
+  }
+  name = line.substr(0, pos);
+  return std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+Detection detect_text(std::string_view head) {
+  if (starts_with(head, "\xef\xbb\xbf")) {
+    head.remove_prefix(3);
+  }
+  auto lines = head_lines(head, 400);
+  size_t first = 0;
+  while (first < lines.size() && trim(lines[first]).empty()) {
+    ++first;
+  }
+  if (first == lines.size()) {
+    return {std::nullopt, "empty input: no text at all, expected a goroutine or thread dump"};
+  }
+  std::string_view line = lines[first];
+  std::string_view profile;
+  if (is_count_profile_header(line, profile)) {
+    if (profile == "goroutine" || profile == "goroutineleak") {
+      return {Format::go_debug1, {}};
+    }
+    return {std::nullopt, fmt::format("this is a Go `{}` profile, not a goroutine profile; capture "
+                                      "/debug/pprof/goroutine?debug=1 or ?debug=2",
+                                      profile)};
+  }
+  if (is_goroutine_header(line)) {
+    return {Format::go_debug2, {}};
+  }
+  std::string_view trimmed = trim(line);
+  if (trimmed.front() == '{' || trimmed.front() == '[') {
+    if (head.find("\"threadDump\"") != std::string_view::npos) {
+      return {Format::java_threads_json, {}};
+    }
+    if (head.find("\"taskdiff.snapshot/") != std::string_view::npos) {
+      return {Format::snapshot, {}};
+    }
+    if (head.find("\"taskdiff.tasks/") != std::string_view::npos) {
+      return {Format::tasks_json, {}};
+    }
+    return {std::nullopt, fmt::format("a JSON document that is neither a thread dump nor a "
+                                      "taskdiff snapshot or task list (an error body saved "
+                                      "instead of a dump?): {}",
+                                      quote_excerpt(trimmed))};
+  }
+  if (trimmed.front() == '<') {
+    return {std::nullopt, fmt::format("an HTML or XML page, not a dump (an error page saved "
+                                      "instead of the profile? check the URL and the HTTP "
+                                      "status): {}",
+                                      quote_excerpt(trimmed))};
+  }
+  // Java: `Full thread dump` within the first lines (after `PID:` and a timestamp, or log text).
+  for (size_t i = first; i < std::min(lines.size(), first + 8); ++i) {
+    if (starts_with(lines[i], "Full thread dump")) {
+      return {Format::java, {}};
+    }
+  }
+  // JDK 21+ Thread.dump_to_file text: PID line, ISO-8601 instant, version line, blank, `#N "name"`.
+  if (std::all_of(trimmed.begin(), trimmed.end(), is_digit) && first + 1 < lines.size() &&
+      lines[first + 1].size() >= 20 && lines[first + 1][4] == '-' && lines[first + 1][10] == 'T') {
+    return {Format::java_threads_text, {}};
+  }
+  // A Go crash: a preamble line, or a goroutine header after an empty line inside log text.
+  for (size_t i = first; i < lines.size(); ++i) {
+    std::string_view l = lines[i];
+    if (is_goroutine_header(l) && (i == 0 || trim(lines[i - 1]).empty())) {
+      return {Format::go_traceback, {}};
+    }
+  }
+  if (is_timestamp_line(line) || starts_with(line, "Full thread dump")) {
+    return {Format::java, {}};
+  }
+  if (starts_with(line, "panic: ") || starts_with(line, "fatal error: ")) {
+    return {std::nullopt, fmt::format("a Go crash message with no goroutine after it (printed "
+                                      "with GOTRACEBACK=none?): {}",
+                                      quote_excerpt(line))};
+  }
+  return {std::nullopt,
+          fmt::format("unknown input format: expected a Go goroutine dump (debug=1, debug=2, "
+                      "crash traceback, pprof protobuf), a Java thread dump or a taskdiff "
+                      "snapshot; found {} (--input-format forces a format; `taskdiff formats` "
+                      "lists them)",
+                      quote_excerpt(line))};
+}
+
+// The offset of the first record boundary at or after `from` in a Go text dump: the start of
+// a `goroutine N [` header (debug=2) or of an `N @ 0x` record (debug=1) that follows an empty
+// line. Returns `size` when there is none.
+uint64_t find_record_boundary(const std::string& path, uint64_t from, uint64_t size, Format format) {
+  auto source = open_file_range(path, from, size);
+  std::string window;
+  std::string chunk(1 << 20, '\0');
+  uint64_t window_start = from;
+  for (;;) {
+    size_t n = source->read(chunk.data(), chunk.size());
+    if (n == 0) {
+      return size;
+    }
+    window.append(chunk.data(), n);
+    size_t pos = 0;
+    while ((pos = window.find("\n\n", pos)) != std::string::npos) {
+      size_t start = pos + 2;
+      if (start + 16 > window.size()) {
+        break; // need more bytes to judge
+      }
+      std::string_view rest(window.data() + start, window.size() - start);
+      bool boundary = format == Format::go_debug1
+                          ? (is_digit(rest[0]) && rest.substr(0, 40).find(" @ 0x") != std::string_view::npos)
+                          : is_goroutine_header(rest.substr(0, rest.find('\n')));
+      if (boundary) {
+        return window_start + start;
+      }
+      pos = start;
+    }
+    // Keep the tail that may hold a boundary cut by the chunk edge.
+    size_t keep = std::min<size_t>(window.size(), 64);
+    window_start += window.size() - keep;
+    window.erase(0, window.size() - keep);
+  }
+}
+
+using TextParser = void (*)(LineReader&, TextParseContext&);
+
+TextParser text_parser(Format format) {
+  switch (format) {
+  case Format::go_debug2:
+  case Format::go_traceback: return parse_go_text;
+  case Format::go_debug1: return parse_go_debug1;
+  default: return nullptr;
+  }
+}
+
+constexpr uint64_t k_min_split_bytes = 16 << 20;
+
+// Parses a plain file in `threads` ranges at once; each range folds into its own builder.
+void parse_split(const PlainFile& file, Format format, TextParseContext& context) {
+  unsigned parts = context.options.threads;
+  std::vector<uint64_t> starts{0};
+  for (unsigned i = 1; i < parts; ++i) {
+    uint64_t boundary = find_record_boundary(file.path, file.size * i / parts, file.size, format);
+    if (boundary > starts.back() && boundary < file.size) {
+      starts.push_back(boundary);
+    }
+  }
+  starts.push_back(file.size);
+  size_t ranges = starts.size() - 1;
+
+  std::vector<StackBuilder> builders;
+  std::vector<Snapshot> outs(ranges);
+  for (auto& out : outs) {
+    out.format = context.out.format;
+    out.facts = context.out.facts;
+  }
+  std::vector<std::exception_ptr> errors(ranges);
+  std::vector<uint64_t> line_counts(ranges, 0);
+  builders.reserve(ranges);
+  for (size_t i = 0; i < ranges; ++i) {
+    builders.emplace_back(context.options.limits);
+  }
+  auto run = [&](size_t i) {
+    try {
+      auto source = open_file_range(file.path, starts[i], starts[i + 1]);
+      LineReader lines(*source, context.options.limits.max_line_bytes);
+      TextParseContext part{builders[i], outs[i], context.options, i > 0, i + 1 == ranges};
+      text_parser(format)(lines, part);
+      line_counts[i] = lines.line_number();
+    } catch (...) {
+      errors[i] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < ranges; ++i) {
+    threads.emplace_back(run, i);
+  }
+  run(0);
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  // Report the first error in file order, with its line number counted from the file start.
+  uint64_t lines_before = 0;
+  for (size_t i = 0; i < ranges; ++i) {
+    if (errors[i]) {
+      try {
+        std::rethrow_exception(errors[i]);
+      } catch (const ParseError& error) {
+        throw ParseError(error.line() + lines_before, error.message());
+      }
+    }
+    lines_before += line_counts[i];
+  }
+  // Range 0 holds the file's own facts (format, panic message); later ranges add records.
+  context.out.format = outs[0].format;
+  context.out.facts = outs[0].facts;
+  context.out.panic_message = outs[0].panic_message;
+  context.out.leak_profile = outs[0].leak_profile;
+  for (size_t i = 0; i < ranges; ++i) {
+    for (auto& warning : outs[i].warnings) {
+      context.out.warnings.push_back(warning);
+    }
+    if (i > 0) {
+      builders[0].merge(std::move(builders[i]));
+    }
+  }
+  if (context.out.format == Format::go_debug1) {
+    // The header's total is checked against the sum of all ranges' records.
+    context.out.total = outs[0].total;
+  }
+  context.builder.merge(std::move(builders[0]));
+}
+
+} // namespace
+
+Detection detect(std::string_view head, bool gzipped) {
+  if (head.empty()) {
+    return {std::nullopt, gzipped ? "empty input: the gzip stream holds no bytes"
+                                  : "empty input: expected a goroutine or thread dump"};
+  }
+  if (is_utf16(head)) {
+    return {std::nullopt, "UTF-16 text (saved by PowerShell or a Windows editor?); convert it "
+                          "with `iconv -f UTF-16LE -t UTF-8` and try again"};
+  }
+  if (looks_binary(head)) {
+    if (gzipped) {
+      return {Format::pprof, {}};
+    }
+    return {std::nullopt, "binary data that is neither gzip nor text (a raw protobuf profile "
+                          "needs --input-format pprof)"};
+  }
+  return detect_text(head);
+}
+
+Snapshot load(const std::string& path, const ParseOptions& options) {
+  return load(Input::open(path, options.limits), options);
+}
+
+Snapshot load(Input input, const ParseOptions& options) {
+  Snapshot snapshot;
+  snapshot.source = input.name();
+  Format format;
+  if (options.format) {
+    format = *options.format;
+  } else {
+    Detection detection = detect(input.head(), input.gzipped());
+    if (!detection.format) {
+      throw Error(input.name(), 1, detection.why_not);
+    }
+    format = *detection.format;
+  }
+  snapshot.format = format;
+  snapshot.runtime = format_runtime(format);
+  snapshot.facts = format_facts(format);
+
+  StackBuilder builder(options.limits);
+  TextParseContext context{builder, snapshot, options};
+  try {
+    const auto& plain = input.plain_file();
+    TextParser parser = text_parser(format);
+    if (parser && plain && options.threads > 1 && plain->size >= k_min_split_bytes) {
+      parse_split(*plain, format, context);
+    } else if (parser) {
+      auto source = input.take_source();
+      LineReader lines(*source, options.limits.max_line_bytes);
+      parser(lines, context);
+    } else {
+      auto source = input.take_source();
+      switch (format) {
+      case Format::pprof: parse_pprof(*source, context, input.gzipped()); break;
+      default:
+        throw ParseError(0, fmt::format("format {} is not supported yet", format_name(format)));
+      }
+    }
+  } catch (const ParseError& error) {
+    throw Error(input.name(), error.line(), error.message());
+  }
+  uint64_t declared_total = snapshot.total;
+  snapshot.total = 0;
+  builder.finish(snapshot);
+  if (format == Format::go_debug1 && declared_total != snapshot.total) {
+    throw Error(input.name(), 1,
+                fmt::format("the header says `total {}` but the records add up to {}; the dump "
+                            "is cut or was edited",
+                            declared_total, snapshot.total));
+  }
+  check(snapshot);
+  return snapshot;
+}
+
+void check(const Snapshot& snapshot) {
+  if (snapshot.stacks.empty()) {
+    throw Error(snapshot.source, 0,
+                fmt::format("no goroutines or threads found in this {} input",
+                            format_name(snapshot.format)));
+  }
+  uint64_t sum = 0;
+  for (const auto& stack : snapshot.stacks) {
+    sum += stack.count;
+  }
+  if (sum != snapshot.total) {
+    throw Error(snapshot.source, 0,
+                fmt::format("internal check failed: groups add up to {} but the input lists {}",
+                            sum, snapshot.total));
+  }
+}
+
+} // namespace taskdiff

@@ -1,0 +1,253 @@
+// Go pprof count profiles as text (`/debug/pprof/goroutine?debug=1`, and the Go 1.26
+// `goroutineleak` profile). dump-formats.md section 3.
+//
+// States:
+//   header    `goroutine profile: total 217` -> between
+//   between   empty lines; `200 @ 0x43b296 0x40708c 0x46c041` -> record
+//   record    `# labels: {"handler":"audit", "tenant":"acme"}` (first only) -> record;
+//             `#<TAB>0x6cb14c<TAB>main.fetch+0xac<TAB+>/src/quote.go:59` -> record;
+//             `#<TAB>0x6cb14c` (no symbol) -> record; empty line or end -> between
+//
+// The `#` lines already omit the leading runtime frames, so no wait state can be read here;
+// grouping infers what the kept frames show. Counts must add up to the header's total.
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "taskdiff/error.hpp"
+#include "taskdiff/parse.hpp"
+
+namespace taskdiff {
+
+namespace {
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && std::memcmp(text.data(), prefix.data(), prefix.size()) == 0;
+}
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+bool parse_count(std::string_view text, uint64_t& out) {
+  if (text.empty() || text.size() > 18) {
+    return false;
+  }
+  out = 0;
+  for (char c : text) {
+    if (!is_digit(c)) {
+      return false;
+    }
+    out = out * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return true;
+}
+
+// Next field of a `#` line: fields are separated by runs of tabs (tabwriter output).
+std::string_view next_field(std::string_view& rest) {
+  size_t start = rest.find_first_not_of('\t');
+  if (start == std::string_view::npos) {
+    rest = {};
+    return {};
+  }
+  size_t end = rest.find('\t', start);
+  std::string_view field = rest.substr(start, end == std::string_view::npos ? end : end - start);
+  rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end);
+  return field;
+}
+
+// A Go %q string at the start of `text`; returns false on a malformed one.
+bool read_quoted(std::string_view& text, std::string& out) {
+  if (text.empty() || text[0] != '"') {
+    return false;
+  }
+  out.clear();
+  for (size_t i = 1; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '"') {
+      text.remove_prefix(i + 1);
+      return true;
+    }
+    if (c != '\\') {
+      out += c;
+      continue;
+    }
+    if (++i >= text.size()) {
+      return false;
+    }
+    switch (text[i]) {
+    case 'n': out += '\n'; break;
+    case 't': out += '\t'; break;
+    case 'r': out += '\r'; break;
+    case '\\': out += '\\'; break;
+    case '"': out += '"'; break;
+    default:
+      // \xNN, \uNNNN and friends: kept as written; labels are compared, not displayed raw.
+      out += '\\';
+      out += text[i];
+    }
+  }
+  return false;
+}
+
+class GoDebug1Parser {
+public:
+  GoDebug1Parser(LineReader& lines, TextParseContext& context)
+      : m_lines(lines), m_context(context), m_builder(context.builder) {}
+
+  void run() {
+    std::string_view line;
+    bool header_seen = m_context.at_record_start;
+    while (m_lines.next(line)) {
+      if (!header_seen) {
+        if (line.empty()) {
+          continue;
+        }
+        header(line);
+        header_seen = true;
+        continue;
+      }
+      if (line.empty()) {
+        end_record();
+        continue;
+      }
+      if (line[0] == '#') {
+        hash_line(line);
+        continue;
+      }
+      begin_record(line);
+    }
+    end_record();
+    if (!header_seen) {
+      fail("expected `goroutine profile: total N`; the input is empty");
+    }
+  }
+
+private:
+  [[noreturn]] void fail(std::string message) const {
+    throw ParseError(m_lines.line_number(), std::move(message));
+  }
+
+  void header(std::string_view line) {
+    size_t at = line.find(" profile: total ");
+    uint64_t total = 0;
+    if (at == std::string_view::npos || !parse_count(line.substr(at + 16), total)) {
+      fail(fmt::format("expected `goroutine profile: total N`, found {}", quote_excerpt(line)));
+    }
+    std::string_view name = line.substr(0, at);
+    if (name == "goroutineleak") {
+      m_leak = true;
+      m_context.out.leak_profile = true;
+    } else if (name != "goroutine") {
+      fail(fmt::format("this is a `{}` profile, not a goroutine profile", name));
+    }
+    m_context.out.total = total;
+  }
+
+  void begin_record(std::string_view line) {
+    if (m_in_record) {
+      fail(fmt::format("expected a `#` line or an empty line after the record at line {}, found {}",
+                       m_record_line, quote_excerpt(line)));
+    }
+    size_t at = line.find(" @");
+    uint64_t count = 0;
+    if (at == std::string_view::npos || !parse_count(line.substr(0, at), count)) {
+      fail(fmt::format("expected a record like `3 @ 0x43b296 0x46b2e1`, found {}", quote_excerpt(line)));
+    }
+    m_builder.begin(count);
+    if (m_leak) {
+      m_builder.leaked();
+    }
+    m_in_record = true;
+    m_first_hash_line = true;
+    m_record_line = m_lines.line_number();
+  }
+
+  void hash_line(std::string_view line) {
+    if (!m_in_record) {
+      fail(fmt::format("expected a record like `3 @ 0x43b296` before this line, found {}",
+                       quote_excerpt(line)));
+    }
+    if (starts_with(line, "# labels: ")) {
+      if (!m_first_hash_line) {
+        fail("expected `# labels:` right after the `@` line");
+      }
+      labels(line.substr(10));
+      m_first_hash_line = false;
+      return;
+    }
+    m_first_hash_line = false;
+    std::string_view rest = line.substr(1);
+    std::string_view pc = next_field(rest);
+    std::string_view function = next_field(rest);
+    std::string_view file_line = next_field(rest);
+    if (!starts_with(pc, "0x")) {
+      fail(fmt::format("expected `#<TAB>0xPC<TAB>function+0xOFF<TAB>file:line`, found {}",
+                       quote_excerpt(line)));
+    }
+    if (function.empty()) {
+      // A PC that could not be symbolised: an opaque frame, as in the dump.
+      m_builder.frame(pc, {}, 0, m_lines.line_number());
+      return;
+    }
+    if (size_t offset = function.rfind("+0x"); offset != std::string_view::npos) {
+      function = function.substr(0, offset);
+    }
+    size_t colon = file_line.rfind(':');
+    uint64_t number = 0;
+    if (colon == std::string_view::npos || !parse_count(file_line.substr(colon + 1), number) ||
+        number > UINT32_MAX) {
+      fail(fmt::format("expected `file:line` after the function, found {}", quote_excerpt(line)));
+    }
+    m_builder.frame(function, file_line.substr(0, colon), static_cast<uint32_t>(number),
+                    m_lines.line_number());
+  }
+
+  // `{"handler":"audit", "tenant":"acme"}`
+  void labels(std::string_view text) {
+    if (text.empty() || text.front() != '{' || text.back() != '}') {
+      fail(fmt::format("expected `# labels: {{\"key\":\"value\", ...}}`, found {}", quote_excerpt(text)));
+    }
+    text = text.substr(1, text.size() - 2);
+    std::string key;
+    std::string value;
+    while (!text.empty()) {
+      if (!read_quoted(text, key) || text.empty() || text[0] != ':') {
+        fail(fmt::format("expected a quoted label key and `:`, found {}", quote_excerpt(text)));
+      }
+      text.remove_prefix(1);
+      if (!read_quoted(text, value)) {
+        fail(fmt::format("expected a quoted label value, found {}", quote_excerpt(text)));
+      }
+      m_builder.label(key, value);
+      if (starts_with(text, ", ")) {
+        text.remove_prefix(2);
+      } else if (!text.empty()) {
+        fail(fmt::format("expected `, ` between labels, found {}", quote_excerpt(text)));
+      }
+    }
+  }
+
+  void end_record() {
+    if (m_in_record) {
+      m_builder.commit(m_record_line);
+      m_in_record = false;
+    }
+  }
+
+  LineReader& m_lines;
+  TextParseContext& m_context;
+  StackBuilder& m_builder;
+  bool m_leak = false;
+  bool m_in_record = false;
+  bool m_first_hash_line = false;
+  uint64_t m_record_line = 0;
+};
+
+} // namespace
+
+void parse_go_debug1(LineReader& lines, TextParseContext& context) {
+  GoDebug1Parser(lines, context).run();
+}
+
+} // namespace taskdiff

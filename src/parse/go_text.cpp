@@ -1,0 +1,523 @@
+// Go goroutine dumps as text: pprof debug=2, runtime.Stack, and crash output (panic, fatal error,
+// SIGQUIT at any GOTRACEBACK level), possibly inside log text. dump-formats.md sections 1 and 2.
+//
+// States, with the lines that move between them:
+//
+//   preamble   text before the first goroutine (crash output only: log lines, `panic: ...`,
+//              `SIGQUIT: quit`, `PC=0x45f580 m=0 sigcode=0`)
+//              `goroutine 1 [running]:` after an empty line or a crash line -> header
+//   header     `goroutine 12 gp=0xc0000061c0 m=nil [chan send, 3 minutes, locked to thread]:`
+//              -> function, or `<TAB>goroutine running on other thread; stack unavailable` -> frames
+//   function   `main.(*T).run(0xc000010000, {0x4b3953, 0x3})` -> file
+//   file       `<TAB>/src/main.go:42 +0x1d fp=0xc000 sp=0xc000 pc=0x4a6b` -> frames
+//   frames     another function -> file; `...12 frames elided...` -> frames;
+//              `created by main.main in goroutine 1` -> creator_file;
+//              `[originating from goroutine 7]:` -> ancestors; empty line -> between
+//   creator_file `<TAB>/src/main.go:40 +0x1aa` -> frames (only an empty line or ancestors follow)
+//   ancestors  GODEBUG=tracebackancestors history: skipped up to the empty line -> between
+//   between    -> header; crash output also: register dump (`rax    0x1`), `exit status 2`,
+//              any other text -> trailer
+//   trailer    text after the dump; a new goroutine header after an empty line starts a
+//              second dump (a restart loop): the last one is kept, with a warning.
+//
+// A dump that ends inside a goroutine (a header with no frames, a function without its file
+// line, a `created by` without its file line) is truncated: an error, unless --allow-truncated.
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "taskdiff/error.hpp"
+#include "taskdiff/parse.hpp"
+
+namespace taskdiff {
+
+namespace {
+
+constexpr uint64_t k_pprof_debug2_limit = uint64_t{64} << 20;
+constexpr size_t k_max_panic_message = 4096;
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && std::memcmp(text.data(), prefix.data(), prefix.size()) == 0;
+}
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() &&
+         std::memcmp(text.data() + text.size() - suffix.size(), suffix.data(), suffix.size()) == 0;
+}
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+bool is_hex(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+bool is_blank(std::string_view line) {
+  for (char c : line) {
+    if (c != ' ' && c != '\t') {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string_view trim_left(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) {
+    ++i;
+  }
+  return text.substr(i);
+}
+
+struct Header {
+  std::string_view id;
+  std::string_view status;
+  int64_t minutes = -1;
+  bool locked = false;
+  std::string_view labels;
+};
+
+// `goroutine 12 [chan send, 3 minutes]:`; false when the line is not a header at all; throws
+// when it starts like one but its bracket holds something unknown.
+bool parse_header(std::string_view line, uint64_t line_number, Header& header) {
+  if (!starts_with(line, "goroutine ")) {
+    return false;
+  }
+  size_t i = 10;
+  size_t id_start = i;
+  while (i < line.size() && is_digit(line[i])) {
+    ++i;
+  }
+  if (i == id_start || i >= line.size() || line[i] != ' ') {
+    return false;
+  }
+  header.id = line.substr(id_start, i - id_start);
+  std::string_view rest = line.substr(i + 1);
+  if (starts_with(rest, "gp=")) {
+    // Go 1.22+ at traceback level 2: `gp=0x... m=N mp=0x...` or `m=nil`.
+    size_t bracket = rest.find(" [");
+    if (bracket == std::string_view::npos) {
+      return false;
+    }
+    rest = rest.substr(bracket + 1);
+  }
+  if (!starts_with(rest, "[")) {
+    return false;
+  }
+  if (!ends_with(rest, "]:")) {
+    throw ParseError(line_number, fmt::format("expected a goroutine header ending in `]:`, found {}",
+                                              quote_excerpt(line)));
+  }
+  std::string_view content = rest.substr(1, rest.size() - 3);
+  // Go 1.26 GODEBUG=tracebacklabels: `[running labels:{"k": "v"}]` (format unconfirmed): the
+  // labels run to the end of the bracket and may hold ", ".
+  if (size_t labels = content.find(" labels:{"); labels != std::string_view::npos) {
+    header.labels = content.substr(labels + 8);
+    content = content.substr(0, labels);
+  }
+  size_t comma = content.find(", ");
+  header.status = content.substr(0, comma);
+  if (ends_with(header.status, " (scan)")) {
+    header.status.remove_suffix(7);
+  }
+  while (comma != std::string_view::npos) {
+    size_t next = content.find(", ", comma + 2);
+    std::string_view item = content.substr(comma + 2, next == std::string_view::npos ? next : next - comma - 2);
+    comma = next;
+    if (item == "locked to thread") {
+      header.locked = true;
+    } else if (ends_with(item, " minutes") && item.size() > 8 && is_digit(item[0])) {
+      int64_t minutes = 0;
+      for (char c : item.substr(0, item.size() - 8)) {
+        if (!is_digit(c)) {
+          throw ParseError(line_number, fmt::format("expected `N minutes` in the goroutine header, "
+                                                    "found {}",
+                                                    quote_excerpt(item)));
+        }
+        minutes = minutes * 10 + (c - '0');
+        if (minutes > (int64_t{1} << 40)) {
+          break;
+        }
+      }
+      header.minutes = minutes;
+    } else if (starts_with(item, "labels:")) {
+      header.labels = item.substr(7);
+    } else {
+      throw ParseError(line_number,
+                       fmt::format("expected `N minutes` or `locked to thread` after the status in "
+                                   "the goroutine header, found {}",
+                                   quote_excerpt(item)));
+    }
+  }
+  if (header.status.empty()) {
+    throw ParseError(line_number, fmt::format("expected a status in the goroutine header, found {}",
+                                              quote_excerpt(line)));
+  }
+  return true;
+}
+
+struct FileLine {
+  std::string_view file;
+  uint32_t line = 0;
+};
+
+// `<TAB>/src/net/http/server.go:3102 +0x4db fp=0xc000 sp=0xc000 pc=0x6231bb`. The indent may be a
+// tab, spaces (pasted output) or nothing (some copies); the path may hold spaces and `:`.
+bool parse_file_line(std::string_view text, FileLine& out) {
+  text = trim_left(text);
+  size_t end = text.size();
+  for (std::string_view marker : {" +0x", " fp=0x", " pc=0x"}) {
+    size_t at = text.find(marker);
+    if (at != std::string_view::npos && at < end) {
+      end = at;
+    }
+  }
+  while (end > 0 && text[end - 1] == ' ') {
+    --end;
+  }
+  std::string_view path_line = text.substr(0, end);
+  size_t colon = path_line.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == path_line.size()) {
+    return false;
+  }
+  uint64_t number = 0;
+  for (char c : path_line.substr(colon + 1)) {
+    if (!is_digit(c)) {
+      return false;
+    }
+    number = number * 10 + static_cast<uint64_t>(c - '0');
+    if (number > UINT32_MAX) {
+      return false;
+    }
+  }
+  out.file = path_line.substr(0, colon);
+  out.line = static_cast<uint32_t>(number);
+  return true;
+}
+
+// `pkg.F(0x1, {0x2, 0x3})` -> `pkg.F`. Arguments never contain `(`, receivers do.
+bool parse_function_line(std::string_view line, std::string_view& function) {
+  if (line.empty() || line.back() != ')' || line.front() == ' ' || line.front() == '\t') {
+    return false;
+  }
+  size_t open = line.rfind('(');
+  if (open == std::string_view::npos || open == 0) {
+    return false;
+  }
+  function = line.substr(0, open);
+  return function.find(' ') == std::string_view::npos || starts_with(function, "non-Go function");
+}
+
+bool is_elided_marker(std::string_view line) {
+  return starts_with(line, "...") && ends_with(line, "elided...");
+}
+
+// amd64 `rax    0xca`, arm64 `r0      0x0`, `rflags 0x286`, `fault   0x0`.
+bool is_register_line(std::string_view line) {
+  size_t i = 0;
+  while (i < line.size() && (std::isalnum(static_cast<unsigned char>(line[i])) != 0)) {
+    ++i;
+  }
+  if (i == 0 || i > 8) {
+    return false;
+  }
+  while (i < line.size() && line[i] == ' ') {
+    ++i;
+  }
+  if (!starts_with(line.substr(i), "0x")) {
+    return false;
+  }
+  for (i += 2; i < line.size(); ++i) {
+    if (!is_hex(line[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The first line of a crash: `panic: ...`, `fatal error: ...`, `SIGQUIT: quit`, `SIGSEGV: ...`.
+bool is_crash_line(std::string_view line) {
+  if (starts_with(line, "panic: ") || starts_with(line, "fatal error: ") ||
+      starts_with(line, "[signal ") || starts_with(line, "runtime: ") ||
+      starts_with(line, "unexpected fault address")) {
+    return true;
+  }
+  if (starts_with(line, "SIG")) {
+    size_t colon = line.find(": ");
+    return colon != std::string_view::npos && colon <= 10;
+  }
+  return false;
+}
+
+enum class State { preamble, header, function_file, frames, creator_file, ancestors, between, trailer };
+
+class GoTextParser {
+public:
+  GoTextParser(LineReader& lines, TextParseContext& context)
+      : m_lines(lines), m_context(context), m_builder(context.builder),
+        m_crash(context.out.format == Format::go_traceback) {}
+
+  void run() {
+    m_state = m_context.at_record_start ? State::between : State::preamble;
+    std::string_view line;
+    while (m_lines.next(line)) {
+      step(line);
+    }
+    finish();
+  }
+
+private:
+  uint64_t line_number() const { return m_lines.line_number(); }
+
+  [[noreturn]] void fail(std::string message) const {
+    throw ParseError(line_number(), std::move(message));
+  }
+
+  void step(std::string_view line) {
+    switch (m_state) {
+    case State::preamble: preamble(line); return;
+    case State::header: header_body(line); return;
+    case State::function_file: function_file(line); return;
+    case State::frames: frames(line); return;
+    case State::creator_file: creator_file(line); return;
+    case State::ancestors:
+      if (is_blank(line)) {
+        m_state = State::between;
+      }
+      return;
+    case State::between: between(line); return;
+    case State::trailer: trailer(line); return;
+    }
+  }
+
+  void preamble(std::string_view line) {
+    bool may_start = m_previous_blank || line_number() == 1 || m_previous_crash_line;
+    Header header;
+    if (may_start && parse_header(line, line_number(), header)) {
+      start_goroutine(header);
+      return;
+    }
+    if (!m_crash && !is_blank(line)) {
+      fail(fmt::format("expected a goroutine header like `goroutine 1 [running]:`, found {}",
+                       quote_excerpt(line)));
+    }
+    bool crash_line = is_crash_line(line);
+    if (crash_line && !m_in_panic_message) {
+      m_context.out.panic_message.clear();
+      m_in_panic_message = true;
+    }
+    if (m_in_panic_message && !is_blank(line) && m_context.out.panic_message.size() < k_max_panic_message) {
+      if (!m_context.out.panic_message.empty()) {
+        m_context.out.panic_message += '\n';
+      }
+      m_context.out.panic_message.append(line.substr(0, k_max_panic_message));
+    }
+    m_previous_crash_line = crash_line || (m_in_panic_message && starts_with(line, "\t"));
+    m_previous_blank = is_blank(line);
+  }
+
+  void start_goroutine(const Header& header) {
+    m_builder.begin(1);
+    m_builder.state(header.status);
+    if (header.minutes >= 0) {
+      m_builder.wait_minutes(header.minutes);
+    }
+    if (header.locked) {
+      m_builder.locked_to_thread();
+    }
+    if (!header.labels.empty()) {
+      m_builder.label("labels", header.labels);
+    }
+    m_record_line = line_number();
+    m_goroutine_id.assign(header.id);
+    m_state = State::header;
+    m_seen_goroutine = true;
+  }
+
+  void header_body(std::string_view line) {
+    if (trim_left(line) == "goroutine running on other thread; stack unavailable") {
+      m_state = State::frames;
+      return;
+    }
+    if (is_blank(line)) {
+      fail(fmt::format("goroutine {} has a header but no frames", m_goroutine_id));
+    }
+    frames(line);
+  }
+
+  void function_file(std::string_view line) {
+    FileLine file;
+    if (!parse_file_line(line, file)) {
+      fail(fmt::format("expected the file line (`<TAB>/path/file.go:123 +0x1d`) of {}, found {}",
+                       m_function, quote_excerpt(line)));
+    }
+    m_builder.frame(m_function, file.file, file.line, line_number());
+    m_state = State::frames;
+  }
+
+  void frames(std::string_view line) {
+    if (is_blank(line)) {
+      commit();
+      m_state = State::between;
+      return;
+    }
+    std::string_view function;
+    if (parse_function_line(line, function)) {
+      if (starts_with(function, "non-Go function")) {
+        m_builder.frame(line, {}, 0, line_number());
+        return;
+      }
+      m_function.assign(function);
+      m_state = State::function_file;
+      return;
+    }
+    if (starts_with(line, "created by ")) {
+      std::string_view creator = line.substr(11);
+      if (size_t in = creator.rfind(" in goroutine "); in != std::string_view::npos) {
+        creator = creator.substr(0, in);
+      }
+      m_function.assign(creator);
+      m_state = State::creator_file;
+      return;
+    }
+    if (is_elided_marker(line)) {
+      return;
+    }
+    if (starts_with(line, "[originating from goroutine ")) {
+      m_state = State::ancestors;
+      return;
+    }
+    if (m_crash) {
+      // Crash output glued to text that follows without an empty line (`FAIL\tpkg\t0.1s`).
+      commit();
+      m_state = State::trailer;
+      return;
+    }
+    fail(fmt::format("expected a function line like `main.main()`, `created by ...` or an empty "
+                     "line in goroutine {}, found {}",
+                     m_goroutine_id, quote_excerpt(line)));
+  }
+
+  void creator_file(std::string_view line) {
+    FileLine file;
+    if (!parse_file_line(line, file)) {
+      fail(fmt::format("expected the file line of `created by {}`, found {}", m_function,
+                       quote_excerpt(line)));
+    }
+    m_builder.created_by(m_function, file.file, file.line);
+    m_state = State::frames; // only an empty line, ancestors or the end may follow
+  }
+
+  void between(std::string_view line) {
+    if (is_blank(line)) {
+      return;
+    }
+    Header header;
+    if (parse_header(line, line_number(), header)) {
+      start_goroutine(header);
+      return;
+    }
+    if (!m_crash) {
+      fail(fmt::format("expected a goroutine header like `goroutine 7 [select]:` after the empty "
+                       "line, found {}",
+                       quote_excerpt(line)));
+    }
+    m_state = State::trailer;
+    m_previous_blank = false;
+  }
+
+  void trailer(std::string_view line) {
+    Header header;
+    if (m_previous_blank && !is_register_line(line) && parse_header(line, line_number(), header)) {
+      // A second dump in the same text (a restart loop, a copy after a report line): keep the
+      // last one, as a person reading the log would.
+      ++m_dumps;
+      m_restart_line = line_number();
+      m_builder = StackBuilder(m_context.options.limits);
+      start_goroutine(header);
+      return;
+    }
+    m_previous_blank = is_blank(line);
+  }
+
+  void commit() {
+    m_builder.commit(m_record_line);
+  }
+
+  void finish() {
+    switch (m_state) {
+    case State::frames:
+      commit();
+      break;
+    case State::header:
+    case State::function_file:
+    case State::creator_file:
+      if (m_context.is_last_range) {
+        truncated();
+      }
+      break;
+    default: break;
+    }
+    if (!m_seen_goroutine && !m_context.at_record_start) {
+      if (!m_context.out.panic_message.empty()) {
+        fail(fmt::format("a Go crash message with no goroutine after it (GOTRACEBACK=none?): {}",
+                         quote_excerpt(m_context.out.panic_message)));
+      }
+      fail("expected a goroutine header like `goroutine 1 [running]:`; found none");
+    }
+    if (m_dumps > 0) {
+      m_context.out.warnings.push_back(
+          fmt::format("this input holds {} goroutine dumps; compared the last one, which starts at "
+                      "line {}",
+                      m_dumps + 1, m_restart_line));
+    }
+  }
+
+  void truncated() {
+    bool at_pprof_limit = m_lines.bytes_read() == k_pprof_debug2_limit;
+    std::string where = fmt::format("the dump ends inside goroutine {} (its header is at line {})",
+                                    m_goroutine_id, m_record_line);
+    if (m_context.options.allow_truncated) {
+      m_context.out.warnings.push_back(
+          fmt::format("TRUNCATED INPUT: {}; that goroutine was dropped and the rest compared "
+                      "(--allow-truncated). Counts may be short.",
+                      where));
+      return;
+    }
+    if (at_pprof_limit) {
+      fail(fmt::format("{}: the dump is exactly 64 MiB, the size at which the Go runtime cuts "
+                       "/debug/pprof/goroutine?debug=2 without a marker. Capture ?debug=1 or the "
+                       "protobuf profile (no ?debug) instead, or pass --allow-truncated to compare "
+                       "what was read",
+                       where));
+    }
+    fail(fmt::format("{}: the dump is truncated (cut download, full disk, or the 64 MiB debug=2 "
+                     "limit?); capture it again, use ?debug=1 or the protobuf profile for very "
+                     "large processes, or pass --allow-truncated to compare what was read",
+                     where));
+  }
+
+  LineReader& m_lines;
+  TextParseContext& m_context;
+  StackBuilder& m_builder;
+  bool m_crash;
+  State m_state = State::preamble;
+  std::string m_function;
+  std::string m_goroutine_id;
+  uint64_t m_record_line = 0;
+  bool m_previous_blank = false;
+  bool m_previous_crash_line = false;
+  bool m_in_panic_message = false;
+  bool m_seen_goroutine = false;
+  unsigned m_dumps = 0;
+  uint64_t m_restart_line = 0;
+};
+
+} // namespace
+
+void parse_go_text(LineReader& lines, TextParseContext& context) {
+  GoTextParser(lines, context).run();
+}
+
+} // namespace taskdiff

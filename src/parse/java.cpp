@@ -1,0 +1,753 @@
+// Java thread dumps from HotSpot's thread printer: `jstack [-l] [-e]`, `jcmd PID Thread.print`
+// and SIGQUIT on the JVM's stdout, JDK 5 to 25; also the dumps VisualVM saves (same body,
+// `"name" - Thread t@N` headers). dump-formats.md sections 5.1 to 5.5 and 5.7.
+//
+// One record per thread header: the `java.lang.Thread.State:` text (`WAITING (parking)`; empty
+// when none is printed: VM-internal threads, JDK 5, carriers), the `at` frames leaf first as
+// `Class.method` + file + line, and the thread name with its counters normalized
+// (`pool-N-thread-M`, normalize_java_thread_name). Lock lines, `-l` ownable synchronizers,
+// compiler-task lines, the SMR list, the deadlock section (it repeats threads already listed),
+// the JNI refs line, the SIGQUIT `Heap` summary and a class histogram are read and skipped.
+//
+// States, with the lines that move between them:
+//
+//   preamble   what comes before the banner: `24893:` (jcmd), `2026-11-22 23:55:20`, or the
+//              JVM's own stdout (SIGQUIT, log lines)
+//              `Full thread dump OpenJDK 64-Bit Server VM (25.0.3+9-LTS mixed mode, sharing):`
+//              -> threads (the timestamp line right above it is the capture time)
+//   threads    empty lines; `Threads class SMR info:` -> smr;
+//              `"pool-4-thread-1" #29 [703] prio=5 os_prio=0 cpu=0.63ms elapsed=20.46s
+//              tid=0x00007f352002f200 nid=703 waiting on condition  [0x00007f353d4fe000]` or
+//              `"GC Thread#0" os_prio=0 cpu=0.04ms elapsed=20.75s tid=0x00007efc18055240 nid=635 runnable  `
+//              or `"Timer-180" - Thread t@332` (VisualVM) -> thread;
+//              `   Locked ownable synchronizers:` right after a thread (`-l`) -> ownable;
+//              `JNI global refs: 15, weak refs: 0` (`JNI global references: 873`, JDK 6-8) -> after;
+//              `Found one Java-level deadlock:` -> deadlock; `Heap` -> heap;
+//              `num   #instances    #bytes  class name` -> histogram (JDK 5 prints no JNI line);
+//              `Full thread dump ...` -> threads, a second dump (kept instead, with a warning)
+//   smr        `_java_thread_list=0x00007efbd403f5c0, length=22, elements={`,
+//              `0x00007efc1802a8f0, 0x00007efc180c34a0,`, `}` -> threads
+//   thread     `   java.lang.Thread.State: WAITING (parking)` (VisualVM: `WAITING on X@1ccfa5c1`),
+//              `   Carrying virtual thread #206` (JDK 21+ carrier, in place of the state),
+//              `   No compile task`, `   Compiling: ...`,
+//              `	at java.util.concurrent.LinkedBlockingQueue.take(java.base@25.0.3/LinkedBlockingQueue.java:435)`
+//              (a TAB, or 8 spaces in JDK 5), lock lines after their frame
+//              `	- parking to wait for  <0x00000000ffdce750> (a java.util...ConditionObject)`;
+//              `   Mounted virtual thread #206` -> mounted; empty line -> threads (record committed);
+//              an unindented line: record committed, the line read as in threads
+//   mounted    the mounted virtual thread's frames (JDK 25 `-l`), skipped: jstack lists virtual
+//              threads only while mounted, so they are not records -> as thread on an empty line
+//   ownable    `	- None`, `	- <0x000000069ec1b280> (a java.util.concurrent.locks.ReentrantLock$NonfairSync)`
+//              -> threads on an empty line
+//   deadlock   everything up to `Found 2 deadlocks.` (names there are not thread headers) -> after
+//   heap       indented GC lines after `Heap` -> after on an empty or unindented line
+//   histogram  `  1:     15660     3695576  [C` rows, `Total   183155    16330872` -> after
+//   after      the dump is over; SIGQUIT output goes on with the application's stdout, which is
+//              skipped, except the sections above and a new banner (a second dump -> threads)
+//
+// Fail closed: a line that fits none of these is an error. The exception is text before the
+// banner and after the dump's end, where SIGQUIT output mixes in the application's stdout;
+// application output *inside* the thread list is an error (it cannot be told from a cut dump).
+// A dump whose headers carry `os_prio=` (JDK 8+) always ends its thread list with the JNI refs
+// line; without it the dump is cut: an error, or with --allow-truncated a warning and the last
+// (possibly partial) thread dropped. So is a dump ending inside the SMR list or a deadlock
+// section. UTF-16 text (PowerShell's `jstack ... > file`) is rejected with the iconv command.
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "taskdiff/error.hpp"
+#include "taskdiff/normalize.hpp"
+#include "taskdiff/parse.hpp"
+
+namespace taskdiff {
+
+namespace {
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && std::memcmp(text.data(), prefix.data(), prefix.size()) == 0;
+}
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() &&
+         std::memcmp(text.data() + text.size() - suffix.size(), suffix.data(), suffix.size()) == 0;
+}
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+bool is_hex(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t';
+}
+
+bool all_digits(std::string_view text) {
+  if (text.empty()) {
+    return false;
+  }
+  for (char c : text) {
+    if (!is_digit(c)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool is_hex_number(std::string_view text) {
+  if (!starts_with(text, "0x") || text.size() == 2) {
+    return false;
+  }
+  for (char c : text.substr(2)) {
+    if (!is_hex(c)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string_view trim_left(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size() && is_space(text[i])) {
+    ++i;
+  }
+  return text.substr(i);
+}
+
+std::string_view trim(std::string_view text) {
+  text = trim_left(text);
+  while (!text.empty() && is_space(text.back())) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+bool is_blank(std::string_view line) {
+  return trim_left(line).empty();
+}
+
+// `2026-11-22 23:55:20`: jstack's and Thread.print's first line (local time, no zone).
+bool is_timestamp(std::string_view line) {
+  line = trim(line);
+  if (line.size() != 19) {
+    return false;
+  }
+  for (size_t i = 0; i < line.size(); ++i) {
+    char expected = i == 4 || i == 7 ? '-' : i == 10 ? ' ' : i == 13 || i == 16 ? ':' : '0';
+    if (expected == '0' ? !is_digit(line[i]) : line[i] != expected) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool is_banner(std::string_view line) {
+  return starts_with(line, "Full thread dump");
+}
+
+bool is_jni_refs(std::string_view line) {
+  return starts_with(line, "JNI global ref"); // `refs: N, weak refs: M` or `references: N`
+}
+
+bool is_deadlock_start(std::string_view line) {
+  return starts_with(line, "Found one ") && ends_with(trim(line), "deadlock:");
+}
+
+bool is_deadlock_end(std::string_view line) {
+  line = trim(line);
+  return starts_with(line, "Found ") && (ends_with(line, " deadlock.") || ends_with(line, " deadlocks."));
+}
+
+bool is_heap_start(std::string_view line) {
+  return trim(line) == "Heap";
+}
+
+bool is_histogram_header(std::string_view line) {
+  line = trim(line);
+  return starts_with(line, "num ") && line.find("#instances") != std::string_view::npos;
+}
+
+bool is_java_state(std::string_view word) {
+  for (std::string_view state : {"NEW", "RUNNABLE", "BLOCKED", "WAITING", "TIMED_WAITING", "TERMINATED"}) {
+    if (word == state) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The text after `- ` on a lock line under a frame (HotSpot `print_lock_info`, VisualVM's
+// `locked java.io.BufferedInputStream@5284339c`).
+bool is_lock_line(std::string_view body) {
+  for (std::string_view prefix : {"locked ", "waiting to lock ", "waiting on ", "parking to wait for ",
+                                  "eliminated ", "waiting to re-lock in wait() ", "lock is eliminated"}) {
+    if (starts_with(body, prefix)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The text after `- ` in a `Locked ownable synchronizers:` block.
+bool is_ownable_line(std::string_view body) {
+  return body == "None" || starts_with(body, "<0x") || starts_with(body, "locked ");
+}
+
+// One field of a HotSpot thread header before `tid=` (dump-formats.md 5.2 `header`).
+bool is_header_field(std::string_view token, bool& os_prio) {
+  auto value = [&](std::string_view prefix) { return token.substr(prefix.size()); };
+  auto number = [](std::string_view text) { return !text.empty() && is_digit(text[0]); };
+  if (token == "daemon") {
+    return true;
+  }
+  if (token.size() >= 2 && token[0] == '#') {
+    return all_digits(token.substr(1));
+  }
+  if (token.size() >= 3 && token.front() == '[' && token.back() == ']') {
+    return all_digits(token.substr(1, token.size() - 2)); // OS thread id, JDK 19+
+  }
+  if (starts_with(token, "prio=")) {
+    return all_digits(value("prio="));
+  }
+  if (starts_with(token, "os_prio=")) {
+    std::string_view v = value("os_prio=");
+    os_prio = true;
+    return all_digits(!v.empty() && v[0] == '-' ? v.substr(1) : v);
+  }
+  for (std::string_view prefix : {"cpu=", "elapsed=", "allocated="}) {
+    if (starts_with(token, prefix)) {
+      return number(value(prefix));
+    }
+  }
+  if (starts_with(token, "defined_classes=")) {
+    return all_digits(value("defined_classes="));
+  }
+  return false;
+}
+
+enum class HeaderResult { ok, bad };
+
+struct ThreadHeader {
+  std::string_view name;
+  bool os_prio = false;
+  std::string error;
+};
+
+// `"name" #N [OS-ID] daemon prio=P os_prio=O cpu=Cms elapsed=Es allocated=A defined_classes=D
+// tid=0xT nid=X STATETEXT [0xADDR]` with every field but the name and tid optional, or VisualVM's
+// `"name" - Thread t@N`. The name is printed unescaped: it ends at the last `"` followed by a
+// field (dump-formats.md 5.5).
+HeaderResult parse_header(std::string_view line, ThreadHeader& header) {
+  static constexpr std::string_view k_markers[] = {" #", " daemon", " prio=", " os_prio=", " tid=",
+                                                    " - Thread t@"};
+  size_t quote = std::string_view::npos;
+  for (size_t q = line.rfind('"'); q != std::string_view::npos && q > 0;
+       q = line.rfind('"', q - 1)) {
+    std::string_view rest = line.substr(q + 1);
+    bool marked = false;
+    for (std::string_view marker : k_markers) {
+      marked = marked || starts_with(rest, marker);
+    }
+    if (marked) {
+      quote = q;
+      break;
+    }
+  }
+  if (quote == std::string_view::npos) {
+    header.error = fmt::format("expected a thread header like `\"main\" #1 prio=5 os_prio=0 "
+                               "tid=0x00007f2994017ef0 nid=0x6141 waiting on condition`, found {}",
+                               quote_excerpt(line));
+    return HeaderResult::bad;
+  }
+  header.name = line.substr(1, quote - 1);
+  std::string_view rest = line.substr(quote + 1);
+  if (starts_with(rest, " - Thread t@")) {
+    if (!all_digits(trim(rest.substr(12)))) {
+      header.error = fmt::format("expected `- Thread t@N` after the thread name, found {}",
+                                 quote_excerpt(rest));
+      return HeaderResult::bad;
+    }
+    return HeaderResult::ok;
+  }
+  size_t pos = 0;
+  auto next_token = [&]() {
+    while (pos < rest.size() && rest[pos] == ' ') {
+      ++pos;
+    }
+    size_t end = rest.find(' ', pos);
+    if (end == std::string_view::npos) {
+      end = rest.size();
+    }
+    std::string_view token = rest.substr(pos, end - pos);
+    pos = end;
+    return token;
+  };
+  for (;;) {
+    std::string_view token = next_token();
+    if (token.empty()) {
+      header.error = fmt::format("expected `tid=0x...` in the header of thread \"{}\", found the "
+                                 "end of the line",
+                                 header.name);
+      return HeaderResult::bad;
+    }
+    if (starts_with(token, "tid=")) {
+      if (!is_hex_number(token.substr(4))) {
+        header.error = fmt::format("expected `tid=0x` and a hex address, found {}", quote_excerpt(token));
+        return HeaderResult::bad;
+      }
+      break;
+    }
+    if (!is_header_field(token, header.os_prio)) {
+      header.error = fmt::format("expected a thread header field (`#N`, `[N]`, `daemon`, `prio=`, "
+                                 "`os_prio=`, `cpu=`, `elapsed=`, `allocated=`, `defined_classes=`, "
+                                 "`tid=`) after the name \"{}\", found {}",
+                                 header.name, quote_excerpt(token));
+      return HeaderResult::bad;
+    }
+  }
+  size_t before_nid = pos;
+  std::string_view token = next_token();
+  if (starts_with(token, "nid=")) {
+    std::string_view nid = token.substr(4);
+    if (!is_hex_number(nid) && !all_digits(nid)) {
+      header.error = fmt::format("expected `nid=` and a hex or decimal id, found {}", quote_excerpt(token));
+      return HeaderResult::bad;
+    }
+  } else {
+    pos = before_nid; // JDK 21 carriers print no nid and no state text
+  }
+  // The rest: a state text (`waiting on condition`, `in Object.wait()`, free text that may
+  // disagree with the Java state) and the stack range `[0x...]` (JDK 5/6: `[0x...
+  // ..0x...]`); both are dropped.
+  std::string_view tail = trim(rest.substr(pos));
+  if (!tail.empty() && tail.back() == ']') {
+    size_t open = tail.rfind('[');
+    std::string_view range = open == std::string_view::npos ? std::string_view{}
+                                                            : tail.substr(open + 1, tail.size() - open - 2);
+    size_t dots = range.find("..");
+    bool valid = dots == std::string_view::npos
+                     ? is_hex_number(range)
+                     : is_hex_number(range.substr(0, dots)) && is_hex_number(range.substr(dots + 2));
+    if (!valid) {
+      header.error = fmt::format("expected the stack address `[0x...]` at the end of the header of "
+                                 "thread \"{}\", found {}",
+                                 header.name, quote_excerpt(tail));
+      return HeaderResult::bad;
+    }
+  }
+  return HeaderResult::ok;
+}
+
+class JavaParser {
+public:
+  JavaParser(LineReader& lines, TextParseContext& context)
+      : m_lines(lines), m_context(context), m_builder(context.builder) {}
+
+  void run() {
+    m_context.out.format = Format::java;
+    m_context.out.runtime = Runtime::java;
+    m_context.out.facts = format_facts(Format::java);
+    std::string_view line;
+    while (m_lines.next(line)) {
+      if (std::memchr(line.data(), '\0', line.size()) != nullptr) {
+        fail("expected text, found NUL bytes: UTF-16 text (as PowerShell's `jstack PID > file` "
+             "writes)? Convert it with `iconv -f UTF-16LE -t UTF-8` and try again");
+      }
+      step(line);
+    }
+    finish();
+  }
+
+private:
+  enum class State { preamble, threads, smr, thread, mounted, ownable, deadlock, heap, histogram, after };
+
+  [[noreturn]] void fail(const std::string& message) {
+    throw ParseError(m_lines.line_number(), message);
+  }
+
+  void step(std::string_view line) {
+    switch (m_state) {
+    case State::preamble: preamble(line); break;
+    case State::threads: threads(line); break;
+    case State::smr: smr(line); break;
+    case State::thread: thread(line); break;
+    case State::mounted: mounted(line); break;
+    case State::ownable: ownable(line); break;
+    case State::deadlock: deadlock(line); break;
+    case State::heap: heap(line); break;
+    case State::histogram: histogram(line); break;
+    case State::after: after(line); break;
+    }
+  }
+
+  void remember_timestamp(std::string_view line) {
+    m_timestamp = trim(line);
+    m_timestamp_line = m_lines.line_number();
+  }
+
+  void preamble(std::string_view line) {
+    if (is_banner(line)) {
+      banner(line);
+    } else if (is_timestamp(line)) {
+      remember_timestamp(line);
+    }
+    // Anything else is text before the dump: the `PID:` line, the JVM's stdout.
+  }
+
+  void banner(std::string_view line) {
+    if (!ends_with(trim(line), ":")) {
+      fail(fmt::format("expected the banner `Full thread dump <VM> (<version>):`, found {}",
+                       quote_excerpt(line)));
+    }
+    if (m_banners > 0) {
+      // A second dump in the same text (SIGQUIT sent twice, files concatenated): keep the last
+      // one, as for Go (the earlier dumps' records are dropped).
+      m_restart_line = m_lines.line_number();
+      m_builder = StackBuilder(m_context.options.limits);
+      m_context.out.captured_at.reset();
+    }
+    ++m_banners;
+    m_threads = 0;
+    m_needs_jni = false;
+    m_saw_jni = false;
+    m_ownable_allowed = false;
+    if (m_timestamp_line != 0 && m_timestamp_line + 1 == m_lines.line_number()) {
+      std::string time = m_timestamp;
+      time[10] = 'T'; // local time: jstack prints no zone
+      m_context.out.captured_at = time;
+    }
+    m_state = State::threads;
+  }
+
+  void threads(std::string_view line) {
+    if (is_blank(line)) {
+      return;
+    }
+    if (line[0] == '"') {
+      header(line);
+      return;
+    }
+    bool ownable_allowed = m_ownable_allowed;
+    m_ownable_allowed = false;
+    if (trim(line) == "Locked ownable synchronizers:" && ownable_allowed) {
+      m_state = State::ownable;
+    } else if (line == "Threads class SMR info:") {
+      m_state = State::smr;
+    } else if (is_jni_refs(line)) {
+      m_saw_jni = true;
+      m_state = State::after;
+    } else if (is_deadlock_start(line)) {
+      start_deadlock();
+    } else if (is_heap_start(line)) {
+      m_state = State::heap;
+    } else if (is_histogram_header(line)) {
+      m_state = State::histogram;
+    } else if (is_banner(line)) {
+      banner(line);
+    } else if (is_timestamp(line)) {
+      // The next dump of a log whose dumps have no end marker (JDK 5). Copied first: peeking
+      // may move the buffer `line` points into.
+      std::string timestamp(trim(line));
+      uint64_t at = m_lines.line_number();
+      std::string_view next;
+      if (!m_lines.peek(next) || !is_banner(next)) {
+        fail(fmt::format("expected `Full thread dump` after the timestamp line {}, found {}",
+                         quote_excerpt(timestamp), quote_excerpt(next)));
+      }
+      m_timestamp = std::move(timestamp);
+      m_timestamp_line = at;
+    } else {
+      fail(fmt::format("expected a thread header like `\"main\" #1 prio=5 ... tid=0x...`, the "
+                       "`JNI global refs:` line or an empty line, found {}",
+                       quote_excerpt(line)));
+    }
+  }
+
+  void header(std::string_view line) {
+    ThreadHeader parsed;
+    if (parse_header(line, parsed) != HeaderResult::ok) {
+      fail(parsed.error);
+    }
+    m_needs_jni = m_needs_jni || parsed.os_prio;
+    ++m_threads;
+    m_record_line = m_lines.line_number();
+    m_record_name = parsed.name;
+    m_thread_name = normalize_java_thread_name(parsed.name);
+    m_builder.begin(1);
+    m_state_given = false;
+    m_frames = 0;
+    m_state = State::thread;
+  }
+
+  void ensure_state() {
+    if (!m_state_given) {
+      m_builder.state({});
+      m_state_given = true;
+    }
+  }
+
+  void commit() {
+    ensure_state();
+    m_builder.thread_name(m_thread_name);
+    m_builder.commit(m_record_line);
+    m_ownable_allowed = true;
+  }
+
+  void thread(std::string_view line) {
+    if (is_blank(line)) {
+      commit();
+      m_state = State::threads;
+      return;
+    }
+    if (!is_space(line[0])) {
+      // The next header without an empty line between (deadlock-free -l dumps end a thread
+      // with its ownable block instead), or the JNI refs line.
+      commit();
+      m_state = State::threads;
+      threads(line);
+      return;
+    }
+    std::string_view text = trim(line);
+    if (starts_with(text, "at ")) {
+      frame(text.substr(3));
+    } else if (starts_with(text, "- ")) {
+      if (m_frames == 0 || !is_lock_line(text.substr(2))) {
+        fail(fmt::format("expected a lock line like `- locked <0x...> (a java.lang.Object)` under "
+                         "a frame of thread \"{}\", found {}",
+                         m_record_name, quote_excerpt(line)));
+      }
+    } else if (starts_with(text, "java.lang.Thread.State:")) {
+      state_line(text);
+    } else if (starts_with(text, "Carrying virtual thread #") && !m_state_given && m_frames == 0) {
+      // A JDK 21+ carrier prints this in place of its state: no Java state is known.
+      ensure_state();
+    } else if (starts_with(text, "Mounted virtual thread #")) {
+      m_state = State::mounted;
+    } else if (text == "No compile task" || starts_with(text, "Compiling:")) {
+      // Compiler threads' current task.
+    } else if (text == "Locked ownable synchronizers:") {
+      commit();
+      m_state = State::ownable;
+    } else {
+      fail(fmt::format("expected a frame like `\tat java.lang.Thread.run(Thread.java:840)`, a lock "
+                       "line or an empty line in thread \"{}\" (its header is at line {}), found {}",
+                       m_record_name, m_record_line, quote_excerpt(line)));
+    }
+  }
+
+  void state_line(std::string_view text) {
+    if (m_state_given || m_frames > 0) {
+      fail(fmt::format("expected the `java.lang.Thread.State:` line right after the header of "
+                       "thread \"{}\", found it again or after its frames",
+                       m_record_name));
+    }
+    std::string_view rest = trim(text.substr(std::strlen("java.lang.Thread.State:")));
+    size_t space = rest.find(' ');
+    std::string_view word = rest.substr(0, space);
+    std::string_view detail = space == std::string_view::npos ? std::string_view{} : trim(rest.substr(space));
+    if (!is_java_state(word)) {
+      fail(fmt::format("expected a thread state (NEW, RUNNABLE, BLOCKED, WAITING, TIMED_WAITING, "
+                       "TERMINATED) after `java.lang.Thread.State:`, found {}",
+                       quote_excerpt(word)));
+    }
+    if (detail.empty() || starts_with(detail, "on ")) {
+      // VisualVM prints the monitor's identity (`WAITING on java.util.TaskQueue@7311acb7`)
+      // where HotSpot prints a detail; the identity differs per run.
+      m_builder.state(word);
+    } else if (detail.size() > 2 && detail.front() == '(' && detail.back() == ')') {
+      m_state_text.assign(word);
+      m_state_text += ' ';
+      m_state_text += detail;
+      m_builder.state(m_state_text);
+    } else {
+      fail(fmt::format("expected `{}` alone or followed by a `(detail)`, found {}", word,
+                       quote_excerpt(text)));
+    }
+    m_state_given = true;
+  }
+
+  void frame(std::string_view text) {
+    JavaFrame parsed;
+    if (!split_java_frame(text, parsed)) {
+      fail(fmt::format("expected a frame like `at java.lang.Thread.run(java.base@17.0.15/"
+                       "Thread.java:840)`, found {}",
+                       quote_excerpt(text)));
+    }
+    ensure_state();
+    ++m_frames;
+    m_builder.frame(parsed.function, parsed.file, parsed.line, m_lines.line_number());
+  }
+
+  void mounted(std::string_view line) {
+    if (is_blank(line) || !is_space(line[0])) {
+      m_state = State::thread;
+      thread(line);
+      return;
+    }
+    std::string_view text = trim(line);
+    if (!starts_with(text, "at ") && !starts_with(text, "- ")) {
+      fail(fmt::format("expected a frame of the mounted virtual thread, found {}", quote_excerpt(line)));
+    }
+  }
+
+  void ownable(std::string_view line) {
+    if (is_blank(line)) {
+      m_state = State::threads;
+      return;
+    }
+    if (!is_space(line[0])) {
+      m_state = State::threads;
+      threads(line);
+      return;
+    }
+    std::string_view text = trim(line);
+    if (!starts_with(text, "- ") || !is_ownable_line(text.substr(2))) {
+      fail(fmt::format("expected `- None` or `- <0x...> (a ...)` under `Locked ownable "
+                       "synchronizers:`, found {}",
+                       quote_excerpt(line)));
+    }
+  }
+
+  void smr(std::string_view line) {
+    std::string_view text = trim(line);
+    if (text == "}") {
+      m_state = State::threads;
+    } else if (!starts_with(text, "_java_thread_list=0x") && !starts_with(text, "0x")) {
+      fail(fmt::format("expected the `Threads class SMR info:` address list, ended by `}}`, found {}",
+                       quote_excerpt(line)));
+    }
+  }
+
+  void start_deadlock() {
+    m_deadlock_line = m_lines.line_number();
+    m_state = State::deadlock;
+  }
+
+  void deadlock(std::string_view line) {
+    if (is_deadlock_end(line)) {
+      m_state = State::after;
+    }
+  }
+
+  void heap(std::string_view line) {
+    if (is_blank(line)) {
+      m_state = State::after;
+    } else if (!is_space(line[0])) {
+      m_state = State::after;
+      after(line);
+    }
+  }
+
+  void histogram(std::string_view line) {
+    std::string_view text = trim(line);
+    size_t colon = text.find(':');
+    bool row = colon != std::string_view::npos && all_digits(text.substr(0, colon));
+    if (row || starts_with(text, "---")) {
+      return;
+    }
+    m_state = State::after;
+    if (!starts_with(text, "Total ")) {
+      after(line);
+    }
+  }
+
+  void after(std::string_view line) {
+    if (is_blank(line)) {
+      return;
+    }
+    if (is_deadlock_start(line)) {
+      start_deadlock();
+    } else if (is_heap_start(line)) {
+      m_state = State::heap;
+    } else if (is_histogram_header(line)) {
+      m_state = State::histogram;
+    } else if (is_banner(line)) {
+      banner(line);
+    } else if (is_timestamp(line)) {
+      remember_timestamp(line);
+    } else if (ThreadHeader parsed; line[0] == '"' && parse_header(line, parsed) == HeaderResult::ok) {
+      fail(fmt::format("expected the end of the dump after its thread list, found another thread "
+                       "header: two dumps glued together without their `Full thread dump` line?"));
+    }
+    // Anything else: the application's stdout after a SIGQUIT dump.
+  }
+
+  void truncated(const std::string& where, bool drop_record) {
+    if (m_context.options.allow_truncated) {
+      m_context.out.warnings.push_back(fmt::format(
+          "TRUNCATED INPUT: {}{}; the rest was compared (--allow-truncated). Counts may be short.",
+          where, drop_record ? fmt::format("; thread \"{}\" (line {}) was dropped", m_record_name, m_record_line) : ""));
+      return;
+    }
+    fail(fmt::format("{}: the dump is truncated (a cut copy, a full disk?); capture it again, or "
+                     "pass --allow-truncated to compare what was read",
+                     where));
+  }
+
+  void finish() {
+    if (m_state == State::preamble) {
+      fail("expected `Full thread dump ...` (jstack, jcmd Thread.print or SIGQUIT output), found "
+           "the end of the input");
+    }
+    bool in_thread = m_state == State::thread || m_state == State::mounted;
+    if (m_threads == 0) {
+      fail("expected a thread header like `\"main\" #1 prio=5 ... tid=0x...` after `Full thread "
+           "dump`, found the end of the input");
+    }
+    if (m_state == State::smr) {
+      truncated("the dump ends inside the `Threads class SMR info:` list", false);
+    } else if (m_state == State::deadlock) {
+      truncated(fmt::format("the dump ends inside the deadlock section that starts at line {}, "
+                            "before its `Found N deadlocks.` line",
+                            m_deadlock_line),
+                false);
+    } else if (m_needs_jni && !m_saw_jni) {
+      truncated("the dump ends without the `JNI global refs:` line that JDK 8+ prints after the "
+                "last thread",
+                in_thread);
+      if (in_thread) {
+        in_thread = false; // dropped (with --allow-truncated)
+      }
+    }
+    if (in_thread) {
+      commit();
+    }
+    if (m_banners > 1) {
+      m_context.out.warnings.push_back(fmt::format(
+          "this input holds {} thread dumps; compared the last one, which starts at line {}",
+          m_banners, m_restart_line));
+    }
+  }
+
+  LineReader& m_lines;
+  TextParseContext& m_context;
+  StackBuilder& m_builder;
+  State m_state = State::preamble;
+  std::string m_timestamp;
+  uint64_t m_timestamp_line = 0;
+  unsigned m_banners = 0;
+  uint64_t m_restart_line = 0;
+  uint64_t m_threads = 0; // thread headers in the current dump
+  bool m_needs_jni = false;
+  bool m_saw_jni = false;
+  bool m_ownable_allowed = false;
+  uint64_t m_deadlock_line = 0;
+  // The thread being read.
+  uint64_t m_record_line = 0;
+  std::string m_record_name;
+  std::string m_thread_name;
+  std::string m_state_text;
+  bool m_state_given = false;
+  size_t m_frames = 0;
+};
+
+} // namespace
+
+void parse_java(LineReader& lines, TextParseContext& context) {
+  JavaParser(lines, context).run();
+}
+
+} // namespace taskdiff

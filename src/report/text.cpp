@@ -1,0 +1,205 @@
+// Text reports for people: one block per finding, worst first, then the rest in one line each.
+#include <fmt/format.h>
+
+#include "common.hpp"
+#include "taskdiff/report.hpp"
+
+namespace taskdiff {
+
+namespace {
+
+struct Paint {
+  bool on;
+  std::string operator()(std::string_view text, std::string_view code) const {
+    if (!on) {
+      return std::string(text);
+    }
+    return fmt::format("\033[{}m{}\033[0m", code, text);
+  }
+  std::string bold(std::string_view t) const { return (*this)(t, "1"); }
+  std::string red(std::string_view t) const { return (*this)(t, "1;31"); }
+  std::string yellow(std::string_view t) const { return (*this)(t, "1;33"); }
+  std::string green(std::string_view t) const { return (*this)(t, "1;32"); }
+  std::string dim(std::string_view t) const { return (*this)(t, "2"); }
+};
+
+std::string count_text(double value) {
+  if (value == static_cast<double>(static_cast<uint64_t>(value))) {
+    return fmt::format("{}", static_cast<uint64_t>(value));
+  }
+  return fmt::format("{:.1f}", value);
+}
+
+std::string location(const ShownFrame& frame) {
+  if (frame.file.empty()) {
+    return {};
+  }
+  return frame.line > 0 ? fmt::format("{}:{}", frame.file, frame.line) : frame.file;
+}
+
+std::string wait_text(const Group& group) {
+  std::string text = group.wait.empty() ? std::string("wait unknown") : group.wait;
+  if (group.wait_inferred) {
+    text += " (inferred)";
+  }
+  if (group.waits.size() > 1) {
+    text += fmt::format(" (+{} other wait states)", group.waits.size() - 1);
+  }
+  if (group.max_wait_minutes >= 0) {
+    text += fmt::format(", longest {} minutes", group.max_wait_minutes);
+  }
+  if (group.locked_to_thread) {
+    text += ", locked to thread";
+  }
+  return text;
+}
+
+void write_frame_row(std::ostream& out, const Paint& paint, std::string_view label,
+                     const ShownFrame& frame) {
+  out << fmt::format("  {:<11} {}\n", label, frame.function);
+  if (std::string where = location(frame); !where.empty()) {
+    out << fmt::format("  {:<11} {}\n", "", paint.dim(where));
+  }
+}
+
+void write_group_details(std::ostream& out, const Group& group, const TextStyle& style,
+                         const Paint& paint) {
+  if (!group.stack.empty()) {
+    write_frame_row(out, paint, "blocks in", group.stack[group.blocking]);
+    if (group.app_frame && *group.app_frame != group.blocking) {
+      write_frame_row(out, paint, "app frame", group.stack[*group.app_frame]);
+    } else if (!group.app_frame) {
+      out << fmt::format("  {:<11} {}\n", "app frame", paint.dim("none (standard library only)"));
+    }
+  }
+  if (group.created_by) {
+    write_frame_row(out, paint, "created by", *group.created_by);
+  }
+  if (!group.thread_name.empty()) {
+    out << fmt::format("  {:<11} {}\n", "threads", group.thread_name);
+  }
+  if (!group.labels.empty()) {
+    std::string labels;
+    for (const auto& [key, value] : group.labels) {
+      labels += fmt::format("{}{}={}", labels.empty() ? "" : ", ", key, value);
+    }
+    out << fmt::format("  {:<11} {}\n", "labels", labels);
+  }
+  if (group.leaked) {
+    out << fmt::format("  {:<11} {}\n", "leaked", "yes: listed by the goroutineleak profile");
+  }
+  size_t shown = std::min(group.stack.size(), style.max_stack);
+  for (size_t i = 0; i < shown; ++i) {
+    const ShownFrame& frame = group.stack[i];
+    std::string where = location(frame);
+    out << fmt::format("  {:<11} {}{}\n", i == 0 ? "stack" : "", frame.function,
+                       where.empty() ? "" : "  " + paint.dim(std::string(base_name(frame.file)) +
+                                                              (frame.line ? fmt::format(":{}", frame.line) : "")));
+  }
+  if (group.stack.size() > shown) {
+    out << fmt::format("  {:<11} {}\n", "", paint.dim(fmt::format("... {} more frames", group.stack.size() - shown)));
+  }
+}
+
+void write_notes(std::ostream& out, const std::vector<std::string>& notes, const Paint& paint) {
+  for (const auto& note : notes) {
+    out << paint.dim("note: ") << note << '\n';
+  }
+}
+
+std::string input_line(const Snapshot& snapshot, const Grouping& groups) {
+  std::string text = fmt::format("{} ({}", snapshot.source, format_name(snapshot.format));
+  if (snapshot.replicas > 1) {
+    text += fmt::format(", {} replicas", snapshot.replicas);
+  }
+  text += fmt::format("): {} goroutines in {} groups", snapshot.total, groups.groups.size());
+  if (!snapshot.panic_message.empty()) {
+    std::string_view first = snapshot.panic_message;
+    first = first.substr(0, first.find('\n'));
+    text += fmt::format("; crash: {}", first);
+  }
+  return text;
+}
+
+} // namespace
+
+void write_diff_text(std::ostream& out, const DiffReport& report, const TextStyle& style) {
+  Paint paint{style.color};
+  const auto& findings = report.result.findings;
+  size_t new_groups = 0;
+  for (const auto& change : findings) {
+    new_groups += change.kind == ChangeKind::new_group ? 1 : 0;
+  }
+  int64_t delta = static_cast<int64_t>(report.cand.total) - static_cast<int64_t>(report.base.total);
+  std::string totals = fmt::format("goroutines {} -> {} ({:+})", report.base.total, report.cand.total, delta);
+  if (findings.empty()) {
+    out << paint.green("PASS") << fmt::format(": no new or growing group; {}\n", totals);
+  } else {
+    out << paint.red("FAIL")
+        << fmt::format(": {} new and {} growing group{}; {}\n", new_groups, findings.size() - new_groups,
+                       findings.size() - new_groups == 1 ? "" : "s", totals);
+  }
+  out << fmt::format("  base  {}\n", input_line(report.base, report.base_groups));
+  out << fmt::format("  cand  {}\n", input_line(report.cand, report.cand_groups));
+
+  for (const auto& change : findings) {
+    const Group& group = change.shown();
+    out << '\n';
+    std::string kind = change.kind == ChangeKind::new_group ? paint.red("NEW") : paint.yellow("GROWING");
+    out << fmt::format("{} {}  {} -> {}  [{}]\n", kind, paint.bold(report::title(group)),
+                       count_text(change.base), count_text(change.cand), wait_text(group));
+    write_group_details(out, group, style, paint);
+  }
+
+  if (!report.result.changes.empty()) {
+    out << '\n' << "Other changes (information, not regressions):\n";
+    for (const auto& change : report.result.changes) {
+      const Group& group = change.shown();
+      out << fmt::format("  {:<15} {:>6} -> {:<6} [{}] {}\n", change_kind_name(change.kind),
+                         count_text(change.base), count_text(change.cand),
+                         group.wait.empty() ? "?" : group.wait, report::title(group));
+    }
+  }
+  out << '\n'
+      << paint.dim(fmt::format("thresholds: new >= {}, growing by >= {} and >= {:.0f}% "
+                               "(--min-new, --min-delta, --min-ratio)",
+                               report.thresholds.min_new, report.thresholds.min_delta,
+                               report.thresholds.min_ratio * 100))
+      << '\n';
+  write_notes(out, report.notes, paint);
+}
+
+void write_show_text(std::ostream& out, const ShowReport& report, const TextStyle& style) {
+  Paint paint{style.color};
+  out << paint.bold(input_line(report.snapshot, report.groups)) << '\n';
+  if (!report.snapshot.panic_message.empty()) {
+    out << paint.dim("crash message:") << '\n';
+    std::string_view message = report.snapshot.panic_message;
+    while (!message.empty()) {
+      size_t nl = message.find('\n');
+      out << "  " << message.substr(0, nl) << '\n';
+      message = nl == std::string_view::npos ? std::string_view{} : message.substr(nl + 1);
+    }
+  }
+  size_t hidden = 0;
+  for (const auto& group : report.groups.groups) {
+    if (group.internal && !style.all) {
+      ++hidden;
+      continue;
+    }
+    out << '\n';
+    out << fmt::format("{:>7}  {}  [{}]{}\n", group.count, paint.bold(report::title(group)), wait_text(group),
+                       group.internal ? paint.dim("  (runtime/internal)") : "");
+    write_group_details(out, group, style, paint);
+  }
+  if (hidden > 0) {
+    out << '\n'
+        << paint.dim(fmt::format("{} goroutines in {} runtime or internal groups not shown (--all "
+                                 "shows them)",
+                                 report.groups.internal, hidden))
+        << '\n';
+  }
+  write_notes(out, report.notes, paint);
+}
+
+} // namespace taskdiff
