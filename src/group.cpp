@@ -40,10 +40,15 @@ std::vector<size_t> kept_frames(const Snapshot& snapshot, const Stack& stack) {
     }
     kept.push_back(i);
   }
-  // Go <= 1.21 crash tracebacks print the `go` statement's wrapper closure under the real
-  // function (`quote.(*Pricer).ServeHTTP.func1` under `fetch`); its file:line is the `created by`
-  // line. pprof dumps hide it, so it must not split the group.
-  if (snapshot.runtime == Runtime::go && kept.size() >= 2 && stack.created_by) {
+  // Go <= 1.21 level-2 tracebacks (SIGQUIT, GOTRACEBACK=system) print the `go` statement's
+  // wrapper closure under the real function (`quote.(*Pricer).ServeHTTP.func1` under `fetch`),
+  // with the `created by` file:line; pprof dumps (level 1) hide it, so it must not split the
+  // group. Level 2 shows itself by runtime frames at both ends (`runtime.gopark` ...
+  // `runtime.goexit`). Limitation: a one-line `go func() { ... }()` closure looks the same at
+  // level 2 and is dropped too.
+  bool level2 = !stack.frames.empty() && is_go_runtime_frame(symbols[stack.frames.front().function]) &&
+                symbols[stack.frames.back().function] == "runtime.goexit";
+  if (snapshot.runtime == Runtime::go && level2 && kept.size() >= 2 && stack.created_by) {
     const Frame& outer = stack.frames[kept.back()];
     if (is_go_closure(symbols[outer.function]) && outer.file == stack.created_by->file &&
         outer.line == stack.created_by->line) {

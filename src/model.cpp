@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include <fmt/format.h>
+#include <xxhash.h>
 
 #include "taskdiff/error.hpp"
 
@@ -36,9 +37,7 @@ enum Tag : char {
   k_state = 'S',
   k_locked = 'L',
   k_leaked = 'X',
-  k_function = 'F',
-  k_file = 'f',
-  k_line = 'n',
+  k_function = 'F', // a whole frame: function, file and line in one field
   k_creator = 'C',
   k_creator_file = 'c',
   k_creator_line = 'm',
@@ -108,19 +107,37 @@ SymbolTable::Id SymbolTable::intern(std::string_view text) {
   return id;
 }
 
-StackBuilder::StackBuilder(const Limits& limits) : m_limits(limits) {
-  m_key.reserve(4096);
+size_t StackBuilder::KeyHash::operator()(std::string_view key) const {
+  return static_cast<size_t>(XXH3_64bits(key.data(), key.size()));
+}
+
+StackBuilder::StackBuilder(const Limits& limits)
+    : m_limits(limits), m_key(new char[4096]), m_key_capacity(4096) {}
+
+char* StackBuilder::reserve_key(size_t bytes) {
+  if (m_key_size + bytes > m_key_capacity) {
+    size_t capacity = std::max(m_key_capacity * 2, m_key_size + bytes);
+    std::unique_ptr<char[]> bigger(new char[capacity]);
+    std::memcpy(bigger.get(), m_key.get(), m_key_size);
+    m_key = std::move(bigger);
+    m_key_capacity = capacity;
+  }
+  char* at = m_key.get() + m_key_size;
+  m_key_size += bytes;
+  return at;
 }
 
 void StackBuilder::put_field(char tag, std::string_view text) {
+  // One resize and one copy per field: this runs for every frame of every goroutine.
   auto size = static_cast<uint32_t>(text.size());
-  m_key += tag;
-  m_key.append(reinterpret_cast<const char*>(&size), sizeof size);
-  m_key.append(text);
+  char* out = reserve_key(1 + sizeof size + text.size());
+  *out = tag;
+  std::memcpy(out + 1, &size, sizeof size);
+  std::memcpy(out + 1 + sizeof size, text.data(), text.size());
 }
 
 void StackBuilder::begin(uint64_t count) {
-  m_key.clear();
+  m_key_size = 0;
   m_labels.clear();
   m_count = count;
   m_minutes = -1;
@@ -150,9 +167,20 @@ void StackBuilder::frame(std::string_view function, std::string_view file, uint3
                                           "per stack); is this really a thread dump?",
                                           m_limits.max_frames));
   }
-  put_field(k_function, function);
-  put_field(k_file, file);
-  put_field(k_line, line_bytes(line));
+  // One field: tag, function length, function, file length, file, line.
+  auto function_size = static_cast<uint32_t>(function.size());
+  auto file_size = static_cast<uint32_t>(file.size());
+  char* out = reserve_key(1 + 3 * sizeof(uint32_t) + function.size() + file.size());
+  *out++ = k_function;
+  std::memcpy(out, &function_size, sizeof function_size);
+  out += sizeof function_size;
+  std::memcpy(out, function.data(), function.size());
+  out += function.size();
+  std::memcpy(out, &file_size, sizeof file_size);
+  out += sizeof file_size;
+  std::memcpy(out, file.data(), file.size());
+  out += file.size();
+  std::memcpy(out, &line, sizeof line);
 }
 
 void StackBuilder::created_by(std::string_view function, std::string_view file, uint32_t line) {
@@ -179,14 +207,15 @@ void StackBuilder::commit(uint64_t at_line) {
   }
   m_total += m_count;
   ++m_records;
-  auto it = m_table.find(m_key);
+  std::string_view key(m_key.get(), m_key_size);
+  auto it = m_table.find(key);
   if (it == m_table.end()) {
     if (m_table.size() >= m_limits.max_groups) {
       throw ParseError(at_line, fmt::format("more than {} distinct stacks (the limit of groups, "
                                             "--max-groups)",
                                             m_limits.max_groups));
     }
-    it = m_table.emplace(m_key, Entry{0, -1, m_base_order + m_table.size()}).first;
+    it = m_table.emplace(std::string(key), Entry{0, -1, m_base_order + m_table.size()}).first;
   }
   it->second.count += m_count;
   it->second.max_wait_minutes = std::max(it->second.max_wait_minutes, m_minutes);
@@ -227,8 +256,28 @@ void StackBuilder::finish(Snapshot& snapshot) {
     Frame creator;
     std::string label_key;
     size_t pos = 0;
+    auto read_u32 = [&](size_t at) {
+      uint32_t value;
+      std::memcpy(&value, key->data() + at, sizeof value);
+      return value;
+    };
     while (pos < key->size()) {
       char tag = (*key)[pos];
+      if (tag == k_function) {
+        // tag, function length, function, file length, file, line
+        uint32_t function_size = read_u32(pos + 1);
+        std::string_view function(key->data() + pos + 5, function_size);
+        pos += 5 + function_size;
+        uint32_t file_size = read_u32(pos);
+        std::string_view file(key->data() + pos + 4, file_size);
+        pos += 4 + file_size;
+        frame.function = symbols.intern(function);
+        frame.file = symbols.intern(file);
+        frame.line = read_u32(pos);
+        pos += 4;
+        stack.frames.push_back(frame);
+        continue;
+      }
       uint32_t size;
       std::memcpy(&size, key->data() + pos + 1, sizeof size);
       std::string_view text(key->data() + pos + 1 + sizeof size, size);
@@ -241,12 +290,6 @@ void StackBuilder::finish(Snapshot& snapshot) {
       case k_state: stack.state = text; break;
       case k_locked: stack.locked_to_thread = true; break;
       case k_leaked: stack.leaked = true; break;
-      case k_function: frame.function = symbols.intern(text); break;
-      case k_file: frame.file = symbols.intern(text); break;
-      case k_line:
-        frame.line = line;
-        stack.frames.push_back(frame);
-        break;
       case k_creator: creator.function = symbols.intern(text); break;
       case k_creator_file: creator.file = symbols.intern(text); break;
       case k_creator_line:

@@ -41,6 +41,7 @@ struct TextParseContext {
   const ParseOptions& options;
   bool at_record_start = false; // this range begins at a record boundary, not at the file start
   bool is_last_range = true;    // this range ends at the end of the input
+  uint64_t input_size = 0;      // bytes in the whole input when known (a plain file), else 0
 };
 void parse_go_text(LineReader& lines, TextParseContext& context); // debug=2 and tracebacks
 void parse_go_debug1(LineReader& lines, TextParseContext& context);

@@ -10,11 +10,13 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "options.hpp"
 #include "taskdiff/error.hpp"
 #include "taskdiff/output.hpp"
 #include "taskdiff/report.hpp"
+#include "taskdiff/snapshot.hpp"
 
 namespace taskdiff::cli {
 
@@ -138,6 +140,88 @@ int run_show(const Config& config) {
   return emit(config, out.str()) ? status(ExitStatus::no_regression) : status(ExitStatus::trouble);
 }
 
+// Several dumps are replicas of one service: merged into one snapshot.
+int run_snapshot(const Config& config) {
+  std::vector<Snapshot> dumps;
+  for (const auto& path : config.inputs) {
+    dumps.push_back(load(path, config.parse));
+    print_warnings(dumps.back());
+  }
+  Snapshot merged = merge_snapshots(std::move(dumps), config.parse.limits);
+  std::ostringstream out;
+  write_snapshot(out, merged);
+  return emit(config, out.str()) ? status(ExitStatus::no_regression) : status(ExitStatus::trouble);
+}
+
+struct FormatHelp {
+  std::string_view description;
+  std::string_view capture;
+};
+
+// A switch without default: a new Format does not compile quietly without its line here.
+FormatHelp format_help(Format format) {
+  switch (format) {
+  case Format::go_debug2:
+    return {"Go goroutine dump: every goroutine with its wait state and creator",
+            "curl -s 'localhost:6060/debug/pprof/goroutine?debug=2' > dump.txt"};
+  case Format::go_traceback:
+    return {"Go crash or SIGQUIT traceback, also inside log text",
+            "kill -QUIT PID   # the dump goes to the process's stderr (GOTRACEBACK=all)"};
+  case Format::go_debug1:
+    return {"Go goroutine profile as text: counted stacks and labels, no wait states",
+            "curl -s 'localhost:6060/debug/pprof/goroutine?debug=1' > dump.txt"};
+  case Format::pprof:
+    return {"Go goroutine profile, protobuf (gzipped or raw)",
+            "curl -s 'localhost:6060/debug/pprof/goroutine' > dump.pb.gz"};
+  case Format::java:
+    return {"Java thread dump: jstack, jcmd Thread.print, SIGQUIT on the JVM's stdout",
+            "jcmd PID Thread.print > dump.txt"};
+  case Format::java_threads_text:
+    return {"Java 21+ thread dump with virtual threads, text",
+            "jcmd PID Thread.dump_to_file dump.txt"};
+  case Format::java_threads_json:
+    return {"Java 21+ thread dump with virtual threads, JSON",
+            "jcmd PID Thread.dump_to_file -format=json dump.json"};
+  case Format::snapshot:
+    return {"A stored baseline (taskdiff.snapshot/1), one dump or several replicas merged",
+            "taskdiff snapshot dump.txt -o base.json"};
+  case Format::tasks_json:
+    return {"Generic JSON tasks (taskdiff.tasks/1) from any runtime or script: docs/tasks-json.md",
+            "my-service --dump-tasks > tasks.json"};
+  }
+  return {};
+}
+
+int run_formats(const Config& config) {
+  std::string out;
+  if (config.format == OutputFormat::json) {
+    nlohmann::ordered_json doc;
+    doc["schema"] = "taskdiff.formats/1";
+    doc["formats"] = nlohmann::ordered_json::array();
+    for (Format format : all_formats()) {
+      FormatHelp help = format_help(format);
+      Facts facts = format_facts(format);
+      nlohmann::ordered_json entry;
+      entry["name"] = format_name(format);
+      entry["description"] = help.description;
+      entry["capture"] = help.capture;
+      entry["facts"] = {{"wait", facts.wait},
+                        {"created_by", facts.created_by},
+                        {"labels", facts.labels},
+                        {"thread_names", facts.thread_names}};
+      doc["formats"].push_back(entry);
+    }
+    out = doc.dump(2) + "\n";
+  } else {
+    for (Format format : all_formats()) {
+      FormatHelp help = format_help(format);
+      out += fmt::format("{:<18} {}\n{:<18} $ {}\n", format_name(format), help.description, "",
+                         help.capture);
+    }
+  }
+  return emit(config, out) ? status(ExitStatus::no_regression) : status(ExitStatus::trouble);
+}
+
 int run(int argc, char** argv) {
   CLI::App app{"taskdiff"};
   app.name("taskdiff");
@@ -152,6 +236,7 @@ int run(int argc, char** argv) {
     }
     std::cerr << "taskdiff: " << error.what() << "\n"
               << "Usage: taskdiff diff [OPTIONS] BASE CAND | taskdiff show [OPTIONS] DUMP\n"
+              << "       taskdiff snapshot [OPTIONS] DUMP... [-o FILE] | taskdiff formats\n"
               << "Run `taskdiff --help` for more.\n";
     return status(ExitStatus::trouble);
   }
@@ -166,6 +251,8 @@ int run(int argc, char** argv) {
   switch (command) {
   case Command::diff: return run_diff(config);
   case Command::show: return run_show(config);
+  case Command::snapshot: return run_snapshot(config);
+  case Command::formats: return run_formats(config);
   default: return status(ExitStatus::trouble);
   }
 }

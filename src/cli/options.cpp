@@ -17,7 +17,8 @@ const char* k_diff_description = R"(Compare two goroutine or thread dumps and re
 
 Inputs are read in any supported format, mixed freely, detected from their content: Go
 debug=2, debug=1, protobuf (.pb.gz), crash tracebacks (panic, SIGQUIT) inside log text,
-Java thread dumps, taskdiff snapshots. `-` reads stdin; gzip is inflated transparently.
+Java thread dumps, taskdiff snapshots (`taskdiff snapshot`), generic JSON task lists. `-`
+reads stdin; gzip is inflated transparently. `taskdiff formats` lists the formats.
 
 Examples:
   taskdiff diff base.txt cand.txt
@@ -31,10 +32,18 @@ Examples:
   taskdiff show dump.txt
   curl -s 'localhost:6060/debug/pprof/goroutine?debug=2' | taskdiff show -)";
 
-void add_input_options(CLI::App* command, RawOptions& raw) {
-  command->add_option("--input-format", raw.input_format,
-                      "Force the input format instead of detecting it (see `taskdiff formats`)")
-      ->option_text("FORMAT");
+const char* k_snapshot_description = R"(Store dumps as a compact baseline file (JSON, schema taskdiff.snapshot/1) that `diff`
+takes on either side: distinct stacks with their counts, the facts the dumps carry, their
+formats and capture times. Several DUMPs are replicas of one service: they are merged, and
+`diff` compares counts per replica when the two sides merge different numbers of dumps.
+Without -o the snapshot goes to stdout.
+
+Examples:
+  taskdiff snapshot dump.txt -o base.json
+  taskdiff snapshot replica-a.txt replica-b.txt replica-c.txt -o base.json
+  taskdiff diff base.json cand.txt)";
+
+void add_key_options(CLI::App* command, RawOptions& raw) {
   command->add_option("--key", raw.key,
                       "Group key: `default` (wait class, function names, creator; survives a "
                       "rebuild) or `strict` (adds file:line, exact wait reason, closure numbers; "
@@ -43,6 +52,17 @@ void add_input_options(CLI::App* command, RawOptions& raw) {
       ->capture_default_str();
   command->add_option("--depth", raw.depth, "Frames from the leaf that take part in the key")
       ->capture_default_str();
+}
+
+// `grouping`: the command groups stacks, so --key and --depth apply (not to `snapshot`, which
+// keeps the raw stacks so that any key works on them later).
+void add_input_options(CLI::App* command, RawOptions& raw, bool grouping = true) {
+  command->add_option("--input-format", raw.input_format,
+                      "Force the input format instead of detecting it (see `taskdiff formats`)")
+      ->option_text("FORMAT");
+  if (grouping) {
+    add_key_options(command, raw);
+  }
   command->add_flag("--allow-truncated", raw.allow_truncated,
                     "Read a truncated debug=2 dump anyway (its cut goroutine dropped), with a "
                     "warning in the report");
@@ -110,7 +130,7 @@ void define_options(CLI::App& app, RawOptions& raw) {
   auto* diff = app.add_subcommand("diff", "Compare BASE with CAND; exit 1 on new or growing groups");
   diff->description(k_diff_description);
   diff->add_option("BASE", raw.base, "Baseline dump (or snapshot); - for stdin")->required();
-  diff->add_option("CAND", raw.cand, "Candidate dump; - for stdin")->required();
+  diff->add_option("CAND", raw.cand, "Candidate dump (or snapshot); - for stdin")->required();
   diff->add_option("--min-new", raw.min_new, "A NEW group needs at least this many goroutines")
       ->capture_default_str();
   diff->add_option("--min-delta", raw.min_delta,
@@ -128,6 +148,23 @@ void define_options(CLI::App& app, RawOptions& raw) {
   show->add_flag("--all", raw.all, "Also list runtime goroutines and the dumping goroutine");
   add_input_options(show, raw);
   add_output_options(show, raw);
+
+  auto* snapshot = app.add_subcommand("snapshot", "Store dumps (replicas merged) as a baseline for diff");
+  snapshot->description(k_snapshot_description);
+  snapshot->add_option("DUMP", raw.inputs, "Dumps of one service; several are merged as replicas; - for stdin")
+      ->required();
+  snapshot->add_option("-o,--output", raw.output,
+                       "Write the snapshot to FILE (atomically: a temporary file renamed into "
+                       "place) instead of stdout")
+      ->option_text("FILE");
+  add_input_options(snapshot, raw, false);
+
+  auto* formats = app.add_subcommand("formats", "List the input formats and how to capture each");
+  formats->description("List every input format taskdiff reads, with the command that captures it. "
+                       "The names are those --input-format takes.");
+  formats->add_option("--format", raw.format, "Output format: text or json")
+      ->option_text("FMT")
+      ->capture_default_str();
 }
 
 Command chosen_command(const CLI::App& app) {
@@ -152,6 +189,9 @@ Config validate(Command command, const RawOptions& raw, bool stdout_is_terminal,
   config.inputs = command == Command::diff ? std::vector<std::string>{raw.base, raw.cand} : raw.inputs;
   if (command == Command::diff && raw.base == "-" && raw.cand == "-") {
     throw UsageError("BASE and CAND cannot both be `-` (stdin); give at least one as a file");
+  }
+  if (command == Command::snapshot && std::count(raw.inputs.begin(), raw.inputs.end(), "-") > 1) {
+    throw UsageError("DUMP `-` (stdin) can be given once; give the other dumps as files");
   }
   if (raw.format == "text") {
     config.format = OutputFormat::text;

@@ -13,35 +13,13 @@
 
 #include "taskdiff/error.hpp"
 #include "taskdiff/parse.hpp"
+#include "text_util.hpp"
 
 namespace taskdiff {
 
 namespace {
 
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
-
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
-// `goroutine 12 [` or `goroutine 12 gp=`.
-bool is_goroutine_header(std::string_view line) {
-  if (!starts_with(line, "goroutine ")) {
-    return false;
-  }
-  size_t i = 10;
-  size_t digits = i;
-  while (i < line.size() && is_digit(line[i])) {
-    ++i;
-  }
-  if (i == digits) {
-    return false;
-  }
-  std::string_view rest = line.substr(i);
-  return starts_with(rest, " [") || starts_with(rest, " gp=");
-}
+using namespace text;
 
 // The lines of `head`, without the last one when it may be cut.
 std::vector<std::string_view> head_lines(std::string_view head, size_t max_lines) {
@@ -97,16 +75,6 @@ bool is_count_profile_header(std::string_view line, std::string_view& name) {
   return std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
 Detection detect_text(std::string_view head) {
   if (starts_with(head, "\xef\xbb\xbf")) {
     head.remove_prefix(3);
@@ -133,7 +101,10 @@ Detection detect_text(std::string_view head) {
     return {Format::go_debug2, {}};
   }
   std::string_view trimmed = trim(line);
-  if (trimmed.front() == '{' || trimmed.front() == '[') {
+  bool json_array = trimmed.front() == '[' &&
+                    (trimmed.size() == 1 || trim(trimmed.substr(1)).empty() ||
+                     trim(trimmed.substr(1)).front() == '{' || trim(trimmed.substr(1)).front() == ']');
+  if (trimmed.front() == '{' || json_array) {
     if (head.find("\"threadDump\"") != std::string_view::npos) {
       return {Format::java_threads_json, {}};
     }
@@ -168,7 +139,7 @@ Detection detect_text(std::string_view head) {
   // A Go crash: a preamble line, or a goroutine header after an empty line inside log text.
   for (size_t i = first; i < lines.size(); ++i) {
     std::string_view l = lines[i];
-    if (is_goroutine_header(l) && (i == 0 || trim(lines[i - 1]).empty())) {
+    if (is_goroutine_header(l) && (i == 0 || trim(lines[i - 1]).empty() || is_crash_line(lines[i - 1]))) {
       return {Format::go_traceback, {}};
     }
   }
@@ -266,7 +237,7 @@ void parse_split(const PlainFile& file, Format format, TextParseContext& context
     try {
       auto source = open_file_range(file.path, starts[i], starts[i + 1]);
       LineReader lines(*source, context.options.limits.max_line_bytes);
-      TextParseContext part{builders[i], outs[i], context.options, i > 0, i + 1 == ranges};
+      TextParseContext part{builders[i], outs[i], context.options, i > 0, i + 1 == ranges, file.size};
       text_parser(format)(lines, part);
       line_counts[i] = lines.line_number();
     } catch (...) {
@@ -324,10 +295,13 @@ Detection detect(std::string_view head, bool gzipped) {
     return {std::nullopt, "UTF-16 text (saved by PowerShell or a Windows editor?); convert it "
                           "with `iconv -f UTF-16LE -t UTF-8` and try again"};
   }
+  if (gzipped) {
+    // Inside gzip: a text dump (possibly with colour codes) if its first line says so, else a
+    // profile.proto.
+    Detection text = detect_text(head);
+    return text.format ? text : Detection{Format::pprof, {}};
+  }
   if (looks_binary(head)) {
-    if (gzipped) {
-      return {Format::pprof, {}};
-    }
     return {std::nullopt, "binary data that is neither gzip nor text (a raw protobuf profile "
                           "needs --input-format pprof)"};
   }
@@ -357,6 +331,9 @@ Snapshot load(Input input, const ParseOptions& options) {
 
   StackBuilder builder(options.limits);
   TextParseContext context{builder, snapshot, options};
+  if (input.plain_file()) {
+    context.input_size = input.plain_file()->size;
+  }
   try {
     const auto& plain = input.plain_file();
     TextParser parser = text_parser(format);
@@ -370,6 +347,18 @@ Snapshot load(Input input, const ParseOptions& options) {
       auto source = input.take_source();
       switch (format) {
       case Format::pprof: parse_pprof(*source, context, input.gzipped()); break;
+      // Java text is read whole by one parser (never split: a thread list cannot be entered
+      // mid-way, and the dump's end line is checked).
+      case Format::java:
+      case Format::java_threads_text: {
+        LineReader lines(*source, options.limits.max_line_bytes);
+        (format == Format::java ? parse_java : parse_java_threads_text)(lines, context);
+        break;
+      }
+      case Format::java_threads_json: parse_java_threads_json(*source, context); break;
+      // Both set their own runtime and facts (a snapshot keeps those of its dumps).
+      case Format::snapshot: parse_snapshot(*source, context); break;
+      case Format::tasks_json: parse_tasks_json(*source, context); break;
       default:
         throw ParseError(0, fmt::format("format {} is not supported yet", format_name(format)));
       }

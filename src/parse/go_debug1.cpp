@@ -16,18 +16,13 @@
 
 #include "taskdiff/error.hpp"
 #include "taskdiff/parse.hpp"
+#include "text_util.hpp"
 
 namespace taskdiff {
 
 namespace {
 
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && std::memcmp(text.data(), prefix.data(), prefix.size()) == 0;
-}
-
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
+using namespace text;
 
 bool parse_count(std::string_view text, uint64_t& out) {
   if (text.empty() || text.size() > 18) {

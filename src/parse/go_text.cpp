@@ -28,47 +28,16 @@
 
 #include "taskdiff/error.hpp"
 #include "taskdiff/parse.hpp"
+#include "text_util.hpp"
 
 namespace taskdiff {
 
 namespace {
 
+using namespace text;
+
 constexpr uint64_t k_pprof_debug2_limit = uint64_t{64} << 20;
 constexpr size_t k_max_panic_message = 4096;
-
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && std::memcmp(text.data(), prefix.data(), prefix.size()) == 0;
-}
-
-bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() &&
-         std::memcmp(text.data() + text.size() - suffix.size(), suffix.data(), suffix.size()) == 0;
-}
-
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
-bool is_hex(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-bool is_blank(std::string_view line) {
-  for (char c : line) {
-    if (c != ' ' && c != '\t') {
-      return false;
-    }
-  }
-  return true;
-}
-
-std::string_view trim_left(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) {
-    ++i;
-  }
-  return text.substr(i);
-}
 
 struct Header {
   std::string_view id;
@@ -163,35 +132,28 @@ struct FileLine {
 };
 
 // `<TAB>/src/net/http/server.go:3102 +0x4db fp=0xc000 sp=0xc000 pc=0x6231bb`. The indent may be a
-// tab, spaces (pasted output) or nothing (some copies); the path may hold spaces and `:`.
+// tab, spaces (pasted output) or nothing (some copies); the path may hold spaces and `:`. The
+// suffixes (`+0x`, `fp=`, `sp=`, `pc=`) hold no `:`, so the last `:` ends the path.
 bool parse_file_line(std::string_view text, FileLine& out) {
   text = trim_left(text);
-  size_t end = text.size();
-  for (std::string_view marker : {" +0x", " fp=0x", " pc=0x"}) {
-    size_t at = text.find(marker);
-    if (at != std::string_view::npos && at < end) {
-      end = at;
-    }
-  }
-  while (end > 0 && text[end - 1] == ' ') {
-    --end;
-  }
-  std::string_view path_line = text.substr(0, end);
-  size_t colon = path_line.rfind(':');
-  if (colon == std::string_view::npos || colon == 0 || colon + 1 == path_line.size()) {
+  const void* colon_at = memrchr(text.data(), ':', text.size());
+  if (colon_at == nullptr) {
     return false;
   }
+  size_t colon = static_cast<size_t>(static_cast<const char*>(colon_at) - text.data());
+  size_t i = colon + 1;
   uint64_t number = 0;
-  for (char c : path_line.substr(colon + 1)) {
-    if (!is_digit(c)) {
-      return false;
-    }
-    number = number * 10 + static_cast<uint64_t>(c - '0');
+  while (i < text.size() && is_digit(text[i])) {
+    number = number * 10 + static_cast<uint64_t>(text[i] - '0');
     if (number > UINT32_MAX) {
       return false;
     }
+    ++i;
   }
-  out.file = path_line.substr(0, colon);
+  if (i == colon + 1 || colon == 0 || (i < text.size() && text[i] != ' ')) {
+    return false;
+  }
+  out.file = text.substr(0, colon);
   out.line = static_cast<uint32_t>(number);
   return true;
 }
@@ -201,12 +163,13 @@ bool parse_function_line(std::string_view line, std::string_view& function) {
   if (line.empty() || line.back() != ')' || line.front() == ' ' || line.front() == '\t') {
     return false;
   }
-  size_t open = line.rfind('(');
-  if (open == std::string_view::npos || open == 0) {
+  const void* open_at = memrchr(line.data(), '(', line.size());
+  if (open_at == nullptr || open_at == line.data()) {
     return false;
   }
-  function = line.substr(0, open);
-  return function.find(' ') == std::string_view::npos || starts_with(function, "non-Go function");
+  function = line.substr(0, static_cast<size_t>(static_cast<const char*>(open_at) - line.data()));
+  return std::memchr(function.data(), ' ', function.size()) == nullptr ||
+         starts_with(function, "non-Go function");
 }
 
 bool is_elided_marker(std::string_view line) {
@@ -236,20 +199,6 @@ bool is_register_line(std::string_view line) {
   return true;
 }
 
-// The first line of a crash: `panic: ...`, `fatal error: ...`, `SIGQUIT: quit`, `SIGSEGV: ...`.
-bool is_crash_line(std::string_view line) {
-  if (starts_with(line, "panic: ") || starts_with(line, "fatal error: ") ||
-      starts_with(line, "[signal ") || starts_with(line, "runtime: ") ||
-      starts_with(line, "unexpected fault address")) {
-    return true;
-  }
-  if (starts_with(line, "SIG")) {
-    size_t colon = line.find(": ");
-    return colon != std::string_view::npos && colon <= 10;
-  }
-  return false;
-}
-
 enum class State { preamble, header, function_file, frames, creator_file, ancestors, between, trailer };
 
 class GoTextParser {
@@ -262,7 +211,18 @@ public:
     m_state = m_context.at_record_start ? State::between : State::preamble;
     std::string_view line;
     while (m_lines.next(line)) {
-      step(line);
+      if (!m_lines.last_line_unterminated()) {
+        step(line);
+        continue;
+      }
+      // The input's last line has no newline: a file that simply lacks one, or a dump cut in
+      // the middle of a line. If the line does not parse, it was cut.
+      try {
+        step(line);
+      } catch (const ParseError&) {
+        truncated();
+        m_state = State::trailer; // --allow-truncated: drop the cut goroutine
+      }
     }
     finish();
   }
@@ -385,8 +345,15 @@ private:
       return;
     }
     if (starts_with(line, "[originating from goroutine ")) {
+      // The goroutine itself ends here; what follows is its creators' history.
+      commit();
       m_state = State::ancestors;
       return;
+    }
+    if (trim(line) == "..." || trim(line) == "\u2026") {
+      fail(fmt::format("the dump was cut by hand here (`...`) inside or after goroutine {}; "
+                       "give the whole dump",
+                       m_goroutine_id));
     }
     if (m_crash) {
       // Crash output glued to text that follows without an empty line (`FAIL\tpkg\t0.1s`).
@@ -475,7 +442,8 @@ private:
   }
 
   void truncated() {
-    bool at_pprof_limit = m_lines.bytes_read() == k_pprof_debug2_limit;
+    uint64_t size = m_context.input_size != 0 ? m_context.input_size : m_lines.bytes_read();
+    bool at_pprof_limit = size == k_pprof_debug2_limit;
     std::string where = fmt::format("the dump ends inside goroutine {} (its header is at line {})",
                                     m_goroutine_id, m_record_line);
     if (m_context.options.allow_truncated) {

@@ -8,19 +8,23 @@
 // go1.23 both start with field 11, period_type, bytes `5a 04 08 01 10 02`) and Go writes the
 // string table last.
 //
-// States, in order; each either moves on or throws ParseError (line 0, the byte offset in the
-// text, counted in the decompressed profile):
+// States, in order; each either moves on or throws ParseError (line 0: binary input has no
+// lines, so the message names the byte offset in the decompressed profile):
 //
 //   READ     the source to its end, at most Limits::max_input_bytes.            -> COLLECT
 //            Zero bytes: error.
 //   COLLECT  one walk over Profile's fields (pass 1). Samples are kept as views of their bytes;
 //            locations, functions and mappings are decoded into tables holding string indexes;
 //            each string_table entry is kept as a view; time_nanos is kept.       -> STRINGS
-//              `5a 04 08 01 10 02`   period_type {type: 1, unit: 2}
-//              `0a 04 08 01 10 02`   sample_type {type: 1, unit: 2}
-//              `22 0a 08 1a 10 01 22 04 08 1a 10 4d`  location {id: 26, mapping_id: 1,
-//                                    line {function_id: 26, line: 77}, ...}
-//              `32 09 67 6f 72 6f 75 74 69 6e 65`     string_table "goroutine"
+//            (bytes from samples/go1.19-goroutine.pb.gz, gunzipped)
+//              0:    `5a 04 08 01 10 02`   period_type {type: 1, unit: 2}
+//              6:    `60 01`               period: 1
+//              8:    `0a 04 08 01 10 02`   sample_type {type: 1 "goroutine", unit: 2 "count"}
+//              788:  `22 15 08 1a 18 86 d2 a9 03 22 04 08 18 10 4d 22 04 08 19 10 51 10 01`
+//                    location {id: 26, address: 0x6a6906, line {function_id: 24, line: 77},
+//                    line {function_id: 25, line: 81}, mapping_id: 1}: main.waitOn inlined
+//                    into main.inlinedCaller, innermost first
+//              2439: `32 09 67 6f 72 6f 75 74 69 6e 65`   string_table "goroutine"
 //            Every known field's wire type is checked (protozero only asserts it); unknown
 //            fields are skipped by wire type (newer profile.proto fields 15, 16, Sample.breakdown).
 //   STRINGS  the string table exists and entry 0 is "".                          -> TYPES
@@ -34,13 +38,21 @@
 //            labels. Zero samples: error (the writing goroutine is always there).   -> DONE
 //
 // Go quirk: the profile builder drops `runtime.goexit` (`allFrames` in runtime/pprof/proto.go),
-// so a goroutine whose only frame was goexit becomes a Sample with no location at all; go1.19
-// and go1.23 write one in about half the corpus profiles (e.g. corpus/unbuffered-chan/cand.pb.gz:
-// 216 goroutines with frames + 1 without). Such a sample is kept, with the frame Go dropped,
-// `runtime.goexit`, so the total stays the profile's own sum of values and no stack is empty;
-// the grouping stage filters runtime frames as it does for text dumps.
+// so a goroutine whose only frame was goexit becomes a Sample with no location at all; 6 of the
+// 12 corpus profiles (go1.19 and go1.23) hold one (corpus/unbuffered-chan/cand.pb.gz: 216
+// goroutines with frames + 1 without, where its debug=1 and debug=2 dumps count 217). Such a sample
+// is kept, with the frame Go dropped, `runtime.goexit`, so the total stays the profile's own sum of
+// values and no stack is empty; the grouping stage filters runtime frames as it does for text
+// dumps.
+#include "taskdiff/error.hpp"
+#include "taskdiff/parse.hpp"
+
 #include <chrono>
 #include <cstdint>
+#include <fmt/format.h>
+#include <protozero/exception.hpp>
+#include <protozero/pbf_reader.hpp>
+#include <protozero/varint.hpp>
 #include <span>
 #include <string>
 #include <string_view>
@@ -48,14 +60,6 @@
 #include <unordered_set>
 #include <utility>
 #include <vector>
-
-#include <fmt/format.h>
-#include <protozero/exception.hpp>
-#include <protozero/pbf_reader.hpp>
-#include <protozero/varint.hpp>
-
-#include "taskdiff/error.hpp"
-#include "taskdiff/parse.hpp"
 
 namespace taskdiff {
 
@@ -84,7 +88,12 @@ enum ProfileField : uint32_t {
 };
 enum ValueTypeField : uint32_t { k_value_type_type = 1, k_value_type_unit = 2 };
 enum SampleField : uint32_t { k_sample_location_id = 1, k_sample_value = 2, k_sample_label = 3 };
-enum LabelField : uint32_t { k_label_key = 1, k_label_str = 2, k_label_num = 3, k_label_num_unit = 4 };
+enum LabelField : uint32_t {
+  k_label_key = 1,
+  k_label_str = 2,
+  k_label_num = 3,
+  k_label_num_unit = 4
+};
 enum MappingField : uint32_t { k_mapping_id = 1 }; // fields 2-10 are scalars we do not use
 enum LocationField : uint32_t {
   k_location_id = 1,
@@ -108,24 +117,43 @@ struct FieldName {
   std::string_view name;
 };
 constexpr FieldName k_profile_names[] = {
-    {1, "sample_type"}, {2, "sample"},     {3, "mapping"},           {4, "location"},
-    {5, "function"},    {6, "string_table"}, {7, "drop_frames"},     {8, "keep_frames"},
-    {9, "time_nanos"},  {10, "duration_nanos"}, {11, "period_type"}, {12, "period"},
-    {13, "comment"},    {14, "default_sample_type"},
+  { 1, "sample_type" },  { 2, "sample" },
+  { 3, "mapping" },      { 4, "location" },
+  { 5, "function" },     { 6, "string_table" },
+  { 7, "drop_frames" },  { 8, "keep_frames" },
+  { 9, "time_nanos" },   { 10, "duration_nanos" },
+  { 11, "period_type" }, { 12, "period" },
+  { 13, "comment" },     { 14, "default_sample_type" },
 };
-constexpr FieldName k_value_type_names[] = {{1, "type"}, {2, "unit"}};
-constexpr FieldName k_sample_names[] = {{1, "location_id"}, {2, "value"}, {3, "label"}};
-constexpr FieldName k_label_names[] = {{1, "key"}, {2, "str"}, {3, "num"}, {4, "num_unit"}};
+constexpr FieldName k_value_type_names[] = { { 1, "type" }, { 2, "unit" } };
+constexpr FieldName k_sample_names[] = { { 1, "location_id" }, { 2, "value" }, { 3, "label" } };
+constexpr FieldName k_label_names[] = { { 1, "key" },
+                                        { 2, "str" },
+                                        { 3, "num" },
+                                        { 4, "num_unit" } };
 constexpr FieldName k_mapping_names[] = {
-    {1, "id"},       {2, "memory_start"},  {3, "memory_limit"},   {4, "file_offset"},
-    {5, "filename"}, {6, "build_id"},      {7, "has_functions"},  {8, "has_filenames"},
-    {9, "has_line_numbers"}, {10, "has_inline_frames"},
+  { 1, "id" },
+  { 2, "memory_start" },
+  { 3, "memory_limit" },
+  { 4, "file_offset" },
+  { 5, "filename" },
+  { 6, "build_id" },
+  { 7, "has_functions" },
+  { 8, "has_filenames" },
+  { 9, "has_line_numbers" },
+  { 10, "has_inline_frames" },
 };
-constexpr FieldName k_location_names[] = {
-    {1, "id"}, {2, "mapping_id"}, {3, "address"}, {4, "line"}, {5, "is_folded"}};
-constexpr FieldName k_line_names[] = {{1, "function_id"}, {2, "line"}, {3, "column"}};
-constexpr FieldName k_function_names[] = {
-    {1, "id"}, {2, "name"}, {3, "system_name"}, {4, "filename"}, {5, "start_line"}};
+constexpr FieldName k_location_names[] = { { 1, "id" },
+                                           { 2, "mapping_id" },
+                                           { 3, "address" },
+                                           { 4, "line" },
+                                           { 5, "is_folded" } };
+constexpr FieldName k_line_names[] = { { 1, "function_id" }, { 2, "line" }, { 3, "column" } };
+constexpr FieldName k_function_names[] = { { 1, "id" },
+                                           { 2, "name" },
+                                           { 3, "system_name" },
+                                           { 4, "filename" },
+                                           { 5, "start_line" } };
 
 // Which message is being decoded, for error messages: `sample 3`, `location 12, line 2`.
 struct Where {
@@ -155,13 +183,20 @@ struct Where {
 
 std::string_view wire_type_name(uint32_t wire_type) {
   switch (wire_type) {
-  case 0: return "0 (varint)";
-  case 1: return "1 (64-bit)";
-  case 2: return "2 (length-delimited)";
-  case 3: return "3 (start group)";
-  case 4: return "4 (end group)";
-  case 5: return "5 (32-bit)";
-  default: return wire_type == 6 ? "6 (invalid)" : "7 (invalid)";
+    case 0:
+      return "0 (varint)";
+    case 1:
+      return "1 (64-bit)";
+    case 2:
+      return "2 (length-delimited)";
+    case 3:
+      return "3 (start group)";
+    case 4:
+      return "4 (end group)";
+    case 5:
+      return "5 (32-bit)";
+    default:
+      return wire_type == 6 ? "6 (invalid)" : "7 (invalid)";
   }
 }
 
@@ -223,13 +258,17 @@ struct StringRef {
 // `2026-11-22T19:37:55Z` for a time in nanoseconds since the Unix epoch.
 std::string rfc3339_utc(int64_t nanos) {
   using namespace std::chrono;
-  sys_seconds time{duration_cast<seconds>(nanoseconds{nanos})};
+  sys_seconds time{ duration_cast<seconds>(nanoseconds{ nanos }) };
   sys_days day = floor<days>(time);
-  year_month_day date{day};
-  hh_mm_ss clock{time - day};
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(date.year()),
-                     static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                     clock.hours().count(), clock.minutes().count(), clock.seconds().count());
+  year_month_day date{ day };
+  hh_mm_ss clock{ time - day };
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+                     static_cast<int>(date.year()),
+                     static_cast<unsigned>(date.month()),
+                     static_cast<unsigned>(date.day()),
+                     clock.hours().count(),
+                     clock.minutes().count(),
+                     clock.seconds().count());
 }
 
 // The kind of profile a list of sample types gives away, for the "not a goroutine profile" error
@@ -255,29 +294,44 @@ std::string_view profile_kind(const std::vector<std::string_view>& types) {
 
 class ProfileDecoder {
 public:
-  ProfileDecoder(std::string_view bytes, bool gzipped) : m_bytes(bytes), m_gzipped(gzipped) {}
+  ProfileDecoder(std::string_view bytes, bool gzipped)
+    : m_bytes(bytes)
+    , m_gzipped(gzipped) {}
 
   void collect();
   void check_strings();
   bool check_sample_types(); // true for a goroutineleak profile
   void index_tables();
-  uint64_t push_samples(StackBuilder& builder, bool leaked);
-  int64_t time_nanos() const { return m_time_nanos; }
-  size_t time_nanos_offset() const { return m_time_nanos_offset; }
+  void push_samples(StackBuilder& builder, bool leaked);
+  int64_t time_nanos() const {
+    return m_time_nanos;
+  }
+  size_t time_nanos_offset() const {
+    return m_time_nanos_offset;
+  }
 
   [[noreturn]] void fail(const Where& where, size_t offset, std::string_view problem) const {
-    throw ParseError(0, fmt::format("pprof: {} (byte {}{}): {}", where.text(), offset,
-                                    m_gzipped ? " after gunzip" : "", problem));
+    throw ParseError(0,
+                     fmt::format("pprof: {} (byte {}{}): {}",
+                                 where.text(),
+                                 offset,
+                                 m_gzipped ? " after gunzip" : "",
+                                 problem));
   }
 
 private:
-  size_t offset_of(const char* at) const { return static_cast<size_t>(at - m_bytes.data()); }
+  size_t offset_of(const char* at) const {
+    return static_cast<size_t>(at - m_bytes.data());
+  }
 
-  template <typename OnField>
+  template<typename OnField>
   void walk(data_view message, const Where& where, OnField&& on_field);
   void expect(const pbf_reader& reader, const Where& where, size_t at, Shape shape) const;
-  template <typename OnValue>
-  void read_varints(pbf_reader& reader, const Where& where, size_t at, bool is_signed,
+  template<typename OnValue>
+  void read_varints(pbf_reader& reader,
+                    const Where& where,
+                    size_t at,
+                    bool is_signed,
                     OnValue&& on_value);
 
   // `message_at`: where the message's field starts in its parent, the offset its errors name.
@@ -285,7 +339,9 @@ private:
   void decode_location(data_view bytes, size_t message_at, const Where& where);
   void decode_function(data_view bytes, size_t message_at, const Where& where);
   void decode_mapping(data_view bytes, size_t message_at, const Where& where);
-  std::string_view string_at(int64_t index, const Where& where, size_t at,
+  std::string_view string_at(int64_t index,
+                             const Where& where,
+                             size_t at,
                              std::string_view what) const;
 
   std::string_view m_bytes;
@@ -311,9 +367,9 @@ private:
 // key starts. Checks that a length-delimited field fits in its message before protozero reads it
 // (protozero would cut a length past 2^32 to 32 bits), and turns protozero's exceptions into
 // ParseError naming the message and the byte of the field that failed.
-template <typename OnField>
+template<typename OnField>
 void ProfileDecoder::walk(data_view message, const Where& where, OnField&& on_field) {
-  pbf_reader reader{message};
+  pbf_reader reader{ message };
   const char* end = message.data() + message.size();
   const char* field_at = message.data();
   try {
@@ -328,10 +384,13 @@ void ProfileDecoder::walk(data_view message, const Where& where, OnField&& on_fi
         uint64_t length = protozero::decode_varint(&length_at, end);
         auto left = static_cast<uint64_t>(end - length_at);
         if (length > left || length > UINT32_MAX) {
-          fail(where, at,
+          fail(where,
+               at,
                fmt::format("{} is {} bytes long but only {} bytes are left in the {}: the profile "
                            "is truncated or corrupt",
-                           where.field(reader.tag()), length, left,
+                           where.field(reader.tag()),
+                           length,
+                           left,
                            where.parent ? "enclosing message" : "input"));
         }
       }
@@ -340,55 +399,66 @@ void ProfileDecoder::walk(data_view message, const Where& where, OnField&& on_fi
   } catch (const protozero::unknown_pbf_wire_type_exception&) {
     const char* key_at = field_at;
     uint64_t key = protozero::decode_varint(&key_at, end); // decoded once already: cannot fail
-    fail(where, offset_of(field_at),
+    fail(where,
+         offset_of(field_at),
          fmt::format("{} has wire type {}, which profile.proto never uses: not a pprof profile, "
                      "or a corrupt one",
                      where.field(static_cast<uint32_t>(key >> 3U)),
                      wire_type_name(static_cast<uint32_t>(key & 7U))));
   } catch (const protozero::invalid_tag_exception&) {
-    fail(where, offset_of(field_at),
+    fail(where,
+         offset_of(field_at),
          "a field number of 0 or in the reserved range 19000-19999: not a pprof profile, or a "
          "corrupt one");
   } catch (const protozero::varint_too_long_exception&) {
     fail(where, offset_of(field_at), "a varint longer than 10 bytes: the profile is corrupt");
   } catch (const protozero::end_of_buffer_exception&) {
-    fail(where, offset_of(field_at),
+    fail(where,
+         offset_of(field_at),
          "a field runs past the end of its message: the profile is truncated or corrupt");
   } catch (const protozero::exception& error) {
     fail(where, offset_of(field_at), fmt::format("corrupt protobuf ({})", error.what()));
   }
 }
 
-void ProfileDecoder::expect(const pbf_reader& reader, const Where& where, size_t at,
+void ProfileDecoder::expect(const pbf_reader& reader,
+                            const Where& where,
+                            size_t at,
                             Shape shape) const {
   auto wire = reader.wire_type();
   bool ok = false;
   std::string_view expected;
   switch (shape) {
-  case Shape::varint:
-    ok = wire == pbf_wire_type::varint;
-    expected = "0 (varint)";
-    break;
-  case Shape::bytes:
-    ok = wire == pbf_wire_type::length_delimited;
-    expected = "2 (length-delimited)";
-    break;
-  case Shape::repeated_varint:
-    ok = wire == pbf_wire_type::varint || wire == pbf_wire_type::length_delimited;
-    expected = "0 (varint) or 2 (packed)";
-    break;
+    case Shape::varint:
+      ok = wire == pbf_wire_type::varint;
+      expected = "0 (varint)";
+      break;
+    case Shape::bytes:
+      ok = wire == pbf_wire_type::length_delimited;
+      expected = "2 (length-delimited)";
+      break;
+    case Shape::repeated_varint:
+      ok = wire == pbf_wire_type::varint || wire == pbf_wire_type::length_delimited;
+      expected = "0 (varint) or 2 (packed)";
+      break;
   }
   if (!ok) {
-    fail(where, at,
-         fmt::format("{} has wire type {}, expected {}", where.field(reader.tag()),
-                     wire_type_name(static_cast<uint32_t>(wire)), expected));
+    fail(where,
+         at,
+         fmt::format("{} has wire type {}, expected {}",
+                     where.field(reader.tag()),
+                     wire_type_name(static_cast<uint32_t>(wire)),
+                     expected));
   }
 }
 
 // A repeated integer field, packed (one length-delimited record) or not (one varint).
-template <typename OnValue>
-void ProfileDecoder::read_varints(pbf_reader& reader, const Where& where, size_t at,
-                                  bool is_signed, OnValue&& on_value) {
+template<typename OnValue>
+void ProfileDecoder::read_varints(pbf_reader& reader,
+                                  const Where& where,
+                                  size_t at,
+                                  bool is_signed,
+                                  OnValue&& on_value) {
   expect(reader, where, at, Shape::repeated_varint);
   if (reader.wire_type() == pbf_wire_type::varint) {
     on_value(is_signed ? static_cast<uint64_t>(reader.get_int64()) : reader.get_uint64());
@@ -405,20 +475,23 @@ void ProfileDecoder::read_varints(pbf_reader& reader, const Where& where, size_t
   }
 }
 
-ValueType ProfileDecoder::decode_value_type(data_view bytes, size_t message_at, const Where& where) {
+ValueType ProfileDecoder::decode_value_type(data_view bytes,
+                                            size_t message_at,
+                                            const Where& where) {
   ValueType out;
   out.offset = message_at;
   walk(bytes, where, [&](pbf_reader& reader, size_t at) {
     switch (reader.tag()) {
-    case k_value_type_type:
-      expect(reader, where, at, Shape::varint);
-      out.type = reader.get_int64();
-      break;
-    case k_value_type_unit:
-      expect(reader, where, at, Shape::varint);
-      out.unit = reader.get_int64();
-      break;
-    default: reader.skip();
+      case k_value_type_type:
+        expect(reader, where, at, Shape::varint);
+        out.type = reader.get_int64();
+        break;
+      case k_value_type_unit:
+        expect(reader, where, at, Shape::varint);
+        out.unit = reader.get_int64();
+        break;
+      default:
+        reader.skip();
     }
   });
   return out;
@@ -430,45 +503,47 @@ void ProfileDecoder::decode_location(data_view bytes, size_t message_at, const W
   location.first_line = m_lines.size();
   walk(bytes, where, [&](pbf_reader& reader, size_t at) {
     switch (reader.tag()) {
-    case k_location_id:
-      expect(reader, where, at, Shape::varint);
-      location.id = reader.get_uint64();
-      break;
-    case k_location_mapping_id:
-      expect(reader, where, at, Shape::varint);
-      location.mapping_id = reader.get_uint64();
-      break;
-    case k_location_address:
-    case k_location_is_folded:
-      expect(reader, where, at, Shape::varint);
-      reader.skip();
-      break;
-    case k_location_line: {
-      expect(reader, where, at, Shape::bytes);
-      Where line_where{"line", m_lines.size() - location.first_line + 1, k_line_names, &where};
-      Line line;
-      line.offset = at;
-      walk(reader.get_view(), line_where, [&](pbf_reader& field, size_t field_at) {
-        switch (field.tag()) {
-        case k_line_function_id:
-          expect(field, line_where, field_at, Shape::varint);
-          line.function_id = field.get_uint64();
-          break;
-        case k_line_line:
-          expect(field, line_where, field_at, Shape::varint);
-          line.line = field.get_int64();
-          break;
-        case k_line_column:
-          expect(field, line_where, field_at, Shape::varint);
-          field.skip();
-          break;
-        default: field.skip();
-        }
-      });
-      m_lines.push_back(line);
-      break;
-    }
-    default: reader.skip();
+      case k_location_id:
+        expect(reader, where, at, Shape::varint);
+        location.id = reader.get_uint64();
+        break;
+      case k_location_mapping_id:
+        expect(reader, where, at, Shape::varint);
+        location.mapping_id = reader.get_uint64();
+        break;
+      case k_location_address:
+      case k_location_is_folded:
+        expect(reader, where, at, Shape::varint);
+        reader.skip();
+        break;
+      case k_location_line: {
+        expect(reader, where, at, Shape::bytes);
+        Where line_where{ "line", m_lines.size() - location.first_line + 1, k_line_names, &where };
+        Line line;
+        line.offset = at;
+        walk(reader.get_view(), line_where, [&](pbf_reader& field, size_t field_at) {
+          switch (field.tag()) {
+            case k_line_function_id:
+              expect(field, line_where, field_at, Shape::varint);
+              line.function_id = field.get_uint64();
+              break;
+            case k_line_line:
+              expect(field, line_where, field_at, Shape::varint);
+              line.line = field.get_int64();
+              break;
+            case k_line_column:
+              expect(field, line_where, field_at, Shape::varint);
+              field.skip();
+              break;
+            default:
+              field.skip();
+          }
+        });
+        m_lines.push_back(line);
+        break;
+      }
+      default:
+        reader.skip();
     }
   });
   location.line_count = m_lines.size() - location.first_line;
@@ -480,27 +555,28 @@ void ProfileDecoder::decode_function(data_view bytes, size_t message_at, const W
   function.offset = message_at;
   walk(bytes, where, [&](pbf_reader& reader, size_t at) {
     switch (reader.tag()) {
-    case k_function_id:
-      expect(reader, where, at, Shape::varint);
-      function.id = reader.get_uint64();
-      break;
-    case k_function_name:
-      expect(reader, where, at, Shape::varint);
-      function.name = reader.get_int64();
-      break;
-    case k_function_system_name:
-      expect(reader, where, at, Shape::varint);
-      function.system_name = reader.get_int64();
-      break;
-    case k_function_filename:
-      expect(reader, where, at, Shape::varint);
-      function.filename = reader.get_int64();
-      break;
-    case k_function_start_line:
-      expect(reader, where, at, Shape::varint);
-      reader.skip();
-      break;
-    default: reader.skip();
+      case k_function_id:
+        expect(reader, where, at, Shape::varint);
+        function.id = reader.get_uint64();
+        break;
+      case k_function_name:
+        expect(reader, where, at, Shape::varint);
+        function.name = reader.get_int64();
+        break;
+      case k_function_system_name:
+        expect(reader, where, at, Shape::varint);
+        function.system_name = reader.get_int64();
+        break;
+      case k_function_filename:
+        expect(reader, where, at, Shape::varint);
+        function.filename = reader.get_int64();
+        break;
+      case k_function_start_line:
+        expect(reader, where, at, Shape::varint);
+        reader.skip();
+        break;
+      default:
+        reader.skip();
     }
   });
   m_functions.push_back(function);
@@ -519,7 +595,7 @@ void ProfileDecoder::decode_mapping(data_view bytes, size_t message_at, const Wh
       }
       if (tag == 5 || tag == 6) { // filename, build_id: string indexes
         std::string_view what = tag == 5 ? "mapping filename" : "mapping build_id";
-        m_string_refs.push_back({reader.get_int64(), at, what});
+        m_string_refs.push_back({ reader.get_int64(), at, what });
         return;
       }
     }
@@ -530,84 +606,92 @@ void ProfileDecoder::decode_mapping(data_view bytes, size_t message_at, const Wh
 
 // COLLECT: pass 1 over the Profile message.
 void ProfileDecoder::collect() {
-  const Where where{"Profile", 0, k_profile_names};
-  walk(data_view{m_bytes.data(), m_bytes.size()}, where, [&](pbf_reader& reader, size_t at) {
+  const Where where{ "Profile", 0, k_profile_names };
+  walk(data_view{ m_bytes.data(), m_bytes.size() }, where, [&](pbf_reader& reader, size_t at) {
     switch (reader.tag()) {
-    case k_profile_sample_type: {
-      expect(reader, where, at, Shape::bytes);
-      Where child{"sample_type", m_sample_types.size() + 1, k_value_type_names, &where};
-      m_sample_types.push_back(decode_value_type(reader.get_view(), at, child));
-      break;
-    }
-    case k_profile_period_type: {
-      expect(reader, where, at, Shape::bytes);
-      Where child{"period_type", 0, k_value_type_names, &where};
-      m_period_types.push_back(decode_value_type(reader.get_view(), at, child));
-      break;
-    }
-    case k_profile_sample: {
-      expect(reader, where, at, Shape::bytes);
-      m_samples.push_back({reader.get_view(), at});
-      break;
-    }
-    case k_profile_mapping: {
-      expect(reader, where, at, Shape::bytes);
-      Where child{"mapping", m_mappings.size() + 1, k_mapping_names, &where};
-      decode_mapping(reader.get_view(), at, child);
-      break;
-    }
-    case k_profile_location: {
-      expect(reader, where, at, Shape::bytes);
-      Where child{"location", m_locations.size() + 1, k_location_names, &where};
-      decode_location(reader.get_view(), at, child);
-      break;
-    }
-    case k_profile_function: {
-      expect(reader, where, at, Shape::bytes);
-      Where child{"function", m_functions.size() + 1, k_function_names, &where};
-      decode_function(reader.get_view(), at, child);
-      break;
-    }
-    case k_profile_string_table: {
-      expect(reader, where, at, Shape::bytes);
-      data_view text = reader.get_view();
-      m_strings.emplace_back(text.data(), text.size());
-      break;
-    }
-    case k_profile_drop_frames:
-    case k_profile_keep_frames: {
-      expect(reader, where, at, Shape::varint);
-      std::string_view what = reader.tag() == k_profile_drop_frames ? "drop_frames" : "keep_frames";
-      m_string_refs.push_back({reader.get_int64(), at, what});
-      break;
-    }
-    case k_profile_time_nanos:
-      expect(reader, where, at, Shape::varint);
-      m_time_nanos = reader.get_int64();
-      m_time_nanos_offset = at;
-      break;
-    case k_profile_duration_nanos:
-    case k_profile_period:
-    case k_profile_default_sample_type:
-      expect(reader, where, at, Shape::varint);
-      reader.skip();
-      break;
-    case k_profile_comment:
-      read_varints(reader, where, at, true, [&](uint64_t index) {
-        m_string_refs.push_back({static_cast<int64_t>(index), at, "comment"});
-      });
-      break;
-    default: reader.skip(); // a field of a newer profile.proto
+      case k_profile_sample_type: {
+        expect(reader, where, at, Shape::bytes);
+        Where child{ "sample_type", m_sample_types.size() + 1, k_value_type_names, &where };
+        m_sample_types.push_back(decode_value_type(reader.get_view(), at, child));
+        break;
+      }
+      case k_profile_period_type: {
+        expect(reader, where, at, Shape::bytes);
+        Where child{ "period_type", 0, k_value_type_names, &where };
+        m_period_types.push_back(decode_value_type(reader.get_view(), at, child));
+        break;
+      }
+      case k_profile_sample: {
+        expect(reader, where, at, Shape::bytes);
+        m_samples.push_back({ reader.get_view(), at });
+        break;
+      }
+      case k_profile_mapping: {
+        expect(reader, where, at, Shape::bytes);
+        Where child{ "mapping", m_mappings.size() + 1, k_mapping_names, &where };
+        decode_mapping(reader.get_view(), at, child);
+        break;
+      }
+      case k_profile_location: {
+        expect(reader, where, at, Shape::bytes);
+        Where child{ "location", m_locations.size() + 1, k_location_names, &where };
+        decode_location(reader.get_view(), at, child);
+        break;
+      }
+      case k_profile_function: {
+        expect(reader, where, at, Shape::bytes);
+        Where child{ "function", m_functions.size() + 1, k_function_names, &where };
+        decode_function(reader.get_view(), at, child);
+        break;
+      }
+      case k_profile_string_table: {
+        expect(reader, where, at, Shape::bytes);
+        data_view text = reader.get_view();
+        m_strings.emplace_back(text.data(), text.size());
+        break;
+      }
+      case k_profile_drop_frames:
+      case k_profile_keep_frames: {
+        expect(reader, where, at, Shape::varint);
+        std::string_view what =
+          reader.tag() == k_profile_drop_frames ? "drop_frames" : "keep_frames";
+        m_string_refs.push_back({ reader.get_int64(), at, what });
+        break;
+      }
+      case k_profile_time_nanos:
+        expect(reader, where, at, Shape::varint);
+        m_time_nanos = reader.get_int64();
+        m_time_nanos_offset = at;
+        break;
+      case k_profile_duration_nanos:
+      case k_profile_period:
+      case k_profile_default_sample_type:
+        expect(reader, where, at, Shape::varint);
+        reader.skip();
+        break;
+      case k_profile_comment:
+        read_varints(reader, where, at, true, [&](uint64_t index) {
+          m_string_refs.push_back({ static_cast<int64_t>(index), at, "comment" });
+        });
+        break;
+      default:
+        reader.skip(); // a field of a newer profile.proto
     }
   });
 }
 
-std::string_view ProfileDecoder::string_at(int64_t index, const Where& where, size_t at,
+std::string_view ProfileDecoder::string_at(int64_t index,
+                                           const Where& where,
+                                           size_t at,
                                            std::string_view what) const {
   if (index < 0 || static_cast<uint64_t>(index) >= m_strings.size()) {
-    fail(where, at,
-         fmt::format("{} is string index {}, but the string table has {} entries (0-{})", what,
-                     index, m_strings.size(), m_strings.size() - 1));
+    fail(where,
+         at,
+         fmt::format("{} is string index {}, but the string table has {} entries (0-{})",
+                     what,
+                     index,
+                     m_strings.size(),
+                     m_strings.size() - 1));
   }
   return m_strings[static_cast<size_t>(index)];
 }
@@ -615,15 +699,17 @@ std::string_view ProfileDecoder::string_at(int64_t index, const Where& where, si
 // STRINGS
 void ProfileDecoder::check_strings() {
   if (m_strings.empty()) {
-    throw ParseError(0, "pprof: the profile has no string table (Profile field 6): not a pprof "
-                        "profile, or a truncated one");
+    throw ParseError(0,
+                     "pprof: the profile has no string table (Profile field 6): not a pprof "
+                     "profile, or a truncated one");
   }
   if (!m_strings[0].empty()) {
-    throw ParseError(0, fmt::format("pprof: string table entry 0 is {}, but profile.proto "
-                                    "requires the empty string: not a pprof profile",
-                                    quote_excerpt(m_strings[0])));
+    throw ParseError(0,
+                     fmt::format("pprof: string table entry 0 is {}, but profile.proto "
+                                 "requires the empty string: not a pprof profile",
+                                 quote_excerpt(m_strings[0])));
   }
-  const Where where{"Profile", 0, k_profile_names};
+  const Where where{ "Profile", 0, k_profile_names };
   for (const auto& ref : m_string_refs) {
     string_at(ref.index, where, ref.offset, ref.what);
   }
@@ -631,60 +717,66 @@ void ProfileDecoder::check_strings() {
 
 // TYPES
 bool ProfileDecoder::check_sample_types() {
-  const Where profile{"Profile", 0, k_profile_names};
+  const Where profile{ "Profile", 0, k_profile_names };
   std::vector<std::string_view> types;
   std::vector<std::string> described;
   for (size_t i = 0; i < m_sample_types.size(); ++i) {
     const auto& value_type = m_sample_types[i];
-    Where where{"sample_type", i + 1, k_value_type_names, &profile};
+    Where where{ "sample_type", i + 1, k_value_type_names, &profile };
     auto type = string_at(value_type.type, where, value_type.offset, "type");
     auto unit = string_at(value_type.unit, where, value_type.offset, "unit");
     types.push_back(type);
     described.push_back(fmt::format("{}/{}", type, unit));
   }
   for (const auto& value_type : m_period_types) {
-    Where where{"period_type", 0, k_value_type_names, &profile};
+    Where where{ "period_type", 0, k_value_type_names, &profile };
     string_at(value_type.type, where, value_type.offset, "type");
     string_at(value_type.unit, where, value_type.offset, "unit");
   }
-  if (described.size() == 1 && (described[0] == "goroutine/count" ||
-                                described[0] == "goroutineleak/count")) {
+  if (described.size() == 1 &&
+      (described[0] == "goroutine/count" || described[0] == "goroutineleak/count")) {
     return described[0] == "goroutineleak/count";
   }
   if (described.empty()) {
-    throw ParseError(0, "pprof: the profile declares no sample type (Profile field 1); a goroutine "
-                        "profile has exactly one, goroutine/count; capture "
-                        "/debug/pprof/goroutine");
+    throw ParseError(0,
+                     "pprof: the profile declares no sample type (Profile field 1); a goroutine "
+                     "profile has exactly one, goroutine/count; capture "
+                     "/debug/pprof/goroutine");
   }
   std::string list = fmt::format("{}", fmt::join(described, ", "));
   auto kind = profile_kind(types);
   if (!kind.empty()) {
-    throw ParseError(0, fmt::format("pprof: this is {} profile (sample types {}), not a goroutine "
-                                    "profile; capture /debug/pprof/goroutine",
-                                    kind, list));
+    throw ParseError(0,
+                     fmt::format("pprof: this is {} profile (sample types {}), not a goroutine "
+                                 "profile; capture /debug/pprof/goroutine",
+                                 kind,
+                                 list));
   }
-  throw ParseError(0, fmt::format("pprof: sample types {}: not a goroutine profile, which has "
-                                  "exactly one sample type, goroutine/count (or "
-                                  "goroutineleak/count); capture /debug/pprof/goroutine",
-                                  list));
+  throw ParseError(0,
+                   fmt::format("pprof: sample types {}: not a goroutine profile, which has "
+                               "exactly one sample type, goroutine/count (or "
+                               "goroutineleak/count); capture /debug/pprof/goroutine",
+                               list));
 }
 
 // TABLES
 void ProfileDecoder::index_tables() {
-  const Where profile{"Profile", 0, k_profile_names};
+  const Where profile{ "Profile", 0, k_profile_names };
 
   std::unordered_map<uint64_t, size_t> functions;
   functions.reserve(m_functions.size());
   for (size_t i = 0; i < m_functions.size(); ++i) {
     auto& function = m_functions[i];
-    Where where{"function", i + 1, k_function_names, &profile};
+    Where where{ "function", i + 1, k_function_names, &profile };
     if (function.id == 0) {
       fail(where, function.offset, "function id 0 (or none): ids must be nonzero");
     }
     auto [it, inserted] = functions.emplace(function.id, i);
     if (!inserted) {
-      fail(where, function.offset,
-           fmt::format("function id {} is defined twice (first at byte {})", function.id,
+      fail(where,
+           function.offset,
+           fmt::format("function id {} is defined twice (first at byte {})",
+                       function.id,
                        m_functions[it->second].offset));
     }
     auto name = string_at(function.name, where, function.offset, "name");
@@ -699,7 +791,7 @@ void ProfileDecoder::index_tables() {
   std::unordered_set<uint64_t> mappings;
   for (size_t i = 0; i < m_mappings.size(); ++i) {
     auto [id, offset] = m_mappings[i];
-    Where where{"mapping", i + 1, k_mapping_names, &profile};
+    Where where{ "mapping", i + 1, k_mapping_names, &profile };
     if (id == 0) {
       fail(where, offset, "mapping id 0 (or none): ids must be nonzero");
     }
@@ -712,140 +804,156 @@ void ProfileDecoder::index_tables() {
   m_location_index.reserve(m_locations.size());
   for (size_t i = 0; i < m_locations.size(); ++i) {
     const auto& location = m_locations[i];
-    Where where{"location", i + 1, k_location_names, &profile};
+    Where where{ "location", i + 1, k_location_names, &profile };
     if (location.id == 0) {
       fail(where, location.offset, "location id 0 (or none): ids must be nonzero");
     }
     auto [it, inserted] = m_location_index.emplace(location.id, i);
     if (!inserted) {
-      fail(where, location.offset,
-           fmt::format("location id {} is defined twice (first at byte {})", location.id,
+      fail(where,
+           location.offset,
+           fmt::format("location id {} is defined twice (first at byte {})",
+                       location.id,
                        m_locations[it->second].offset));
     }
     if (location.mapping_id != 0 && !mappings.contains(location.mapping_id)) {
-      fail(where, location.offset,
-           fmt::format("location id {}: mapping id {} not defined", location.id,
-                       location.mapping_id));
+      fail(
+        where,
+        location.offset,
+        fmt::format("location id {}: mapping id {} not defined", location.id, location.mapping_id));
     }
     if (location.line_count == 0) {
-      fail(where, location.offset,
+      fail(where,
+           location.offset,
            fmt::format("location id {} has no line: the profile is not symbolized (addresses "
                        "only); symbolize it first, e.g. `go tool pprof -proto BINARY PROFILE`",
                        location.id));
     }
     for (size_t j = 0; j < location.line_count; ++j) {
       const auto& line = m_lines[location.first_line + j];
-      Where line_where{"line", j + 1, k_line_names, &where};
+      Where line_where{ "line", j + 1, k_line_names, &where };
       auto function = functions.find(line.function_id);
       if (function == functions.end()) {
-        fail(line_where, line.offset,
+        fail(line_where,
+             line.offset,
              line.function_id == 0
-                 ? fmt::format("location id {}: a line with no function id: the profile is not "
-                               "symbolized",
-                               location.id)
-                 : fmt::format("location id {}: function id {} not defined", location.id,
-                               line.function_id));
+               ? fmt::format("location id {}: a line with no function id: the profile is not "
+                             "symbolized",
+                             location.id)
+               : fmt::format(
+                   "location id {}: function id {} not defined", location.id, line.function_id));
       }
-      if (line.line < 0 || line.line > int64_t{UINT32_MAX}) {
-        fail(line_where, line.offset,
+      if (line.line < 0 || line.line > int64_t{ UINT32_MAX }) {
+        fail(line_where,
+             line.offset,
              fmt::format("location id {}: line number {} out of range", location.id, line.line));
       }
       const auto& target = m_functions[function->second];
-      m_frames[location.first_line + j] = {target.resolved_name, target.resolved_file,
-                                           static_cast<uint32_t>(line.line)};
+      m_frames[location.first_line + j] = { target.resolved_name,
+                                            target.resolved_file,
+                                            static_cast<uint32_t>(line.line) };
     }
   }
 }
 
-// SAMPLES: pass 2. Returns the number of goroutines.
-uint64_t ProfileDecoder::push_samples(StackBuilder& builder, bool leaked) {
+// SAMPLES: pass 2.
+void ProfileDecoder::push_samples(StackBuilder& builder, bool leaked) {
   if (m_samples.empty()) {
-    throw ParseError(0, "pprof: the profile has no samples, but a goroutine profile always lists "
-                        "at least the goroutine that wrote it: the profile is truncated or was "
-                        "not written by Go's runtime/pprof");
+    throw ParseError(0,
+                     "pprof: the profile has no samples, but a goroutine profile always lists "
+                     "at least the goroutine that wrote it: the profile is truncated or was "
+                     "not written by Go's runtime/pprof");
   }
-  const Where profile{"Profile", 0, k_profile_names};
+  const Where profile{ "Profile", 0, k_profile_names };
   std::vector<size_t> locations; // indexes into m_locations, leaf first
   std::vector<int64_t> values;
   std::vector<std::pair<std::string_view, std::string>> labels;
   uint64_t total = 0;
   for (size_t i = 0; i < m_samples.size(); ++i) {
     const auto& sample = m_samples[i];
-    const Where where{"sample", i + 1, k_sample_names, &profile};
+    const Where where{ "sample", i + 1, k_sample_names, &profile };
     locations.clear();
     values.clear();
     labels.clear();
     walk(sample.bytes, where, [&](pbf_reader& reader, size_t at) {
       switch (reader.tag()) {
-      case k_sample_location_id:
-        read_varints(reader, where, at, false, [&](uint64_t id) {
-          auto it = m_location_index.find(id);
-          if (it == m_location_index.end()) {
-            fail(where, at, fmt::format("location id {} not defined", id));
+        case k_sample_location_id:
+          read_varints(reader, where, at, false, [&](uint64_t id) {
+            auto it = m_location_index.find(id);
+            if (it == m_location_index.end()) {
+              fail(where, at, fmt::format("location id {} not defined", id));
+            }
+            locations.push_back(it->second);
+          });
+          break;
+        case k_sample_value:
+          read_varints(reader, where, at, true, [&](uint64_t value) {
+            values.push_back(static_cast<int64_t>(value));
+          });
+          break;
+        case k_sample_label: {
+          expect(reader, where, at, Shape::bytes);
+          const Where label_where{ "label", labels.size() + 1, k_label_names, &where };
+          int64_t key = 0;
+          int64_t str = 0;
+          int64_t num = 0;
+          bool has_str = false;
+          bool has_num = false;
+          walk(reader.get_view(), label_where, [&](pbf_reader& field, size_t field_at) {
+            switch (field.tag()) {
+              case k_label_key:
+                expect(field, label_where, field_at, Shape::varint);
+                key = field.get_int64();
+                break;
+              case k_label_str:
+                expect(field, label_where, field_at, Shape::varint);
+                str = field.get_int64();
+                has_str = true;
+                break;
+              case k_label_num:
+                expect(field, label_where, field_at, Shape::varint);
+                num = field.get_int64();
+                has_num = true;
+                break;
+              case k_label_num_unit:
+                expect(field, label_where, field_at, Shape::varint);
+                string_at(field.get_int64(), label_where, field_at, "num_unit");
+                break;
+              default:
+                field.skip();
+            }
+          });
+          auto key_text = string_at(key, label_where, at, "key");
+          if (key_text.empty()) {
+            fail(label_where, at, "a label with no key");
           }
-          locations.push_back(it->second);
-        });
-        break;
-      case k_sample_value:
-        read_varints(reader, where, at, true,
-                     [&](uint64_t value) { values.push_back(static_cast<int64_t>(value)); });
-        break;
-      case k_sample_label: {
-        expect(reader, where, at, Shape::bytes);
-        const Where label_where{"label", labels.size() + 1, k_label_names, &where};
-        int64_t key = 0;
-        int64_t str = 0;
-        int64_t num = 0;
-        bool has_str = false;
-        bool has_num = false;
-        walk(reader.get_view(), label_where, [&](pbf_reader& field, size_t field_at) {
-          switch (field.tag()) {
-          case k_label_key:
-            expect(field, label_where, field_at, Shape::varint);
-            key = field.get_int64();
-            break;
-          case k_label_str:
-            expect(field, label_where, field_at, Shape::varint);
-            str = field.get_int64();
-            has_str = true;
-            break;
-          case k_label_num:
-            expect(field, label_where, field_at, Shape::varint);
-            num = field.get_int64();
-            has_num = true;
-            break;
-          case k_label_num_unit:
-            expect(field, label_where, field_at, Shape::varint);
-            string_at(field.get_int64(), label_where, field_at, "num_unit");
-            break;
-          default: field.skip();
+          if (has_str && has_num && str != 0 && num != 0) {
+            fail(label_where,
+                 at,
+                 fmt::format("label {} has both a string and a number value", key_text));
           }
-        });
-        auto key_text = string_at(key, label_where, at, "key");
-        if (key_text.empty()) {
-          fail(label_where, at, "a label with no key");
+          if (has_num && !(has_str && str != 0)) {
+            labels.emplace_back(key_text, fmt::format("{}", num));
+          } else {
+            labels.emplace_back(key_text, std::string(string_at(str, label_where, at, "str")));
+          }
+          break;
         }
-        if (has_str && has_num && str != 0 && num != 0) {
-          fail(label_where, at,
-               fmt::format("label {} has both a string and a number value", key_text));
-        }
-        if (has_num && !(has_str && str != 0)) {
-          labels.emplace_back(key_text, fmt::format("{}", num));
-        } else {
-          labels.emplace_back(key_text, std::string(string_at(str, label_where, at, "str")));
-        }
-        break;
-      }
-      default: reader.skip();
+        default:
+          reader.skip();
       }
     });
     if (values.size() != m_sample_types.size()) {
-      fail(where, sample.offset,
+      fail(where,
+           sample.offset,
            fmt::format("{} values, but the profile declares {} sample type{} (goroutine/count)",
-                       values.size(), m_sample_types.size(), m_sample_types.size() == 1 ? "" : "s"));
+                       values.size(),
+                       m_sample_types.size(),
+                       m_sample_types.size() == 1 ? "" : "s"));
     }
     if (values[0] <= 0) {
-      fail(where, sample.offset,
+      fail(where,
+           sample.offset,
            fmt::format("goroutine count {}: expected a positive count", values[0]));
     }
     auto count = static_cast<uint64_t>(values[0]);
@@ -878,7 +986,6 @@ uint64_t ProfileDecoder::push_samples(StackBuilder& builder, bool leaked) {
       fail(where, sample.offset, error.message());
     }
   }
-  return total;
 }
 
 } // namespace
@@ -897,15 +1004,18 @@ void parse_pprof(ByteSource& source, TextParseContext& context, bool gzipped) {
       break;
     }
     if (bytes.size() > limit) {
-      throw ParseError(0, fmt::format("pprof: profile larger than {} bytes{} (the --max-input-size "
-                                      "limit); raise --max-input-size if it is really that large",
-                                      limit, gzipped ? " after gunzip" : ""));
+      throw ParseError(0,
+                       fmt::format("pprof: profile larger than {} bytes{} (the --max-input-size "
+                                   "limit); raise --max-input-size if it is really that large",
+                                   limit,
+                                   gzipped ? " after gunzip" : ""));
     }
   }
   if (bytes.empty()) {
-    throw ParseError(0, gzipped ? "pprof: the gzip stream holds no bytes: expected a profile.proto "
-                                  "Profile"
-                                : "pprof: empty input: expected a profile.proto Profile");
+    throw ParseError(0,
+                     gzipped ? "pprof: the gzip stream holds no bytes: expected a profile.proto "
+                               "Profile"
+                             : "pprof: empty input: expected a profile.proto Profile");
   }
 
   ProfileDecoder decoder(bytes, gzipped);
@@ -920,7 +1030,8 @@ void parse_pprof(ByteSource& source, TextParseContext& context, bool gzipped) {
   context.out.facts = format_facts(Format::pprof);
   context.out.leak_profile = leaked;
   if (decoder.time_nanos() < 0) {
-    decoder.fail(Where{"Profile", 0, k_profile_names}, decoder.time_nanos_offset(),
+    decoder.fail(Where{ "Profile", 0, k_profile_names },
+                 decoder.time_nanos_offset(),
                  fmt::format("time_nanos {} is before 1970", decoder.time_nanos()));
   }
   if (decoder.time_nanos() > 0) {

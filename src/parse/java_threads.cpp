@@ -1,0 +1,751 @@
+// JDK 21+ `jcmd PID Thread.dump_to_file [-format=text|json] FILE`, written by
+// jdk.internal.vm.ThreadDumper: every thread the JVM tracks, virtual threads included, but no
+// VM-internal threads (GC, compiler, `VM Thread`). dump-formats.md section 5.6.
+//
+// One record per thread: the state as printed (`WAITING`; none in JDK 21), the frames leaf first
+// as `Class.method` + file + line (StackTraceElement.toString() form, its `loader/module@version/`
+// prefix dropped), the normalized thread name (`pool-N-thread-M`, normalize_java_thread_name;
+// virtual threads are usually unnamed: ""). Lock lines, container names, thread ids and times
+// are dropped. The thread that runs the dump (`Attach Listener` in ThreadDumper) is recorded
+// without frames, as jstack shows it: its stack is the dumper's, different in each format.
+//
+// Text, states with the lines that move between them:
+//
+//   pid        `624` (`-1` when the JVM cannot tell) -> instant
+//   instant    `2026-11-22T23:55:21.218495962Z` (the capture time) -> version
+//   version    `25.0.3+9-LTS` -> blank
+//   blank      an empty line -> between
+//   between    empty lines;
+//              `#65 "pool-19-thread-1" WAITING 2026-11-22T23:55:21.445010902Z` (JDK 25),
+//              `#40 "" virtual WAITING 2026-...Z`, `#31 "main"`, `#29 "" virtual` (JDK 21) -> thread
+//   thread     `    at java.base/java.util.concurrent.LinkedBlockingQueue.take(LinkedBlockingQueue.java:435)`
+//              (JDK 25), `      java.base/java.lang.VirtualThread.parkNanos(VirtualThread.java:640)`
+//              (JDK 21), `    - parking to wait for <java.util.concurrent.CountDownLatch$Sync@4aab96e0>`
+//              and the other lock lines after a frame; an empty line -> between (record committed)
+//
+// The JVM ends every thread with an empty line: input that ends inside a thread is cut (an
+// error, or with --allow-truncated a warning and that thread dropped).
+//
+// JSON: read through nlohmann::json's SAX interface with a handler that keeps only the thread
+// being read, so memory stays flat however many threads there are. The shape used:
+//
+//   $.threadDump.time                                    string: the capture time
+//   $.threadDump.threadContainers[]                      objects, one per container
+//   $.threadDump.threadContainers[].threads[]            objects, one per thread:
+//       .name   string (required)     .state  string (JDK 25; absent in JDK 21)
+//       .stack  array of strings (required)   .virtual  true for virtual threads
+//
+// Every other key (`processId`, `tid`, `container`, `parent`, `owner`, `threadCount`,
+// `parkBlocker`, `waitingOn`, `blockedOn`, `monitorsOwned`, `carrier`, keys of later JDKs) is
+// skipped whatever it holds. A known key holding the wrong type is an error naming its JSON path:
+// `$.threadDump.threadContainers[1].threads[3].stack[2]: expected a string, found a number`.
+// Syntax errors name the line and the path reached. Nesting deeper than 64 levels is refused.
+#include <algorithm>
+#include <cstring>
+#include <istream>
+#include <memory>
+#include <streambuf>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "taskdiff/error.hpp"
+#include "taskdiff/normalize.hpp"
+#include "taskdiff/parse.hpp"
+
+namespace taskdiff {
+
+namespace {
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && std::memcmp(text.data(), prefix.data(), prefix.size()) == 0;
+}
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() &&
+         std::memcmp(text.data() + text.size() - suffix.size(), suffix.data(), suffix.size()) == 0;
+}
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t';
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && is_space(text.front())) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && is_space(text.back())) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+bool all_digits(std::string_view text) {
+  if (text.empty()) {
+    return false;
+  }
+  for (char c : text) {
+    if (!is_digit(c)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool is_java_state(std::string_view word) {
+  for (std::string_view state : {"NEW", "RUNNABLE", "BLOCKED", "WAITING", "TIMED_WAITING", "TERMINATED"}) {
+    if (word == state) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// java.time.Instant.toString(): `2026-11-22T23:55:21.218495962Z` (fraction optional).
+bool is_instant(std::string_view text) {
+  if (text.size() < 20 || text.back() != 'Z') {
+    return false;
+  }
+  for (size_t i = 0; i < 19; ++i) {
+    char expected = i == 4 || i == 7 ? '-' : i == 10 ? 'T' : i == 13 || i == 16 ? ':' : '0';
+    if (expected == '0' ? !is_digit(text[i]) : text[i] != expected) {
+      return false;
+    }
+  }
+  std::string_view rest = text.substr(19, text.size() - 20);
+  return rest.empty() || (rest[0] == '.' && all_digits(rest.substr(1)));
+}
+
+// Thread.dump_to_file's lock lines (JDK 25 ThreadDumper.dumpThread), after `- `.
+bool is_lock_line(std::string_view body) {
+  for (std::string_view prefix : {"locked ", "lock is eliminated", "parking to wait for ",
+                                  "waiting to lock ", "waiting on "}) {
+    if (starts_with(body, prefix)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// One thread, collected before it is pushed into the builder: the builder wants the state
+// first and the name last, and the dumper rule needs all frames. Strings keep their capacity
+// from thread to thread.
+struct ThreadRecord {
+  struct Entry {
+    std::string function;
+    std::string file;
+    uint32_t line = 0;
+  };
+  std::string name;
+  std::string state;
+  std::vector<Entry> frames;
+  size_t size = 0; // frames in use
+
+  void clear() {
+    name.clear();
+    state.clear();
+    size = 0;
+  }
+  void add(const JavaFrame& frame) {
+    if (size == frames.size()) {
+      frames.emplace_back();
+    }
+    Entry& entry = frames[size++];
+    entry.function.assign(frame.function);
+    entry.file.assign(frame.file);
+    entry.line = frame.line;
+  }
+};
+
+// The thread writing the dump runs ThreadDumper; jstack shows that thread (`Attach Listener`)
+// without frames, and the two Thread.dump_to_file formats show different dumper stacks.
+bool is_dumper(const ThreadRecord& record) {
+  for (size_t i = 0; i < record.size; ++i) {
+    if (starts_with(record.frames[i].function, "jdk.internal.vm.ThreadDumper.")) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void emit(StackBuilder& builder, const ThreadRecord& record, uint64_t at_line) {
+  builder.begin(1);
+  builder.state(record.state);
+  if (!is_dumper(record)) {
+    for (size_t i = 0; i < record.size; ++i) {
+      const auto& frame = record.frames[i];
+      builder.frame(frame.function, frame.file, frame.line, at_line);
+    }
+  }
+  builder.thread_name(normalize_java_thread_name(record.name));
+  builder.commit(at_line);
+}
+
+void set_facts(Snapshot& out, Format format) {
+  out.format = format;
+  out.runtime = Runtime::java;
+  out.facts = format_facts(format);
+}
+
+// --- text ---
+
+class ThreadsTextParser {
+public:
+  ThreadsTextParser(LineReader& lines, TextParseContext& context)
+      : m_lines(lines), m_context(context), m_builder(context.builder) {}
+
+  void run() {
+    set_facts(m_context.out, Format::java_threads_text);
+    std::string_view line;
+    while (m_lines.next(line)) {
+      step(line);
+    }
+    finish();
+  }
+
+private:
+  enum class State { pid, instant, version, blank, between, thread };
+
+  [[noreturn]] void fail(const std::string& message) {
+    throw ParseError(m_lines.line_number(), message);
+  }
+
+  void step(std::string_view line) {
+    switch (m_state) {
+    case State::pid:
+      if (!all_digits(trim(line)) && trim(line) != "-1") {
+        fail(fmt::format("expected the process id that starts a `jcmd PID Thread.dump_to_file` "
+                         "text dump (like `624`), found {}",
+                         quote_excerpt(line)));
+      }
+      m_state = State::instant;
+      break;
+    case State::instant:
+      if (!is_instant(trim(line))) {
+        fail(fmt::format("expected the dump's time like `2026-11-22T23:55:21.218495962Z` on the "
+                         "second line, found {}",
+                         quote_excerpt(line)));
+      }
+      m_context.out.captured_at = std::string(trim(line));
+      m_state = State::version;
+      break;
+    case State::version:
+      if (trim(line).empty() || !is_digit(trim(line)[0])) {
+        fail(fmt::format("expected the runtime version like `25.0.3+9-LTS` on the third line, "
+                         "found {}",
+                         quote_excerpt(line)));
+      }
+      m_state = State::blank;
+      break;
+    case State::blank:
+      if (!trim(line).empty()) {
+        fail(fmt::format("expected an empty line after the runtime version, found {}",
+                         quote_excerpt(line)));
+      }
+      m_state = State::between;
+      break;
+    case State::between: between(line); break;
+    case State::thread: thread(line); break;
+    }
+  }
+
+  // `#TID "NAME"` and `#TID "NAME" virtual` (JDK 21); `#TID "NAME" [virtual ]STATE INSTANT`
+  // (JDK 25). The name is printed unescaped, so it is found from both ends of the line.
+  void between(std::string_view line) {
+    if (trim(line).empty()) {
+      return;
+    }
+    size_t digits_end = 1;
+    while (digits_end < line.size() && is_digit(line[digits_end])) {
+      ++digits_end;
+    }
+    if (line[0] != '#' || digits_end == 1 || line.substr(digits_end, 2) != " \"") {
+      fail(fmt::format("expected a thread line like `#65 \"pool-19-thread-1\" WAITING "
+                       "2026-11-22T23:55:21.445010902Z` or an empty line, found {}",
+                       quote_excerpt(line)));
+    }
+    std::string_view rest = line.substr(digits_end + 2); // NAME" ...
+    std::string_view state;
+    std::string_view name_and_quote;
+    if (ends_with(rest, "\"")) {
+      name_and_quote = rest;
+    } else if (ends_with(rest, "\" virtual")) {
+      name_and_quote = rest.substr(0, rest.size() - 8);
+    } else {
+      size_t last = rest.rfind(' ');
+      size_t before = last == std::string_view::npos || last == 0 ? std::string_view::npos
+                                                                   : rest.rfind(' ', last - 1);
+      if (before == std::string_view::npos || !is_instant(rest.substr(last + 1)) ||
+          !is_java_state(rest.substr(before + 1, last - before - 1))) {
+        fail(fmt::format("expected `\"NAME\" STATE TIME` (JDK 25) or `\"NAME\"` (JDK 21) after "
+                         "the thread id, found {}",
+                         quote_excerpt(line)));
+      }
+      state = rest.substr(before + 1, last - before - 1);
+      name_and_quote = rest.substr(0, before);
+      if (ends_with(name_and_quote, "\" virtual")) {
+        name_and_quote.remove_suffix(8);
+      }
+      if (!ends_with(name_and_quote, "\"")) {
+        fail(fmt::format("expected the thread name in quotes, found {}", quote_excerpt(line)));
+      }
+    }
+    m_record.clear();
+    m_record.name.assign(name_and_quote.substr(0, name_and_quote.size() - 1));
+    m_record.state.assign(state);
+    m_record_line = m_lines.line_number();
+    ++m_threads;
+    m_state = State::thread;
+  }
+
+  void thread(std::string_view line) {
+    std::string_view text = trim(line);
+    if (text.empty()) {
+      emit(m_builder, m_record, m_record_line);
+      m_state = State::between;
+      return;
+    }
+    if (!is_space(line[0])) {
+      fail(fmt::format("expected a frame, a lock line or the empty line that ends thread \"{}\" "
+                       "(line {}), found {}",
+                       m_record.name, m_record_line, quote_excerpt(line)));
+    }
+    if (starts_with(text, "- ")) {
+      if (m_record.size == 0 || !is_lock_line(text.substr(2))) {
+        fail(fmt::format("expected a lock line like `- locked <java.lang.Object@1b6d3586>` under "
+                         "a frame, found {}",
+                         quote_excerpt(line)));
+      }
+      return;
+    }
+    if (starts_with(text, "at ")) {
+      text.remove_prefix(3);
+    }
+    JavaFrame frame;
+    if (!split_java_frame(text, frame)) {
+      fail(fmt::format("expected a frame like `at java.base/java.lang.Thread.run(Thread.java:1474)`, "
+                       "found {}",
+                       quote_excerpt(line)));
+    }
+    if (m_record.size >= m_context.options.limits.max_frames) {
+      fail(fmt::format("more than {} frames in one stack (the limit of frames per stack); is this "
+                       "really a thread dump?",
+                       m_context.options.limits.max_frames));
+    }
+    m_record.add(frame);
+  }
+
+  void finish() {
+    switch (m_state) {
+    case State::pid:
+    case State::instant:
+    case State::version:
+    case State::blank:
+      fail("expected the process id, time and runtime version lines that start a "
+           "`jcmd PID Thread.dump_to_file` text dump, found the end of the input");
+    case State::between: break;
+    case State::thread: {
+      std::string where = fmt::format("the dump ends inside thread \"{}\" (line {}) without the "
+                                      "empty line that ends every thread",
+                                      m_record.name, m_record_line);
+      if (!m_context.options.allow_truncated) {
+        fail(fmt::format("{}: the dump is truncated (a cut copy, a full disk?); capture it again, "
+                         "or pass --allow-truncated to compare what was read",
+                         where));
+      }
+      m_context.out.warnings.push_back(fmt::format(
+          "TRUNCATED INPUT: {}; that thread was dropped and the rest compared (--allow-truncated). "
+          "Counts may be short.",
+          where));
+      break;
+    }
+    }
+    if (m_threads == 0) {
+      fail("expected a thread line like `#1 \"main\" RUNNABLE 2026-...Z` after the header, found "
+           "the end of the input");
+    }
+  }
+
+  LineReader& m_lines;
+  TextParseContext& m_context;
+  StackBuilder& m_builder;
+  State m_state = State::pid;
+  ThreadRecord m_record;
+  uint64_t m_record_line = 0;
+  uint64_t m_threads = 0;
+};
+
+// --- JSON ---
+
+// A std::streambuf over a ByteSource, so nlohmann reads the input in chunks, never all of it.
+// It counts the lines of the chunks already read, for syntax-error messages.
+class SourceBuffer : public std::streambuf {
+public:
+  explicit SourceBuffer(ByteSource& source) : m_source(source), m_buffer(new char[k_size]) {
+    setg(m_buffer.get(), m_buffer.get(), m_buffer.get());
+  }
+
+  // Line of the last byte handed out (1-based).
+  uint64_t line() const {
+    return m_lines_before + 1 + static_cast<uint64_t>(std::count(eback(), gptr(), '\n'));
+  }
+
+protected:
+  int_type underflow() override {
+    if (gptr() < egptr()) {
+      return traits_type::to_int_type(*gptr());
+    }
+    m_lines_before += static_cast<uint64_t>(std::count(eback(), egptr(), '\n'));
+    size_t n;
+    try {
+      n = m_source.read(m_buffer.get(), k_size);
+    } catch (const Error& error) {
+      // A source failing mid-stream (a cut gzip): say where the text stopped.
+      throw ParseError(m_lines_before + 1, error.message());
+    }
+    setg(m_buffer.get(), m_buffer.get(), m_buffer.get() + n);
+    return n == 0 ? traits_type::eof() : traits_type::to_int_type(*gptr());
+  }
+
+private:
+  static constexpr size_t k_size = 1 << 16;
+  ByteSource& m_source;
+  std::unique_ptr<char[]> m_buffer;
+  uint64_t m_lines_before = 0;
+};
+
+using json = nlohmann::json;
+
+class ThreadsJsonHandler {
+public:
+  ThreadsJsonHandler(TextParseContext& context, SourceBuffer& buffer)
+      : m_context(context), m_buffer(buffer) {}
+
+  // nlohmann::json_sax interface.
+  bool null() { return scalar("null"); }
+  bool boolean(bool value) {
+    if (m_skip == 0 && top() == Node::thread && key() == "virtual") {
+      done_value();
+      (void)value;
+      return true;
+    }
+    return scalar("a boolean");
+  }
+  bool number_integer(json::number_integer_t) { return scalar("a number"); }
+  bool number_unsigned(json::number_unsigned_t) { return scalar("a number"); }
+  bool number_float(json::number_float_t, const json::string_t&) { return scalar("a number"); }
+  bool binary(json::binary_t&) { return scalar("binary data"); }
+
+  bool string(json::string_t& value) {
+    if (m_skip > 0) {
+      return true;
+    }
+    if (value.size() > m_context.options.limits.max_line_bytes) {
+      fail(fmt::format("a string of {} bytes, over the line-length limit of {}", value.size(),
+                       m_context.options.limits.max_line_bytes));
+    }
+    Node node = top();
+    if (node == Node::thread_dump && key() == "time") {
+      if (!is_instant(value)) {
+        fail(fmt::format("expected the dump's time like \"2026-11-22T23:55:21.018859632Z\", "
+                         "found {}",
+                         quote_excerpt(value)));
+      }
+      m_context.out.captured_at = value;
+    } else if (node == Node::thread && key() == "name") {
+      m_record.name = value;
+      m_has_name = true;
+    } else if (node == Node::thread && key() == "state") {
+      if (!is_java_state(value)) {
+        fail(fmt::format("expected a thread state (NEW, RUNNABLE, BLOCKED, WAITING, "
+                         "TIMED_WAITING, TERMINATED), found {}",
+                         quote_excerpt(value)));
+      }
+      m_record.state = value;
+    } else if (node == Node::stack) {
+      JavaFrame frame;
+      if (!split_java_frame(value, frame)) {
+        fail(fmt::format("expected a frame like \"java.base/java.lang.Thread.run(Thread.java:1474)\", "
+                         "found {}",
+                         quote_excerpt(value)));
+      }
+      if (m_record.size >= m_context.options.limits.max_frames) {
+        fail(fmt::format("more than {} frames in one stack (the limit of frames per stack)",
+                         m_context.options.limits.max_frames));
+      }
+      m_record.add(frame);
+    } else if (expects_structure()) {
+      return scalar("a string");
+    }
+    done_value();
+    return true;
+  }
+
+  bool start_object(std::size_t) {
+    if (m_skip > 0 || !expects("an object")) {
+      return descend_skip();
+    }
+    Node parent = top();
+    Node node = Node::skip;
+    if (parent == Node::root) {
+      node = Node::top;
+    } else if (parent == Node::top) {
+      node = Node::thread_dump;
+      m_seen_thread_dump = true;
+    } else if (parent == Node::containers) {
+      node = Node::container;
+    } else if (parent == Node::threads) {
+      node = Node::thread;
+      m_record.clear();
+      m_has_name = false;
+      m_has_stack = false;
+    }
+    push(node);
+    return true;
+  }
+
+  bool end_object() {
+    if (m_skip > 0) {
+      return ascend_skip();
+    }
+    if (top() == Node::thread) {
+      if (!m_has_name) {
+        fail("expected a \"name\" string in this thread, found none");
+      }
+      if (!m_has_stack) {
+        fail("expected a \"stack\" array in this thread, found none");
+      }
+      try {
+        emit(m_context.builder, m_record, 0);
+      } catch (const ParseError& error) {
+        fail(error.message());
+      }
+      ++m_threads;
+    } else if (top() == Node::thread_dump && !m_seen_containers) {
+      fail("expected a \"threadContainers\" array in \"threadDump\", found none");
+    } else if (top() == Node::top && !m_seen_thread_dump) {
+      fail("expected a \"threadDump\" object (a `jcmd PID Thread.dump_to_file -format=json` "
+           "dump), found none");
+    }
+    pop();
+    return true;
+  }
+
+  bool start_array(std::size_t) {
+    if (m_skip > 0 || !expects("an array")) {
+      return descend_skip();
+    }
+    Node parent = top();
+    Node node = Node::skip;
+    if (parent == Node::thread_dump) {
+      node = Node::containers;
+      m_seen_containers = true;
+    } else if (parent == Node::container) {
+      node = Node::threads;
+    } else if (parent == Node::thread) {
+      node = Node::stack;
+      m_has_stack = true;
+    }
+    push(node);
+    return true;
+  }
+
+  bool end_array() {
+    if (m_skip > 0) {
+      return ascend_skip();
+    }
+    pop();
+    return true;
+  }
+
+  bool key(json::string_t& name) {
+    if (m_skip == 0) {
+      m_path.back().key = name;
+    }
+    return true;
+  }
+
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& error) {
+    std::string what = error.what();
+    // `[json.exception.parse_error.101] parse error at line 3, column 5: syntax error while
+    // parsing value - invalid literal; last read: '...'`: keep the part after the position.
+    if (size_t colon = what.find(": "); colon != std::string::npos) {
+      what = what.substr(colon + 2);
+    }
+    throw ParseError(m_buffer.line(), fmt::format("{}: invalid JSON: {}", path(), what));
+  }
+
+  uint64_t threads() const { return m_threads; }
+  bool seen_thread_dump() const { return m_seen_thread_dump; }
+
+private:
+  enum class Node { root, top, thread_dump, containers, container, threads, thread, stack, skip };
+
+  struct Level {
+    Node node;
+    std::string key;  // objects: the key of the value being read
+    size_t index = 0; // arrays: the index of the element being read
+  };
+
+  static constexpr size_t k_max_depth = 64;
+
+  [[noreturn]] void fail(const std::string& message) {
+    throw ParseError(0, fmt::format("{}: {}", path(), message));
+  }
+
+  Node top() const { return m_path.empty() ? Node::root : m_path.back().node; }
+  std::string_view key() const { return m_path.empty() ? std::string_view{} : m_path.back().key; }
+
+  // `$.threadDump.threadContainers[1].threads[3].stack[2]`: where the value being read sits.
+  std::string path() const {
+    std::string out = "$";
+    for (const auto& level : m_path) {
+      if (level.node == Node::containers || level.node == Node::threads || level.node == Node::stack ||
+          (level.node == Node::skip && level.key.empty())) {
+        out += fmt::format("[{}]", level.index);
+      } else if (!level.key.empty()) {
+        out += '.';
+        out += level.key;
+      }
+    }
+    return out;
+  }
+
+  // Whether the slot being filled is one whose type is known: then a different type is an
+  // error.
+  bool expects_structure() const {
+    switch (top()) {
+    case Node::root: return true;
+    case Node::top: return key() == "threadDump";
+    case Node::thread_dump: return key() == "threadContainers" || key() == "time";
+    case Node::containers: return true;
+    case Node::container: return key() == "threads";
+    case Node::threads: return true;
+    case Node::thread: return key() == "name" || key() == "state" || key() == "stack" || key() == "virtual";
+    case Node::stack: return true;
+    case Node::skip: return false;
+    }
+    return false;
+  }
+
+  std::string_view expected_here() const {
+    switch (top()) {
+    case Node::root: return "an object";
+    case Node::top: return "an object";
+    case Node::thread_dump: return key() == "time" ? "a string" : "an array";
+    case Node::containers: return "an object";
+    case Node::container: return "an array";
+    case Node::threads: return "an object";
+    case Node::thread: return key() == "stack" ? "an array" : key() == "virtual" ? "a boolean" : "a string";
+    case Node::stack: return "a string";
+    case Node::skip: return "";
+    }
+    return "";
+  }
+
+  // Returns true when this slot takes `found` (an object or array) as a known node; false when
+  // the slot is one to skip. A known slot of another type is an error.
+  bool expects(std::string_view found) {
+    if (!expects_structure()) {
+      return false;
+    }
+    std::string_view expected = expected_here();
+    if (expected != found) {
+      fail(fmt::format("expected {}, found {}", expected, found));
+    }
+    return true;
+  }
+
+  bool scalar(std::string_view found) {
+    if (m_skip > 0) {
+      return true;
+    }
+    if (expects_structure()) {
+      fail(fmt::format("expected {}, found {}", expected_here(), found));
+    }
+    done_value();
+    return true;
+  }
+
+  // A value in the current slot is complete: arrays move to their next element, objects wait
+  // for their next key (so a syntax error between two keys names the object).
+  void done_value() {
+    if (m_path.empty()) {
+      return;
+    }
+    if (is_array(m_path.back().node)) {
+      ++m_path.back().index;
+    } else {
+      m_path.back().key.clear();
+    }
+  }
+
+  static bool is_array(Node node) {
+    return node == Node::containers || node == Node::threads || node == Node::stack;
+  }
+
+  void push(Node node) {
+    if (m_path.size() + m_skip >= k_max_depth) {
+      fail(fmt::format("nesting deeper than {} levels", k_max_depth));
+    }
+    m_path.push_back(Level{node, {}, 0});
+  }
+
+  void pop() {
+    m_path.pop_back();
+    done_value();
+  }
+
+  bool descend_skip() {
+    if (m_path.size() + m_skip >= k_max_depth) {
+      fail(fmt::format("nesting deeper than {} levels", k_max_depth));
+    }
+    ++m_skip;
+    return true;
+  }
+
+  bool ascend_skip() {
+    if (--m_skip == 0) {
+      done_value();
+    }
+    return true;
+  }
+
+  TextParseContext& m_context;
+  SourceBuffer& m_buffer;
+  std::vector<Level> m_path;
+  size_t m_skip = 0; // depth inside a value being skipped
+  ThreadRecord m_record;
+  bool m_has_name = false;
+  bool m_has_stack = false;
+  bool m_seen_thread_dump = false;
+  bool m_seen_containers = false;
+  uint64_t m_threads = 0;
+};
+
+} // namespace
+
+void parse_java_threads_text(LineReader& lines, TextParseContext& context) {
+  ThreadsTextParser(lines, context).run();
+}
+
+void parse_java_threads_json(ByteSource& source, TextParseContext& context) {
+  set_facts(context.out, Format::java_threads_json);
+  SourceBuffer buffer(source);
+  std::istream stream(&buffer);
+  ThreadsJsonHandler handler(context, buffer);
+  json::sax_parse(stream, &handler, json::input_format_t::json, true);
+  if (!handler.seen_thread_dump()) {
+    throw ParseError(0, "$: expected a \"threadDump\" object (a `jcmd PID Thread.dump_to_file "
+                        "-format=json` dump), found none");
+  }
+  if (handler.threads() == 0) {
+    throw ParseError(0, "$.threadDump.threadContainers: expected at least one thread, found none");
+  }
+}
+
+} // namespace taskdiff

@@ -1,0 +1,86 @@
+// Small text predicates shared by the line-oriented parsers and the detector.
+#pragma once
+
+#include <cstring>
+#include <string_view>
+
+namespace taskdiff::text {
+
+inline bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && std::memcmp(text.data(), prefix.data(), prefix.size()) == 0;
+}
+
+inline bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() &&
+         std::memcmp(text.data() + text.size() - suffix.size(), suffix.data(), suffix.size()) == 0;
+}
+
+inline bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+inline bool is_hex(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+inline bool is_blank(std::string_view line) {
+  for (char c : line) {
+    if (c != ' ' && c != '\t') {
+      return false;
+    }
+  }
+  return true;
+}
+
+inline std::string_view trim_left(std::string_view text) {
+  size_t begin = 0;
+  while (begin < text.size() && (text[begin] == ' ' || text[begin] == '\t')) {
+    ++begin;
+  }
+  return text.substr(begin);
+}
+
+inline std::string_view trim(std::string_view text) {
+  size_t begin = 0;
+  while (begin < text.size() && (text[begin] == ' ' || text[begin] == '\t')) {
+    ++begin;
+  }
+  size_t end = text.size();
+  while (end > begin && (text[end - 1] == ' ' || text[end - 1] == '\t')) {
+    --end;
+  }
+  return text.substr(begin, end - begin);
+}
+
+// `goroutine 12 [` or `goroutine 12 gp=`: the start of a Go goroutine record.
+inline bool is_goroutine_header(std::string_view line) {
+  if (!starts_with(line, "goroutine ")) {
+    return false;
+  }
+  size_t i = 10;
+  while (i < line.size() && is_digit(line[i])) {
+    ++i;
+  }
+  if (i == 10) {
+    return false;
+  }
+  std::string_view rest = line.substr(i);
+  return starts_with(rest, " [") || starts_with(rest, " gp=");
+}
+
+// The first lines of a Go crash: `panic: ...`, `fatal error: ...`, `SIGQUIT: quit`,
+// `[signal SIGSEGV: ...]`, `runtime: ...`.
+inline bool is_crash_line(std::string_view line) {
+  if (starts_with(line, "panic: ") || starts_with(line, "fatal error: ") ||
+      starts_with(line, "[signal ") || starts_with(line, "runtime: ") ||
+      starts_with(line, "unexpected fault address")) {
+    return true;
+  }
+  if (starts_with(line, "SIG")) {
+    size_t colon = line.find(": ");
+    return colon != std::string_view::npos && colon <= 10;
+  }
+  return false;
+}
+
+} // namespace taskdiff::text

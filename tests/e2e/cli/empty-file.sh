@@ -1,0 +1,2 @@
+: > empty.txt
+"$TD" show empty.txt

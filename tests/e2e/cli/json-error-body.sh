@@ -1,0 +1,2 @@
+printf "{\"error\": \"unauthorized\"}\n" > err.json
+"$TD" show err.json

@@ -1,0 +1,2 @@
+cd "$TESTDATA/corpus/tracebacks"
+"$TD" show panic.single.txt

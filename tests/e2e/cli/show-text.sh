@@ -1,0 +1,2 @@
+cd "$TESTDATA/corpus/healthy"
+"$TD" show cand.debug2.txt

@@ -1,0 +1,1 @@
+"$TD" diff --key fuzzy a b

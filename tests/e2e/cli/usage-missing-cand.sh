@@ -1,0 +1,1 @@
+"$TD" diff only-one.txt

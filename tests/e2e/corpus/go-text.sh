@@ -1,0 +1,1 @@
+python3 "$SRC/tests/e2e/check-corpus.py" --td "$TD" --cases "$TESTDATA/corpus" --formats go-text

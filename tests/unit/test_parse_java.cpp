@@ -1,0 +1,601 @@
+// Tests for src/parse/java.cpp (jstack, jcmd Thread.print, SIGQUIT), src/parse/java_threads.cpp
+// (Thread.dump_to_file text and JSON) and src/normalize_java.cpp, on the real dumps of
+// testdata/java/README.md and on inputs cut or patched from them here.
+#include "taskdiff/error.hpp"
+#include "taskdiff/normalize.hpp"
+#include "taskdiff/parse.hpp"
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace taskdiff {
+
+namespace {
+
+std::string read_testdata(const std::string& name) {
+  std::string path = std::string(TASKDIFF_TESTDATA) + "/java/" + name;
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE_MESSAGE(in, "cannot open " << path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+Snapshot load_bytes(const std::string& name, std::string_view bytes, ParseOptions options = {}) {
+  return load(Input::from_memory(name, bytes), options);
+}
+
+Snapshot load_testdata(const std::string& name) {
+  return load_bytes(name, read_testdata(name));
+}
+
+// `LINE: message` of the Error loading `bytes` throws, or `no error`.
+std::string load_error(std::string_view bytes, ParseOptions options = {}, std::string name = "t.txt") {
+  try {
+    load_bytes(name, bytes, options);
+  } catch (const Error& error) {
+    CHECK(error.source() == name);
+    return fmt::format("{}: {}", error.line(), error.message());
+  }
+  return "no error";
+}
+
+// One distinct stack in readable form.
+struct Record {
+  uint64_t count = 0;
+  std::string state;
+  std::string name;
+  std::vector<std::string> frames; // `function file:line`
+};
+
+std::vector<Record> records(const Snapshot& snapshot) {
+  std::vector<Record> out;
+  for (const auto& stack : snapshot.stacks) {
+    Record record{stack.count, stack.state, stack.thread_name, {}};
+    for (const auto& frame : stack.frames) {
+      record.frames.push_back(fmt::format("{} {}:{}", snapshot.symbols[frame.function],
+                                          snapshot.symbols[frame.file], frame.line));
+    }
+    out.push_back(std::move(record));
+  }
+  return out;
+}
+
+std::string canonical(const Snapshot& snapshot) {
+  std::string out;
+  for (const auto& record : records(snapshot)) {
+    out += fmt::format("{} [{}] \"{}\"\n", record.count, record.state, record.name);
+    for (const auto& frame : record.frames) {
+      out += "  " + frame + "\n";
+    }
+  }
+  return out;
+}
+
+// Records with frames under the cross-format key of dump-formats.md 7.4: normalized thread
+// name, the state's first word, the normalized function names with hidden frames dropped.
+std::map<std::string, uint64_t> cross_format_key(const Snapshot& snapshot) {
+  std::map<std::string, uint64_t> out;
+  for (const auto& stack : snapshot.stacks) {
+    std::string key = stack.thread_name + " [" + stack.state.substr(0, stack.state.find(' ')) + "]";
+    size_t kept = 0;
+    for (const auto& frame : stack.frames) {
+      std::string_view function = snapshot.symbols[frame.function];
+      if (!is_java_hidden_frame(function)) {
+        key += " <- " + normalize_java_function(function);
+        ++kept;
+      }
+    }
+    if (kept > 0) {
+      out[key] += stack.count;
+    }
+  }
+  return out;
+}
+
+const Record* find_record(const std::vector<Record>& all, std::string_view name) {
+  for (const auto& record : all) {
+    if (record.name == name) {
+      return &record;
+    }
+  }
+  return nullptr;
+}
+
+std::string to_crlf(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n') {
+      out += '\r';
+    }
+    out += c;
+  }
+  return out;
+}
+
+// The text up to (not including) the line that starts with `marker`.
+std::string cut_before(const std::string& text, std::string_view marker) {
+  size_t at = text.find(std::string("\n") + std::string(marker));
+  REQUIRE(at != std::string::npos);
+  return text.substr(0, at + 1);
+}
+
+} // namespace
+
+TEST_SUITE("parse_java") {
+
+TEST_CASE("thread totals match the corpus and peer-dump READMEs") {
+  struct Case {
+    const char* file;
+    Format format;
+    uint64_t threads;
+  };
+  const Case cases[] = {
+      {"java25-executor.base.jstack.txt", Format::java, 29},
+      {"java25-executor.base.jcmd.txt", Format::java, 29},
+      {"java25-executor.base.threads.txt", Format::java_threads_text, 18},
+      {"java25-executor.base.threads.json", Format::java_threads_json, 18},
+      {"java-executor.base.jstack.txt", Format::java, 30},
+      {"jdk17-sigquit-stdout.txt", Format::java, 31},
+      {"tda-jdk5-histogram.txt", Format::java, 14},
+      {"tda-jdk6-urlthread.txt", Format::java, 70},
+      {"tda-jdk8-openjdk.txt", Format::java, 21},
+      {"tda-visualvm-crlf.txt", Format::java, 119},
+      {"tda-jdk21-macos-smr.txt", Format::java, 28},
+      {"tda-jdk21-dump-to-file.json", Format::java_threads_json, 8},
+      {"jifa-jdk8-style-18internal.txt", Format::java, 22},
+      {"jifa-jdk11-deadlock.txt", Format::java, 18},          // 22 quoted lines: deadlock names not counted
+      {"jthreaddump-jdk25-deadlock.txt", Format::java, 33},   // 37 quoted lines
+      {"jthreaddump-jdk25-many-virtual-threads.txt", Format::java, 54}, // 68 quoted lines
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.file);
+    Snapshot snapshot = load_testdata(c.file);
+    CHECK(snapshot.format == c.format);
+    CHECK(snapshot.runtime == Runtime::java);
+    CHECK(snapshot.facts.thread_names);
+    CHECK(snapshot.facts.wait);
+    CHECK(snapshot.total == c.threads);
+    CHECK(snapshot.warnings.empty());
+  }
+}
+
+TEST_CASE("jstack: a pool thread's state, frames and normalized name") {
+  auto all = records(load_testdata("java25-executor.base.jstack.txt"));
+  const Record* worker = find_record(all, "report-worker-N");
+  REQUIRE(worker != nullptr);
+  CHECK(worker->count == 4); // report-worker-1..4 park in the same stack
+  CHECK(worker->state == "WAITING (parking)");
+  REQUIRE(worker->frames.size() == 12);
+  CHECK(worker->frames[0] == "jdk.internal.misc.Unsafe.park :0"); // Native Method
+  CHECK(worker->frames[1] == "java.util.concurrent.locks.LockSupport.park LockSupport.java:369");
+  CHECK(worker->frames[6] == "java.util.concurrent.LinkedBlockingQueue.take LinkedBlockingQueue.java:435");
+  CHECK(worker->frames[7] == "java.util.concurrent.ThreadPoolExecutor.getTask ThreadPoolExecutor.java:1016");
+  CHECK(worker->frames[10] == "java.lang.Thread.runWith Thread.java:1487");
+  CHECK(worker->frames[11] == "java.lang.Thread.run Thread.java:1474");
+
+  // VM-internal threads: a record each, no state, no frames.
+  const Record* gc = find_record(all, "GC Thread#N");
+  REQUIRE(gc != nullptr);
+  CHECK(gc->state.empty());
+  CHECK(gc->frames.empty());
+  // `C1 CompilerThread0` and `C2 CompilerThread0` share the pattern.
+  const Record* compiler = find_record(all, "CN CompilerThreadM");
+  REQUIRE(compiler != nullptr);
+  CHECK(compiler->count == 2);
+  CHECK(compiler->state == "RUNNABLE");
+}
+
+TEST_CASE("JDK 17 SIGQUIT: pool-N-thread-M, deadlock section and Heap skipped, lambdas kept raw") {
+  Snapshot snapshot = load_testdata("jdk17-sigquit-stdout.txt");
+  CHECK(snapshot.captured_at == "2026-11-22T19:39:03");
+  auto all = records(snapshot);
+  const Record* pool = find_record(all, "pool-N-thread-M");
+  REQUIRE(pool != nullptr);
+  CHECK(pool->count == 4); // pool-1-thread-1 .. pool-4-thread-1
+  CHECK(pool->state == "WAITING (parking)");
+  REQUIRE(pool->frames.size() == 11);
+  CHECK(pool->frames[6] == "java.util.concurrent.LinkedBlockingQueue.take LinkedBlockingQueue.java:435");
+  CHECK(pool->frames[10] == "java.lang.Thread.run Thread.java:840");
+  // Each deadlocked thread once, from the thread list; the deadlock section repeats them.
+  const Record* deadlock = find_record(all, "deadlock-N");
+  REQUIRE(deadlock != nullptr);
+  CHECK(deadlock->state == "BLOCKED (on object monitor)");
+  // The parser keeps the hidden-class name; grouping normalizes it.
+  bool lambda = false;
+  for (const auto& record : all) {
+    for (const auto& frame : record.frames) {
+      lambda = lambda || frame.starts_with("LeakDemo$$Lambda$");
+    }
+  }
+  CHECK(lambda);
+  // The thread name `waiter "quoted" [x]` is printed unescaped.
+  CHECK(find_record(all, "waiter \"quoted\" [x]") != nullptr);
+}
+
+TEST_CASE("capture times") {
+  CHECK(load_testdata("java25-executor.base.jstack.txt").captured_at == "2026-11-22T23:55:20");
+  CHECK(load_testdata("java25-executor.base.jcmd.txt").captured_at.has_value());
+  CHECK(load_testdata("java25-executor.base.threads.txt").captured_at ==
+        "2026-11-22T23:55:21.218495962Z");
+  CHECK(load_testdata("java25-executor.base.threads.json").captured_at ==
+        "2026-11-22T23:55:21.018859632Z");
+  CHECK_FALSE(load_testdata("tda-jdk5-histogram.txt").captured_at.has_value());
+}
+
+TEST_CASE("CRLF gives the same stacks as LF") {
+  for (const char* file : {"java25-executor.base.jstack.txt", "java25-executor.base.threads.txt",
+                           "java25-executor.base.threads.json", "jdk17-sigquit-stdout.txt"}) {
+    CAPTURE(file);
+    std::string text = read_testdata(file);
+    std::string lf = canonical(load_bytes(file, text));
+    CHECK(lf == canonical(load_bytes(file, to_crlf(text))));
+    CHECK(lf.size() > 1000);
+  }
+  // The VisualVM file is CRLF as saved: the same stacks with its line ends made LF.
+  std::string crlf = read_testdata("tda-visualvm-crlf.txt");
+  std::string lf;
+  for (char c : crlf) {
+    if (c != '\r') {
+      lf += c;
+    }
+  }
+  Snapshot a = load_bytes("crlf.txt", crlf);
+  CHECK(canonical(a) == canonical(load_bytes("lf.txt", lf)));
+  auto all = records(a);
+  const Record* timer = find_record(all, "Timer-N");
+  REQUIRE(timer != nullptr);
+  CHECK(timer->state == "TIMED_WAITING"); // `TIMED_WAITING on java.util.TaskQueue@7311acb7`
+  CHECK(timer->frames[0] == "java.lang.Object.wait :0");
+}
+
+TEST_CASE("the four JDK 25 formats of one process give the same records") {
+  auto jstack = cross_format_key(load_testdata("java25-executor.base.jstack.txt"));
+  auto jcmd = cross_format_key(load_testdata("java25-executor.base.jcmd.txt"));
+  auto text = cross_format_key(load_testdata("java25-executor.base.threads.txt"));
+  auto json = cross_format_key(load_testdata("java25-executor.base.threads.json"));
+  CHECK(jstack.size() == 9); // the threads with frames jstack and Thread.dump_to_file share
+  CHECK(jstack == jcmd);
+  CHECK(jstack == text);
+  CHECK(jstack == json);
+  CHECK(jstack["report-worker-N [WAITING] <- jdk.internal.misc.Unsafe.park <- "
+               "java.util.concurrent.locks.LockSupport.park <- "
+               "java.util.concurrent.locks.AbstractQueuedSynchronizer$ConditionNode.block <- "
+               "java.util.concurrent.ForkJoinPool.unmanagedBlock <- "
+               "java.util.concurrent.ForkJoinPool.managedBlock <- "
+               "java.util.concurrent.locks.AbstractQueuedSynchronizer$ConditionObject.await <- "
+               "java.util.concurrent.LinkedBlockingQueue.take <- "
+               "java.util.concurrent.ThreadPoolExecutor.getTask <- "
+               "java.util.concurrent.ThreadPoolExecutor.runWorker <- "
+               "java.util.concurrent.ThreadPoolExecutor$Worker.run <- java.lang.Thread.run"] == 4);
+  // Without dropping Thread.runWith, jstack and Thread.dump_to_file split.
+  auto raw = records(load_testdata("java25-executor.base.jstack.txt"));
+  auto raw_text = records(load_testdata("java25-executor.base.threads.txt"));
+  CHECK(find_record(raw, "report-worker-N")->frames.size() == 12);
+  CHECK(find_record(raw_text, "report-worker-N")->frames.size() == 11);
+}
+
+TEST_CASE("Thread.dump_to_file: states as printed, the dumper thread without frames") {
+  auto text = records(load_testdata("java25-executor.base.threads.txt"));
+  const Record* worker = find_record(text, "report-worker-N");
+  REQUIRE(worker != nullptr);
+  CHECK(worker->state == "WAITING");
+  CHECK(worker->count == 4);
+  CHECK(worker->frames[6] == "java.util.concurrent.LinkedBlockingQueue.take LinkedBlockingQueue.java:435");
+  // `Attach Listener` runs ThreadDumper while writing the dump; jstack shows it frameless.
+  for (const auto* all : {&text}) {
+    const Record* attach = find_record(*all, "Attach Listener");
+    REQUIRE(attach != nullptr);
+    CHECK(attach->state == "RUNNABLE");
+    CHECK(attach->frames.empty());
+  }
+  auto json = records(load_testdata("java25-executor.base.threads.json"));
+  CHECK(find_record(json, "Attach Listener")->frames.empty());
+  CHECK(find_record(json, "report-worker-N")->state == "WAITING");
+  // JDK 21 JSON has no states; three threads have an empty stack.
+  auto jdk21 = records(load_testdata("tda-jdk21-dump-to-file.json"));
+  const Record* main = find_record(jdk21, "DestroyJavaVM");
+  REQUIRE(main != nullptr);
+  CHECK(main->state.empty());
+  const Record* netty = find_record(jdk21, "JPS event loop");
+  REQUIRE(netty != nullptr);
+  CHECK(netty->frames[0] == "sun.nio.ch.KQueue.poll :0");
+  CHECK(netty->frames[4] == "io.netty.channel.nio.NioIoHandler.select NioIoHandler.java:646");
+}
+
+TEST_CASE("Thread.dump_to_file text: JDK 21 and JDK 25 shapes, virtual threads") {
+  std::string jdk21 = "4504\n2024-01-05T10:00:00.123Z\n21.0.1+12-29\n\n"
+                      "#1 \"main\"\n"
+                      "      java.base/java.lang.Thread.sleep0(Native Method)\n"
+                      "      java.base/java.lang.Thread.sleep(Thread.java:509)\n"
+                      "      app//com.example.Main.main(Main.java:12)\n"
+                      "\n"
+                      "#30 \"\" virtual\n"
+                      "      java.base/java.lang.VirtualThread.parkNanos(VirtualThread.java:640)\n"
+                      "      com.example.Main.lambda$main$0(Main.java:9)\n"
+                      "      java.base/java.lang.VirtualThread.run(VirtualThread.java:309)\n"
+                      "\n"
+                      "#31 \"\" virtual\n"
+                      "      java.base/java.lang.VirtualThread.parkNanos(VirtualThread.java:640)\n"
+                      "      com.example.Main.lambda$main$0(Main.java:9)\n"
+                      "      java.base/java.lang.VirtualThread.run(VirtualThread.java:309)\n"
+                      "\n";
+  Snapshot a = load_bytes("t.txt", jdk21);
+  CHECK(a.format == Format::java_threads_text);
+  CHECK(a.total == 3);
+  CHECK(canonical(a) == "1 [] \"main\"\n"
+                        "  java.lang.Thread.sleep0 :0\n"
+                        "  java.lang.Thread.sleep Thread.java:509\n"
+                        "  com.example.Main.main Main.java:12\n"
+                        "2 [] \"\"\n"
+                        "  java.lang.VirtualThread.parkNanos VirtualThread.java:640\n"
+                        "  com.example.Main.lambda$main$0 Main.java:9\n"
+                        "  java.lang.VirtualThread.run VirtualThread.java:309\n");
+
+  std::string jdk25 = "624\n2026-11-22T23:55:21.218495962Z\n25.0.3+9-LTS\n\n"
+                      "#40 \"\" virtual WAITING 2026-11-22T23:55:21.2Z\n"
+                      "    at java.base/java.lang.VirtualThread.park(VirtualThread.java:738)\n"
+                      "    - parking to wait for <java.util.concurrent.CountDownLatch$Sync@4aab96e0>\n"
+                      "    at com.example.Main.lambda$main$0(Main.java:9)\n"
+                      "\n"
+                      "#41 \"odd \"name\" virtual\" virtual TIMED_WAITING 2026-11-22T23:55:21Z\n"
+                      "\n";
+  Snapshot b = load_bytes("t.txt", jdk25);
+  CHECK(canonical(b) == "1 [WAITING] \"\"\n"
+                        "  java.lang.VirtualThread.park VirtualThread.java:738\n"
+                        "  com.example.Main.lambda$main$0 Main.java:9\n"
+                        "1 [TIMED_WAITING] \"odd \"name\" virtual\"\n");
+}
+
+TEST_CASE("JDK 25 jstack carriers: `Carrying virtual thread`, mounted frames skipped") {
+  auto all = records(load_testdata("jthreaddump-jdk25-many-virtual-threads.txt"));
+  const Record* carrier = nullptr;
+  for (const auto& record : all) {
+    if (record.name == "ForkJoinPool-N-worker-M" && record.state.empty()) {
+      carrier = &record;
+    }
+  }
+  REQUIRE(carrier != nullptr);
+  CHECK(carrier->count == 10);
+  REQUIRE(carrier->frames.size() == 10);
+  CHECK(carrier->frames[0] == "jdk.internal.vm.Continuation.run Continuation.java:251");
+  CHECK(carrier->frames[2] == "java.lang.VirtualThread$$Lambda/0x00003800010ff800.run :0");
+  CHECK(carrier->frames[9] == "java.util.concurrent.ForkJoinWorkerThread.run ForkJoinWorkerThread.java:187");
+}
+
+TEST_CASE("JDK 5 and 6: no state line, 8-space frames, a histogram, URL names") {
+  auto jdk5 = records(load_testdata("tda-jdk5-histogram.txt"));
+  const Record* timer = find_record(jdk5, "Timer-N");
+  REQUIRE(timer != nullptr);
+  CHECK(timer->state.empty());
+  CHECK(timer->frames[1] == "java.util.TimerThread.mainLoop Timer.java:509");
+  auto jdk6 = records(load_testdata("tda-jdk6-urlthread.txt"));
+  size_t longest = 0;
+  for (const auto& record : jdk6) {
+    longest = std::max(longest, record.name.size());
+  }
+  CHECK(longest > 500);
+  CHECK(find_record(jdk6, "ToeThread #N: http://shopping.zappos.com/robots.txt") != nullptr);
+}
+
+TEST_CASE("thread-name normalization") {
+  CHECK(normalize_java_thread_name("pool-7-thread-3") == "pool-N-thread-M");
+  CHECK(normalize_java_thread_name("pool-37-thread-2") == "pool-N-thread-M");
+  CHECK(normalize_java_thread_name("ForkJoinPool-1-worker-5") == "ForkJoinPool-N-worker-M");
+  CHECK(normalize_java_thread_name("ForkJoinPool.commonPool-worker-2") == "ForkJoinPool.commonPool-worker-N");
+  CHECK(normalize_java_thread_name("Thread-14") == "Thread-N");
+  CHECK(normalize_java_thread_name("http-nio-8080-exec-10") == "http-nio-N-exec-M");
+  CHECK(normalize_java_thread_name("a1b22c333d4") == "aNbMcKdK");
+  CHECK(normalize_java_thread_name("main") == "main");
+  CHECK(normalize_java_thread_name("") == "");
+}
+
+TEST_CASE("function normalization, frame splitting, hidden frames") {
+  CHECK(normalize_java_function("LeakDemo$$Lambda$5/0x00007f2918001440.run") == "LeakDemo$$Lambda.run");
+  CHECK(normalize_java_function("X$$Lambda/0x0000007803001000.run") == "X$$Lambda.run");
+  CHECK(normalize_java_function("Test$$Lambda$1/1831932724.run") == "Test$$Lambda.run");
+  CHECK(normalize_java_function("java.lang.invoke.LambdaForm$DMH/0x0000000800c0c800.invokeStatic") ==
+        "java.lang.invoke.LambdaForm$DMH.invokeStatic");
+  CHECK(normalize_java_function("jdk.internal.reflect.GeneratedMethodAccessor12.invoke") ==
+        "jdk.internal.reflect.GeneratedMethodAccessor.invoke");
+  CHECK(normalize_java_function("jdk.proxy2.$Proxy45.get") == "jdk.proxy.$Proxy.get");
+  CHECK(normalize_java_function("com.acme.Service$$EnhancerBySpringCGLIB$$a1b2c3d4.run") ==
+        "com.acme.Service$$EnhancerBySpringCGLIB$$.run");
+  CHECK(normalize_java_function("java.util.concurrent.LinkedBlockingQueue.take") ==
+        "java.util.concurrent.LinkedBlockingQueue.take");
+
+  JavaFrame frame;
+  REQUIRE(split_java_frame("java.util.concurrent.LinkedBlockingQueue.take(java.base@25.0.3/"
+                           "LinkedBlockingQueue.java:435)",
+                           frame));
+  CHECK(frame.function == "java.util.concurrent.LinkedBlockingQueue.take");
+  CHECK(frame.file == "LinkedBlockingQueue.java");
+  CHECK(frame.line == 435);
+  REQUIRE(split_java_frame("java.base/java.util.concurrent.LinkedBlockingQueue.take("
+                           "LinkedBlockingQueue.java:435)",
+                           frame));
+  CHECK(frame.function == "java.util.concurrent.LinkedBlockingQueue.take");
+  REQUIRE(split_java_frame("com.foo.loader/foo@9.0/com.foo.Main.run(Main.java:101)", frame));
+  CHECK(frame.function == "com.foo.Main.run");
+  REQUIRE(split_java_frame("app//X$$Lambda/0x0000380001236000.run(Unknown Source)", frame));
+  CHECK(frame.function == "X$$Lambda/0x0000380001236000.run");
+  CHECK(frame.file.empty());
+  CHECK(frame.line == 0);
+  REQUIRE(split_java_frame("Foo.bar(Foo.java)", frame));
+  CHECK(frame.file == "Foo.java");
+  CHECK(frame.line == 0);
+  CHECK_FALSE(split_java_frame("Foo.bar(Foo.java:x1)", frame));
+  CHECK_FALSE(split_java_frame("Foo.bar(Foo.java:1", frame));
+  CHECK_FALSE(split_java_frame("bar(Foo.java:1)", frame));
+  CHECK_FALSE(split_java_frame("Foo.bar()", frame));
+
+  CHECK(is_java_hidden_frame("java.lang.Thread.runWith"));
+  CHECK_FALSE(is_java_hidden_frame("java.lang.Thread.run"));
+}
+
+TEST_CASE("truncated jstack output is an error, or read with --allow-truncated") {
+  std::string text = read_testdata("java25-executor.base.jstack.txt");
+  // Cut at a thread boundary: only the missing `JNI global refs` line tells.
+  std::string cut = cut_before(text, "\"http-worker-1\"");
+  std::string error = load_error(cut);
+  CHECK(error.find("the dump ends without the `JNI global refs:` line") != std::string::npos);
+  CHECK(error.find("--allow-truncated") != std::string::npos);
+  // Cut inside a thread's frames: with --allow-truncated that thread is dropped.
+  std::string mid = cut_before(text, "\tat java.util.concurrent.ThreadPoolExecutor.getTask");
+  ParseOptions allow;
+  allow.allow_truncated = true;
+  Snapshot read = load_bytes("cut.txt", mid, allow);
+  REQUIRE(read.warnings.size() == 1);
+  CHECK(read.warnings[0].starts_with("TRUNCATED INPUT: the dump ends without"));
+  CHECK(read.warnings[0].find("thread \"metrics-1\" (line 116) was dropped") != std::string::npos);
+  CHECK(read.total == 11); // 12 headers before the cut, the cut one (metrics-1) dropped
+  // Cut mid-line: the frame grammar fails on the spot.
+  std::string mid_line = mid + "\tat java.util.concurrent.ThreadPoolExecutor.getT";
+  CHECK(load_error(mid_line) ==
+        fmt::format("{}: expected a frame like `at java.lang.Thread.run(java.base@17.0.15/"
+                    "Thread.java:840)`, found \"java.util.concurrent.ThreadPoolExecutor.getT\"",
+                    std::count(mid.begin(), mid.end(), '\n') + 1));
+  // Cut inside the deadlock section.
+  std::string sample = read_testdata("jdk17-sigquit-stdout.txt");
+  CHECK(load_error(cut_before(sample, "Java stack information")) ==
+        "241: the dump ends inside the deadlock section that starts at line 232, before its "
+        "`Found N deadlocks.` line: the dump is truncated (a cut copy, a full disk?); capture it "
+        "again, or pass --allow-truncated to compare what was read");
+  // Only the banner.
+  CHECK(load_error("2026-11-22 23:55:20\nFull thread dump OpenJDK (25):\n\n") ==
+        "3: expected a thread header like `\"main\" #1 prio=5 ... tid=0x...` after `Full thread "
+        "dump`, found the end of the input");
+}
+
+TEST_CASE("truncated Thread.dump_to_file text and JSON are errors") {
+  std::string text = read_testdata("java25-executor.base.threads.txt");
+  std::string cut = text.substr(0, text.find("    at java.base/java.lang.Object.wait(Object.java:389)"));
+  uint64_t lines = std::count(cut.begin(), cut.end(), '\n');
+  CHECK(load_error(cut) ==
+        fmt::format("{}: the dump ends inside thread \"Finalizer\" (line 19) without the empty line "
+                    "that ends every thread: the dump is truncated (a cut copy, a full disk?); "
+                    "capture it again, or pass --allow-truncated to compare what was read",
+                    lines));
+  ParseOptions allow;
+  allow.allow_truncated = true;
+  Snapshot read = load_bytes("cut.txt", cut, allow);
+  CHECK(read.total == 2); // main, Reference Handler; Finalizer dropped
+  CHECK(read.warnings.size() == 1);
+
+  std::string json = read_testdata("java25-executor.base.threads.json");
+  std::string cut_json = json.substr(0, json.find("\"name\": \"Finalizer\""));
+  std::string error = load_error(cut_json, {}, "t.json");
+  CHECK(error.starts_with(fmt::format("{}: $.threadDump.threadContainers[0].threads[2]: invalid JSON: "
+                                      "syntax error while parsing object key - unexpected end of input; "
+                                      "expected string literal",
+                                      std::count(cut_json.begin(), cut_json.end(), '\n') + 1)));
+}
+
+TEST_CASE("JSON errors name the JSON path") {
+  std::string json = read_testdata("java25-executor.base.threads.json");
+  auto patched = [&](std::string_view from, std::string_view to) {
+    std::string out = json;
+    size_t at = out.find(from);
+    REQUIRE(at != std::string::npos);
+    out.replace(at, from.size(), to);
+    return load_error(out, {}, "cand.json");
+  };
+  CHECK(patched("\"java.base\\/java.util.concurrent.locks.AbstractQueuedSynchronizer.acquire("
+                "AbstractQueuedSynchronizer.java:790)\"",
+                "42") ==
+        "0: $.threadDump.threadContainers[0].threads[0].stack[2]: expected a string, found a number");
+  CHECK(patched("\"name\": \"Reference Handler\"", "\"name\": null") ==
+        "0: $.threadDump.threadContainers[0].threads[1].name: expected a string, found null");
+  CHECK(patched("\"name\": \"Reference Handler\"", "\"nom\": \"x\"") ==
+        "0: $.threadDump.threadContainers[0].threads[1]: expected a \"name\" string in this thread, "
+        "found none");
+  CHECK(patched("\"state\": \"RUNNABLE\"", "\"state\": \"SLEEPING\"") ==
+        "0: $.threadDump.threadContainers[0].threads[1].state: expected a thread state (NEW, "
+        "RUNNABLE, BLOCKED, WAITING, TIMED_WAITING, TERMINATED), found \"SLEEPING\"");
+  CHECK(patched("\"threadContainers\": [", "\"threadContainers\": {\"x\": [") .starts_with(
+        "0: $.threadDump.threadContainers: expected an array, found an object"));
+  CHECK(patched("\"java.base\\/jdk.internal.misc.Unsafe.park(Native Method)\"",
+                "\"not a frame\"") ==
+        "0: $.threadDump.threadContainers[0].threads[0].stack[0]: expected a frame like "
+        "\"java.base/java.lang.Thread.run(Thread.java:1474)\", found \"not a frame\"");
+  // Unknown keys are skipped whatever they hold.
+  std::string extra = json;
+  extra.insert(extra.find("\"tid\": \"3\""), "\"future\": {\"a\": [1, {\"b\": null}], \"c\": true},\n");
+  CHECK(load_bytes("x.json", extra).total == 18);
+  // Not a thread dump.
+  ParseOptions json_format;
+  json_format.format = Format::java_threads_json;
+  CHECK(load_error("{\"tasks\": []}", json_format, "x.json") ==
+        "0: $: expected a \"threadDump\" object (a `jcmd PID Thread.dump_to_file -format=json` "
+        "dump), found none");
+  CHECK(load_error("[1]", json_format, "x.json") == "0: $: expected an object, found an array");
+  std::string deep(100, '[');
+  CHECK(load_error("{\"threadDump\": {\"x\": " + deep, json_format, "x.json") ==
+        "0: $.threadDump.x: nesting deeper than 64 levels");
+}
+
+TEST_CASE("bad jstack lines fail with the line and what was expected") {
+  std::string text = read_testdata("java25-executor.base.jstack.txt");
+  // Application output inside the thread list.
+  std::string noisy = text;
+  noisy.insert(noisy.find("\"Reference Handler\""), "INFO request served\n");
+  CHECK(load_error(noisy) ==
+        "27: expected a thread header like `\"main\" #1 prio=5 ... tid=0x...`, the `JNI global "
+        "refs:` line or an empty line, found \"INFO request served\"");
+  // A header with an unknown field.
+  std::string field = text;
+  field.replace(field.find("#12 [654] daemon"), 16, "#12 [654] zombie");
+  CHECK(load_error(field) ==
+        "27: expected a thread header field (`#N`, `[N]`, `daemon`, `prio=`, `os_prio=`, `cpu=`, "
+        "`elapsed=`, `allocated=`, `defined_classes=`, `tid=`) after the name \"Reference "
+        "Handler\", found \"zombie\"");
+  // An unknown state.
+  std::string state = text;
+  state.replace(state.find("State: RUNNABLE"), 15, "State: SNOOZING");
+  CHECK(load_error(state) ==
+        "28: expected a thread state (NEW, RUNNABLE, BLOCKED, WAITING, TIMED_WAITING, TERMINATED) "
+        "after `java.lang.Thread.State:`, found \"SNOOZING\"");
+  // A deadlock-section name outside a deadlock section is not a thread header.
+  CHECK(load_error("Full thread dump X:\n\n\"deadlock-1\":\n") ==
+        "3: expected a thread header like `\"main\" #1 prio=5 os_prio=0 tid=0x00007f2994017ef0 "
+        "nid=0x6141 waiting on condition`, found \"\\\"deadlock-1\\\":\"");
+  // Not a Java dump at all, forced.
+  ParseOptions java;
+  java.format = Format::java;
+  CHECK(load_error("goroutine 1 [running]:\nmain.main()\n", java) ==
+        "2: expected `Full thread dump ...` (jstack, jcmd Thread.print or SIGQUIT output), found "
+        "the end of the input");
+}
+
+TEST_CASE("UTF-16 is refused with the command that converts it") {
+  std::string utf16 = read_testdata("tda-handmade-utf16.txt");
+  std::string error = load_error(utf16);
+  CHECK(error.find("UTF-16") != std::string::npos);
+  CHECK(error.find("iconv -f UTF-16LE -t UTF-8") != std::string::npos);
+  ParseOptions java;
+  java.format = Format::java;
+  CHECK(load_error(utf16, java) ==
+        "1: expected text, found NUL bytes: UTF-16 text (as PowerShell's `jstack PID > file` "
+        "writes)? Convert it with `iconv -f UTF-16LE -t UTF-8` and try again");
+}
+
+TEST_CASE("two dumps in one log: the last one is compared, with a warning") {
+  std::string first = read_testdata("java-executor.base.jstack.txt");
+  std::string second = read_testdata("java25-executor.base.jstack.txt");
+  Snapshot both = load_bytes("log.txt", "app started\n" + first + "INFO next\n" + second);
+  CHECK(both.total == 29);
+  REQUIRE(both.warnings.size() == 1);
+  CHECK(both.warnings[0].starts_with("this input holds 2 thread dumps; compared the last one"));
+  CHECK(both.captured_at == "2026-11-22T23:55:20");
+  CHECK(canonical(both) == canonical(load_bytes("one.txt", second)));
+}
+
+} // TEST_SUITE
+
+} // namespace taskdiff
