@@ -1,0 +1,27 @@
+# bash completion for taskdiff
+_taskdiff() {
+  local cur prev words cword
+  _init_completion || return
+  local commands="diff show snapshot formats"
+  local common="--format --color -o --output --input-format --key --depth --allow-truncated --max-input-size --max-groups --threads --help"
+  if [[ $cword -eq 1 ]]; then
+    COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
+    return
+  fi
+  case $prev in
+    --format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+    --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
+    --key) COMPREPLY=($(compgen -W "default strict default,labels strict,labels" -- "$cur")); return ;;
+    --input-format) COMPREPLY=($(compgen -W "go-debug2 go-traceback go-debug1 pprof java java-threads-text java-threads-json snapshot tasks-json" -- "$cur")); return ;;
+    -o|--output) _filedir; return ;;
+    --depth|--max-input-size|--max-groups|--threads|--min-new|--min-delta|--min-ratio) return ;;
+  esac
+  case ${words[1]} in
+    diff) COMPREPLY=($(compgen -W "$common --min-new --min-delta --min-ratio -q --quiet" -- "$cur")) ;;
+    show) COMPREPLY=($(compgen -W "$common --all" -- "$cur")) ;;
+    snapshot) COMPREPLY=($(compgen -W "$common" -- "$cur")) ;;
+    formats) COMPREPLY=($(compgen -W "--format --help" -- "$cur")) ;;
+  esac
+  [[ $cur == -* ]] || _filedir
+}
+complete -F _taskdiff taskdiff
