@@ -133,7 +133,9 @@ void StackBuilder::put_field(char tag, std::string_view text) {
   char* out = reserve_key(1 + sizeof size + text.size());
   *out = tag;
   std::memcpy(out + 1, &size, sizeof size);
-  std::memcpy(out + 1 + sizeof size, text.data(), text.size());
+  if (!text.empty()) { // an empty view may have a null data(): memcpy from null is undefined
+    std::memcpy(out + 1 + sizeof size, text.data(), text.size());
+  }
 }
 
 void StackBuilder::begin(uint64_t count) {
@@ -174,11 +176,15 @@ void StackBuilder::frame(std::string_view function, std::string_view file, uint3
   *out++ = k_function;
   std::memcpy(out, &function_size, sizeof function_size);
   out += sizeof function_size;
-  std::memcpy(out, function.data(), function.size());
+  if (!function.empty()) { // an empty view may have a null data()
+    std::memcpy(out, function.data(), function.size());
+  }
   out += function.size();
   std::memcpy(out, &file_size, sizeof file_size);
   out += sizeof file_size;
-  std::memcpy(out, file.data(), file.size());
+  if (!file.empty()) { // an empty view may have a null data()
+    std::memcpy(out, file.data(), file.size());
+  }
   out += file.size();
   std::memcpy(out, &line, sizeof line);
 }
@@ -248,7 +254,10 @@ void StackBuilder::finish(Snapshot& snapshot) {
             [](const auto& a, const auto& b) { return a.second->order < b.second->order; });
 
   auto& symbols = snapshot.symbols;
-  for (const auto& [key, entry] : ordered) {
+  for (const auto& item : ordered) {
+    // Not a structured binding: clang before 16 cannot capture one in the lambda below.
+    const std::string* key = item.first;
+    const Entry* entry = item.second;
     Stack stack;
     stack.count = entry->count;
     stack.max_wait_minutes = entry->max_wait_minutes;

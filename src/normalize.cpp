@@ -24,8 +24,9 @@ constexpr std::array<std::string_view, 43> k_go_std_roots = {
     "iter",    "log",     "maps",    "math",     "mime",    "net",      "os",        "path",
     "plugin",  "reflect", "regexp",  "runtime",  "slices",  "sort",     "strconv",   "strings",
     "sync",    "syscall", "testing"};
-constexpr std::array<std::string_view, 7> k_go_std_roots_more = {"text",    "time", "unicode", "unique",
-                                                                 "unsafe",  "weak", "structs"};
+// `vendor` holds the standard library's own vendored packages (`vendor/golang.org/x/net/...`).
+constexpr std::array<std::string_view, 8> k_go_std_roots_more = {"text",   "time", "unicode", "unique",
+                                                                 "unsafe", "weak", "structs", "vendor"};
 
 // Appends `name` with every bracketed part (generic type arguments, possibly nested and holding
 // `/`, `.`, `,` and spaces in protobuf names) replaced by `[...]`.

@@ -21,6 +21,7 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <zlib.h>
 
 #include "taskdiff/error.hpp"
 #include "taskdiff/version.hpp"
@@ -115,7 +116,9 @@ void write_snapshot(std::ostream& out, const Snapshot& snapshot) {
   StringTable strings;
   std::string stacks;
   auto frame_ref = [&](const Frame& frame) {
-    return fmt::format("[{},{},{}]", strings.index(frame.function), strings.index(frame.file), frame.line);
+    uint32_t function = strings.index(frame.function); // in this order: arguments are unsequenced
+    uint32_t file = strings.index(frame.file);
+    return fmt::format("[{},{},{}]", function, file, frame.line);
   };
   for (size_t i = 0; i < snapshot.stacks.size(); ++i) {
     const Stack& stack = snapshot.stacks[i];
@@ -134,7 +137,10 @@ void write_snapshot(std::ostream& out, const Snapshot& snapshot) {
     }
     stacks += ",\"frames\":[";
     for (size_t f = 0; f < stack.frames.size(); ++f) {
-      stacks += (f > 0 ? "," : "") + frame_ref(stack.frames[f]);
+      if (f > 0) {
+        stacks += ',';
+      }
+      stacks += frame_ref(stack.frames[f]);
     }
     stacks += ']';
     if (stack.created_by) {
@@ -193,7 +199,7 @@ Snapshot merge_snapshots(std::vector<Snapshot>&& inputs, const Limits& limits) {
     names.push_back(input.source);
   }
   for (const auto& name : names) {
-    merged.source += (merged.source.empty() ? "" : ", ") + name;
+    merged.source += merged.source.empty() ? name : ", " + name;
   }
 
   StackBuilder builder(limits);
@@ -257,6 +263,36 @@ Snapshot merge_snapshots(std::vector<Snapshot>&& inputs, const Limits& limits) {
     }
   }
   return merged;
+}
+
+std::string gzip_compress(std::string_view bytes) {
+  z_stream z{};
+  // 16 + MAX_WBITS: a gzip wrapper; zlib writes its header with no name and time 0.
+  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    throw Error("cannot start gzip compression (zlib)");
+  }
+  std::string out;
+  char buffer[1 << 16];
+  int status = Z_OK;
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+  while (status != Z_STREAM_END) {
+    // avail_in is 32 bits: feed large inputs in slices.
+    if (z.avail_in == 0) {
+      size_t consumed = static_cast<size_t>(reinterpret_cast<const char*>(z.next_in) - bytes.data());
+      z.avail_in = static_cast<uInt>(std::min<size_t>(bytes.size() - consumed, 1 << 30));
+    }
+    bool last = reinterpret_cast<const char*>(z.next_in) + z.avail_in == bytes.data() + bytes.size();
+    z.next_out = reinterpret_cast<Bytef*>(buffer);
+    z.avail_out = sizeof buffer;
+    status = deflate(&z, last ? Z_FINISH : Z_NO_FLUSH);
+    if (status != Z_OK && status != Z_STREAM_END && status != Z_BUF_ERROR) {
+      deflateEnd(&z);
+      throw Error("gzip compression failed (zlib)");
+    }
+    out.append(buffer, sizeof buffer - z.avail_out);
+  }
+  deflateEnd(&z);
+  return out;
 }
 
 } // namespace taskdiff

@@ -150,7 +150,9 @@ int run_snapshot(const Config& config) {
   Snapshot merged = merge_snapshots(std::move(dumps), config.parse.limits);
   std::ostringstream out;
   write_snapshot(out, merged);
-  return emit(config, out.str()) ? status(ExitStatus::no_regression) : status(ExitStatus::trouble);
+  bool gzipped = config.output.size() > 3 && config.output.compare(config.output.size() - 3, 3, ".gz") == 0;
+  return emit(config, gzipped ? gzip_compress(out.str()) : out.str()) ? status(ExitStatus::no_regression)
+                                                                    : status(ExitStatus::trouble);
 }
 
 struct FormatHelp {

@@ -36,7 +36,7 @@ const char* k_snapshot_description = R"(Store dumps as a compact baseline file (
 takes on either side: distinct stacks with their counts, the facts the dumps carry, their
 formats and capture times. Several DUMPs are replicas of one service: they are merged, and
 `diff` compares counts per replica when the two sides merge different numbers of dumps.
-Without -o the snapshot goes to stdout.
+Without -o the snapshot goes to stdout; `-o FILE.gz` gzips it (diff reads it as it is).
 
 Examples:
   taskdiff snapshot dump.txt -o base.json
@@ -155,7 +155,7 @@ void define_options(CLI::App& app, RawOptions& raw) {
       ->required();
   snapshot->add_option("-o,--output", raw.output,
                        "Write the snapshot to FILE (atomically: a temporary file renamed into "
-                       "place) instead of stdout")
+                       "place) instead of stdout; gzipped when FILE ends in .gz")
       ->option_text("FILE");
   add_input_options(snapshot, raw, false);
 

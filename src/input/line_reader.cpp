@@ -58,6 +58,12 @@ bool LineReader::next(std::string_view& line) {
     auto* newline = static_cast<const char*>(std::memchr(start, '\n', m_end - scanned));
     if (newline != nullptr) {
       size_t length = static_cast<size_t>(newline - (m_buffer.get() + m_begin));
+      if (length > m_max_line) {
+        throw ParseError(m_line_number + 1,
+                         fmt::format("line longer than {} bytes (the line-length limit); this is "
+                                     "not a line-oriented dump, or it lost its line breaks",
+                                     m_max_line));
+      }
       line = std::string_view(m_buffer.get() + m_begin, length);
       m_begin += length + 1;
       break;

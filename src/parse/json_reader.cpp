@@ -297,7 +297,7 @@ void JsonReader::check_schema(std::string_view found, std::string_view family, u
   fail(fmt::format("expected \"{}\", found {}", expected, quote_excerpt(found)));
 }
 
-bool is_rfc3339(std::string_view text) {
+bool is_capture_time(std::string_view text) {
   auto digits = [&](size_t from, size_t count) {
     if (from + count > text.size()) {
       return false;
@@ -326,7 +326,7 @@ bool is_rfc3339(std::string_view text) {
     }
   }
   std::string_view zone = text.substr(i);
-  if (zone == "Z") {
+  if (zone.empty() || zone == "Z") {
     return true;
   }
   return zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && digits(i + 1, 2) && zone[3] == ':' &&

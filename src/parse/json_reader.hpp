@@ -129,7 +129,8 @@ private:
   size_t m_skip = 0; // depth inside a value being skipped
 };
 
-// Shape checks shared by the JSON readers.
-bool is_rfc3339(std::string_view text);
+// A capture time: RFC 3339 (`2026-11-22T23:55:21.5Z`, `...+01:00`), or without the zone as
+// jstack prints its local time (`2026-11-22T19:37:39`).
+bool is_capture_time(std::string_view text);
 
 } // namespace taskdiff

@@ -11,7 +11,7 @@
 //   source    "runtime" "go" | "java" | "other"; "facts" `{` -> facts; "dumps" `[` -> dumps;
 //             "panic" string; "leak_profile" boolean; "warnings" `[` -> warnings
 //   facts     "wait", "created_by", "labels", "thread_names" booleans, all four
-//   dumps     `{` -> dump: "format" a dump format's name, "path" string, "captured_at" RFC 3339
+//   dumps     `{` -> dump: "format" a dump format's name, "path" string, "captured_at" a time (RFC 3339, or zoneless as jstack prints it)
 //   warnings  strings
 //   strings   strings: the function names and files the stacks index
 //   stacks    `{` -> stack: "count" (1 or more) and "frames" required; "state" string,
@@ -397,8 +397,8 @@ private:
     } else if (name == "path") {
       m_origin.path = std::move(text);
     } else {
-      if (!is_rfc3339(text)) {
-        fail(fmt::format("expected an RFC 3339 time like \"2026-11-22T23:55:21Z\", found {}",
+      if (!is_capture_time(text)) {
+        fail(fmt::format("expected a time like \"2026-11-22T23:55:21Z\" (RFC 3339), found {}",
                          quote_excerpt(text)));
       }
       m_origin.captured_at = std::move(text);

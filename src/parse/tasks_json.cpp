@@ -13,7 +13,7 @@
 //
 //   root     `{` -> top
 //   top      "schema" string (checked: /1 passes, /2 and later is "upgrade taskdiff");
-//            "runtime" "go" | "java" | "other"; "captured_at" RFC 3339 string;
+//            "runtime" "go" | "java" | "other"; "captured_at" RFC 3339 time (the zone may be left out);
 //            "tasks" `[` -> tasks; "groups" `[` -> groups; "meta" skipped whatever it holds
 //   tasks    `{` -> task (one goroutine, thread or task: count 1)
 //   groups   `{` -> group (pre-counted: "count" required, at least 1)
@@ -318,8 +318,8 @@ private:
     } else if (name == "captured_at") {
       once(m_seen_captured_at);
       std::string when = take_string(value, "a string");
-      if (!is_rfc3339(when)) {
-        fail(fmt::format("expected an RFC 3339 time like \"2026-11-22T23:55:21Z\", found {}",
+      if (!is_capture_time(when)) {
+        fail(fmt::format("expected a time like \"2026-11-22T23:55:21Z\" (RFC 3339), found {}",
                          quote_excerpt(when)));
       }
       m_context.out.captured_at = std::move(when);

@@ -327,6 +327,7 @@ TEST_CASE("Thread.dump_to_file text: JDK 21 and JDK 25 shapes, virtual threads")
                       "      java.base/java.lang.VirtualThread.run(VirtualThread.java:309)\n"
                       "\n";
   Snapshot a = load_bytes("t.txt", jdk21);
+  CHECK(canonical(a) == canonical(load_bytes("bom.txt", "\xef\xbb\xbf" + jdk21)));
   CHECK(a.format == Format::java_threads_text);
   CHECK(a.total == 3);
   CHECK(canonical(a) == "1 [] \"main\"\n"

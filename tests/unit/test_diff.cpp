@@ -1,0 +1,173 @@
+// Tests for src/diff.cpp: matching by key, classification, thresholds, replicas.
+#include "taskdiff/diff.hpp"
+#include "taskdiff/parse.hpp"
+
+#include <doctest/doctest.h>
+#include <initializer_list>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace taskdiff {
+
+namespace {
+
+Grouping make(std::initializer_list<std::pair<std::string, uint64_t>> groups, bool internal = false) {
+  Grouping g;
+  for (const auto& [key, count] : groups) {
+    Group group;
+    group.key = key;
+    group.count = count;
+    group.internal = internal;
+    g.total += count;
+    g.groups.push_back(group);
+  }
+  return g;
+}
+
+const Change* find(const std::vector<Change>& changes, const std::string& key) {
+  for (const auto& change : changes) {
+    if (change.shown().key == key) {
+      return &change;
+    }
+  }
+  return nullptr;
+}
+
+Grouping corpus_group(const std::string& name, const KeyOptions& key) {
+  return group(load(std::string(TASKDIFF_TESTDATA) + "/corpus/" + name, ParseOptions{}), key);
+}
+
+} // namespace
+
+TEST_SUITE("diff") {
+
+TEST_CASE("change_kind_name") {
+  CHECK(change_kind_name(ChangeKind::new_group) == "new");
+  CHECK(change_kind_name(ChangeKind::growing) == "growing");
+  CHECK(change_kind_name(ChangeKind::shrinking) == "shrinking");
+  CHECK(change_kind_name(ChangeKind::vanished) == "vanished");
+  CHECK(change_kind_name(ChangeKind::below_threshold) == "below-threshold");
+}
+
+TEST_CASE("classification of hand-made groupings") {
+  Grouping base = make({{"same", 7}, {"grow", 10}, {"small-grow", 10}, {"shrink", 30}, {"gone", 4}});
+  Grouping cand = make({{"same", 7}, {"grow", 40}, {"small-grow", 15}, {"shrink", 3},
+                        {"new-big", 9}, {"new-small", 2}});
+  DiffResult r = diff(base, cand, Thresholds{});
+  CHECK(r.regression());
+  REQUIRE(r.findings.size() == 2);
+  // Worst first: grow +30 before new-big +9.
+  CHECK(r.findings[0].shown().key == "grow");
+  CHECK(r.findings[0].kind == ChangeKind::growing);
+  CHECK(r.findings[0].base == 10);
+  CHECK(r.findings[0].cand == 40);
+  CHECK(r.findings[1].shown().key == "new-big");
+  CHECK(r.findings[1].kind == ChangeKind::new_group);
+  CHECK(r.findings[1].base_group == nullptr);
+  CHECK(r.findings[1].cand == 9);
+
+  REQUIRE(r.changes.size() == 4);
+  CHECK(find(r.changes, "same") == nullptr);
+  CHECK(find(r.findings, "same") == nullptr);
+  const Change* small = find(r.changes, "small-grow");
+  REQUIRE(small != nullptr);
+  CHECK(small->kind == ChangeKind::below_threshold);
+  const Change* shrink = find(r.changes, "shrink");
+  REQUIRE(shrink != nullptr);
+  CHECK(shrink->kind == ChangeKind::shrinking);
+  const Change* gone = find(r.changes, "gone");
+  REQUIRE(gone != nullptr);
+  CHECK(gone->kind == ChangeKind::vanished);
+  CHECK(gone->cand_group == nullptr);
+  CHECK(gone->base == 4);
+  CHECK(gone->cand == 0);
+  const Change* new_small = find(r.changes, "new-small");
+  REQUIRE(new_small != nullptr);
+  CHECK(new_small->kind == ChangeKind::below_threshold);
+}
+
+TEST_CASE("internal groups are never findings nor vanished") {
+  Grouping base = make({{"internal=\nraw=a\n", 3}}, true);
+  Grouping cand = make({{"internal=\nraw=b\n", 50}}, true);
+  DiffResult r = diff(base, cand, Thresholds{});
+  CHECK_FALSE(r.regression());
+  CHECK(r.changes.empty());
+}
+
+TEST_CASE("thresholds: edges are inclusive") {
+  Thresholds t; // min_new 5, min_delta 10, min_ratio 0.5
+  SUBCASE("a new group of exactly min_new is a finding, one less is not") {
+    DiffResult at = diff(make({}), make({{"k", 5}}), t);
+    REQUIRE(at.findings.size() == 1);
+    CHECK(at.findings[0].kind == ChangeKind::new_group);
+    DiffResult below = diff(make({}), make({{"k", 4}}), t);
+    CHECK(below.findings.empty());
+    REQUIRE(below.changes.size() == 1);
+    CHECK(below.changes[0].kind == ChangeKind::below_threshold);
+  }
+  SUBCASE("growth of exactly 50% and exactly min_delta is a finding") {
+    DiffResult at = diff(make({{"k", 20}}), make({{"k", 30}}), t);
+    REQUIRE(at.findings.size() == 1);
+    CHECK(at.findings[0].kind == ChangeKind::growing);
+    DiffResult ratio_short = diff(make({{"k", 21}}), make({{"k", 31}}), t); // +10 but < 50%
+    CHECK(ratio_short.findings.empty());
+    REQUIRE(ratio_short.changes.size() == 1);
+    CHECK(ratio_short.changes[0].kind == ChangeKind::below_threshold);
+    DiffResult delta_short = diff(make({{"k", 10}}), make({{"k", 19}}), t); // +90% but +9
+    CHECK(delta_short.findings.empty());
+    REQUIRE(delta_short.changes.size() == 1);
+    CHECK(delta_short.changes[0].kind == ChangeKind::below_threshold);
+  }
+  SUBCASE("custom thresholds") {
+    Thresholds loose{1, 1, 0.0};
+    DiffResult r = diff(make({{"k", 100}}), make({{"k", 101}, {"n", 1}}), loose);
+    CHECK(r.findings.size() == 2);
+  }
+}
+
+TEST_CASE("per-replica comparison") {
+  // base: 2 replicas, 40 goroutines in total = 20 each; cand: 1 replica with 20: unchanged.
+  DiffResult same = diff(make({{"k", 40}}), make({{"k", 20}}), Thresholds{}, 2, 1);
+  CHECK_FALSE(same.regression());
+  CHECK(same.changes.empty());
+
+  // base 2 replicas x 10 = 20; cand 1 replica of 25: +15 per replica, 150%.
+  DiffResult grow = diff(make({{"k", 20}}), make({{"k", 25}}), Thresholds{}, 2, 1);
+  REQUIRE(grow.findings.size() == 1);
+  CHECK(grow.findings[0].kind == ChangeKind::growing);
+  CHECK(grow.findings[0].base == doctest::Approx(10.0));
+  CHECK(grow.findings[0].cand == doctest::Approx(25.0));
+
+  // Compared raw, 20 -> 25 would not be a finding.
+  CHECK_FALSE(diff(make({{"k", 20}}), make({{"k", 25}}), Thresholds{}).regression());
+
+  // cand with 2 replicas: a new group of 8 is 4 per replica, below min_new 5.
+  DiffResult halved = diff(make({}), make({{"n", 8}}), Thresholds{}, 1, 2);
+  CHECK(halved.findings.empty());
+  REQUIRE(halved.changes.size() == 1);
+  CHECK(halved.changes[0].cand == doctest::Approx(4.0));
+}
+
+TEST_CASE("corpus growth: GROWING 5 -> 300") {
+  Grouping base = corpus_group("growth/base.debug2.txt", KeyOptions{});
+  Grouping cand = corpus_group("growth/cand.debug2.txt", KeyOptions{});
+  DiffResult r = diff(base, cand, Thresholds{});
+  CHECK(r.regression());
+  REQUIRE_FALSE(r.findings.empty());
+  CHECK(r.findings[0].kind == ChangeKind::growing);
+  CHECK(r.findings[0].base == 5);
+  CHECK(r.findings[0].cand == 300);
+}
+
+TEST_CASE("corpus noise: PASS") {
+  Grouping base = corpus_group("noise/base.debug2.txt", KeyOptions{});
+  Grouping cand = corpus_group("noise/cand.debug2.txt", KeyOptions{});
+  DiffResult r = diff(base, cand, Thresholds{});
+  CHECK_FALSE(r.regression());
+  CHECK(r.findings.empty());
+}
+
+} // TEST_SUITE
+
+} // namespace taskdiff

@@ -1,0 +1,236 @@
+// Tests for src/group.cpp: keys, internal groups, level-2 wrapper dropping, shared_key().
+#include "taskdiff/group.hpp"
+#include "taskdiff/parse.hpp"
+
+#include <algorithm>
+#include <doctest/doctest.h>
+#include <string>
+#include <vector>
+
+namespace taskdiff {
+
+namespace {
+
+Snapshot corpus(const std::string& name) {
+  return load(std::string(TASKDIFF_TESTDATA) + "/corpus/" + name, ParseOptions{});
+}
+
+const Group* largest_app_group(const Grouping& grouping) {
+  for (const auto& group : grouping.groups) {
+    if (!group.internal) {
+      return &group;
+    }
+  }
+  return nullptr;
+}
+
+bool has_frame(const Group& group, const std::string& suffix) {
+  return std::any_of(group.frames.begin(), group.frames.end(), [&](const std::string& f) {
+    return f.size() >= suffix.size() && f.compare(f.size() - suffix.size(), suffix.size(), suffix) == 0;
+  });
+}
+
+uint64_t sum_counts(const Grouping& grouping) {
+  uint64_t sum = 0;
+  for (const auto& group : grouping.groups) {
+    sum += group.count;
+  }
+  return sum;
+}
+
+} // namespace
+
+TEST_SUITE("group") {
+
+TEST_CASE("unbuffered-chan debug=2: the leak group, internal groups, sums") {
+  Snapshot s = corpus("unbuffered-chan/cand.debug2.txt");
+  Grouping g = group(s, KeyOptions{});
+  CHECK(g.total == s.total);
+  CHECK(sum_counts(g) == g.total);
+
+  const Group* leak = largest_app_group(g);
+  REQUIRE(leak != nullptr);
+  CHECK(leak->count == 200);
+  REQUIRE_FALSE(leak->frames.empty());
+  CHECK(leak->frames[0] == "github.com/acme/shopsvc/internal/quote.(*Pricer).fetch");
+  CHECK(leak->wait == "chan send");
+  CHECK_FALSE(leak->wait_inferred);
+  REQUIRE(leak->created_by.has_value());
+  CHECK(leak->created_by->function == "github.com/acme/shopsvc/internal/quote.(*Pricer).ServeHTTP");
+  CHECK(leak->created_by->file == "github.com/acme/shopsvc/internal/quote/quote.go");
+  CHECK(leak->created_by->line == 39);
+  CHECK(leak->stack[0].file == "github.com/acme/shopsvc/internal/quote/quote.go");
+  CHECK(leak->stack[0].line == 59);
+  REQUIRE(leak->app_frame.has_value());
+  CHECK(*leak->app_frame == 0);
+  CHECK(leak->key.find("wait=chan send\n") != std::string::npos);
+
+  // Groups are sorted largest first.
+  for (size_t i = 1; i < g.groups.size(); ++i) {
+    CHECK(g.groups[i - 1].count >= g.groups[i].count);
+  }
+
+  // The pprof dumper is an internal group.
+  bool dumper_internal = false;
+  uint64_t internal = 0;
+  for (const auto& group : g.groups) {
+    if (group.internal) {
+      internal += group.count;
+      if (has_frame(group, "runtime/pprof.writeGoroutineStacks") ||
+          std::any_of(group.frames.begin(), group.frames.end(),
+                      [](const std::string& f) { return f.rfind("runtime/pprof.", 0) == 0; })) {
+        dumper_internal = true;
+        CHECK(group.key.rfind("internal=\n", 0) == 0);
+      }
+    } else {
+      CHECK(std::none_of(group.frames.begin(), group.frames.end(),
+                         [](const std::string& f) { return f.rfind("runtime/pprof.", 0) == 0; }));
+    }
+  }
+  CHECK(dumper_internal);
+  CHECK(internal == g.internal);
+  CHECK(g.internal > 0);
+
+  // The level-1 dump keeps the server.Run.func2 closure.
+  bool run_func2 = std::any_of(g.groups.begin(), g.groups.end(), [](const Group& group) {
+    return has_frame(group, "internal/server.Run.func2");
+  });
+  CHECK(run_func2);
+}
+
+TEST_CASE("tracebacks SIGQUIT: the level-2 go wrapper closure is dropped") {
+  Snapshot s = corpus("tracebacks/cand.sigquit.txt");
+  Grouping g = group(s, KeyOptions{});
+  CHECK(sum_counts(g) == 173);
+  const Group* fetch = nullptr;
+  for (const auto& group : g.groups) {
+    if (!group.internal && !group.frames.empty() &&
+        group.frames[0] == "github.com/acme/shopsvc/internal/quote.(*Pricer).fetch") {
+      fetch = &group;
+    }
+  }
+  REQUIRE(fetch != nullptr);
+  CHECK(fetch->count == 150);
+  CHECK_FALSE(has_frame(*fetch, "ServeHTTP.func1"));
+  CHECK(fetch->frames.size() == 1);
+  CHECK_FALSE(has_frame(*fetch, "runtime.gopark"));
+  CHECK_FALSE(has_frame(*fetch, "runtime.goexit"));
+  // Server.Run.func2 is not a `go` wrapper of its creator's line: kept.
+  bool run_func2 = std::any_of(g.groups.begin(), g.groups.end(), [](const Group& group) {
+    return has_frame(group, "internal/server.Run.func2");
+  });
+  CHECK(run_func2);
+}
+
+TEST_CASE("the same stack groups alike from debug=2 and SIGQUIT when keys agree") {
+  Grouping d2 = group(corpus("unbuffered-chan/cand.debug2.txt"), KeyOptions{});
+  Grouping tb = group(corpus("tracebacks/cand.sigquit.txt"), KeyOptions{});
+  const Group* a = largest_app_group(d2);
+  REQUIRE(a != nullptr);
+  const Group* match = nullptr;
+  for (const auto& group : tb.groups) {
+    if (group.key == a->key) {
+      match = &group;
+    }
+  }
+  REQUIRE(match != nullptr);
+  CHECK(match->count == 150);
+}
+
+TEST_CASE("go1.23 corpus: debug=2 and SIGQUIT agree on the leak group") {
+  Grouping d2 = group(corpus("go123-unbuffered-chan/cand.debug2.txt"), KeyOptions{});
+  Grouping tb = group(corpus("go123-unbuffered-chan/cand.sigquit.txt"), KeyOptions{});
+  const Group* a = largest_app_group(d2);
+  const Group* b = largest_app_group(tb);
+  REQUIRE(a != nullptr);
+  REQUIRE(b != nullptr);
+  CHECK(a->key == b->key);
+  CHECK(a->count == b->count);
+  CHECK(a->frames == b->frames);
+}
+
+TEST_CASE("key depth and strict key") {
+  Snapshot s = corpus("unbuffered-chan/cand.debug2.txt");
+  KeyOptions shallow;
+  shallow.depth = 0;
+  shallow.created_by = false;
+  shallow.wait = false;
+  Grouping g = group(s, shallow);
+  // With no frames, no wait and no creator, every application stack shares one key.
+  size_t app_groups = 0;
+  for (const auto& group : g.groups) {
+    if (!group.internal) {
+      ++app_groups;
+      CHECK(group.key.empty());
+    }
+  }
+  CHECK(app_groups == 1);
+
+  KeyOptions strict;
+  strict.strict = true;
+  Grouping gs = group(s, strict);
+  const Group* leak = largest_app_group(gs);
+  REQUIRE(leak != nullptr);
+  CHECK(leak->count == 200);
+  CHECK(leak->key.find("frame=github.com/acme/shopsvc/internal/quote.(*Pricer).fetch quote.go:59\n") !=
+        std::string::npos);
+}
+
+TEST_CASE("debug=1: wait is inferred from runtime frames") {
+  Snapshot s = corpus("unbuffered-chan/cand.debug1.txt");
+  std::vector<std::string> notes;
+  KeyOptions key = shared_key(KeyOptions{}, s.facts, s.facts, notes);
+  Grouping g = group(s, key);
+  const Group* leak = largest_app_group(g);
+  REQUIRE(leak != nullptr);
+  CHECK(leak->count == 200);
+  CHECK(leak->frames[0] == "github.com/acme/shopsvc/internal/quote.(*Pricer).fetch");
+  CHECK(leak->key.find("wait=") == std::string::npos);
+}
+
+TEST_CASE("shared_key") {
+  Facts debug2 = format_facts(Format::go_debug2);
+  Facts debug1 = format_facts(Format::go_debug1);
+  REQUIRE(debug2.wait);
+  REQUIRE(debug2.created_by);
+  REQUIRE_FALSE(debug1.wait);
+  REQUIRE_FALSE(debug1.created_by);
+
+  SUBCASE("both debug=2: nothing turned off") {
+    std::vector<std::string> notes;
+    KeyOptions key = shared_key(KeyOptions{}, debug2, debug2, notes);
+    CHECK(key.wait);
+    CHECK(key.created_by);
+    CHECK(notes.empty());
+  }
+  SUBCASE("debug=2 vs debug=1: wait and creator off, two notes") {
+    std::vector<std::string> notes;
+    KeyOptions key = shared_key(KeyOptions{}, debug2, debug1, notes);
+    CHECK_FALSE(key.wait);
+    CHECK_FALSE(key.created_by);
+    REQUIRE(notes.size() == 2);
+    CHECK(notes[0].find("the wait state is not part of the key") == 0);
+    CHECK(notes[1].find("the creator (`created by`) is not part of the key") == 0);
+  }
+  SUBCASE("both debug=1: wait off with a note, creator off silently") {
+    std::vector<std::string> notes;
+    KeyOptions key = shared_key(KeyOptions{}, debug1, debug1, notes);
+    CHECK_FALSE(key.wait);
+    CHECK_FALSE(key.created_by);
+    REQUIRE(notes.size() == 1);
+    CHECK(notes[0].find("the wait state is not part of the key") == 0);
+  }
+  SUBCASE("labels asked for but debug=2 lacks them") {
+    std::vector<std::string> notes;
+    KeyOptions wanted;
+    wanted.labels = true;
+    KeyOptions key = shared_key(wanted, debug1, debug2, notes);
+    CHECK_FALSE(key.labels);
+    REQUIRE(notes.size() == 3);
+    CHECK(notes[2].find("labels were asked for in the key") == 0);
+  }
+}
+
+} // TEST_SUITE
+
+} // namespace taskdiff

@@ -1,0 +1,217 @@
+// Tests for src/input/: LineReader over odd sources, gzip inflation, input limits.
+#include "taskdiff/error.hpp"
+#include "taskdiff/input.hpp"
+#include "taskdiff/parse.hpp"
+
+#include <cstring>
+#include <doctest/doctest.h>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+#include <zlib.h>
+
+namespace taskdiff {
+
+namespace {
+
+// Hands out at most `step` bytes per read: exercises every refill path.
+class TrickleSource final : public ByteSource {
+public:
+  explicit TrickleSource(std::string bytes, size_t step = 1) : m_bytes(std::move(bytes)), m_step(step) {}
+  size_t read(char* buffer, size_t capacity) override {
+    size_t n = std::min({capacity, m_step, m_bytes.size() - m_pos});
+    std::memcpy(buffer, m_bytes.data() + m_pos, n);
+    m_pos += n;
+    return n;
+  }
+
+private:
+  std::string m_bytes;
+  size_t m_step;
+  size_t m_pos = 0;
+};
+
+std::vector<std::string> all_lines(LineReader& reader) {
+  std::vector<std::string> out;
+  std::string_view line;
+  while (reader.next(line)) {
+    out.emplace_back(line);
+  }
+  return out;
+}
+
+std::string gzip(std::string_view text) {
+  z_stream z{};
+  REQUIRE(deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+  std::string out(deflateBound(&z, static_cast<uLong>(text.size())) + 32, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  z.avail_in = static_cast<uInt>(text.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+// Everything the input yields, through its ByteSource.
+std::string read_all(Input input) {
+  auto source = input.take_source();
+  std::string out;
+  char buffer[4096];
+  for (;;) {
+    size_t n = source->read(buffer, sizeof buffer);
+    if (n == 0) {
+      break;
+    }
+    out.append(buffer, n);
+  }
+  return out;
+}
+
+// from_memory and reading everything; returns the Error message, or "" when none.
+std::string read_error(std::string_view bytes, const Limits& limits = {}) {
+  try {
+    read_all(Input::from_memory("x.gz", bytes, limits));
+  } catch (const Error& error) {
+    return error.message();
+  }
+  return "";
+}
+
+} // namespace
+
+TEST_SUITE("input") {
+
+TEST_CASE("LineReader over a one-byte-at-a-time source") {
+  TrickleSource source("alpha\nbe\r\n\n\r\ngamma\r\nlast");
+  LineReader reader(source, 1024);
+  std::string_view line;
+  REQUIRE(reader.next(line));
+  CHECK(line == "alpha");
+  CHECK(reader.line_number() == 1);
+  CHECK_FALSE(reader.last_line_unterminated());
+  REQUIRE(reader.peek(line));
+  CHECK(line == "be");
+  CHECK(reader.line_number() == 1);
+  REQUIRE(reader.next(line));
+  CHECK(line == "be");
+  CHECK(reader.line_number() == 2);
+  REQUIRE(reader.next(line));
+  CHECK(line.empty());
+  REQUIRE(reader.next(line));
+  CHECK(line.empty()); // a lone `\r` is stripped
+  REQUIRE(reader.next(line));
+  CHECK(line == "gamma");
+  CHECK_FALSE(reader.last_line_unterminated());
+  REQUIRE(reader.next(line));
+  CHECK(line == "last");
+  CHECK(reader.line_number() == 6);
+  CHECK(reader.last_line_unterminated());
+  CHECK_FALSE(reader.next(line));
+  CHECK(reader.bytes_read() == 24);
+}
+
+TEST_CASE("LineReader: terminated last line, first line number") {
+  TrickleSource source("a\nb\n", 3);
+  LineReader reader(source, 1024, 10);
+  CHECK(all_lines(reader) == std::vector<std::string>{"a", "b"});
+  CHECK(reader.line_number() == 11);
+  CHECK_FALSE(reader.last_line_unterminated());
+}
+
+TEST_CASE("LineReader: a line over max_line_bytes is an error with its line number") {
+  std::string text = "short\nok\n" + std::string(100, 'x') + "\nafter\n";
+  TrickleSource source(text, 7);
+  LineReader reader(source, 32);
+  std::string_view line;
+  REQUIRE(reader.next(line));
+  REQUIRE(reader.next(line));
+  try {
+    reader.next(line);
+    FAIL("expected ParseError");
+  } catch (const ParseError& error) {
+    CHECK(error.line() == 3);
+    CHECK(error.message().find("line longer than 32 bytes") == 0);
+  }
+}
+
+TEST_CASE("LineReader: a line longer than the initial 1 MiB buffer") {
+  std::string big(3 << 20, 'y');
+  TrickleSource source("a\n" + big + "\nb", 1 << 16);
+  LineReader reader(source, size_t{4} << 20);
+  std::vector<std::string> lines = all_lines(reader);
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[1].size() == big.size());
+  CHECK(lines[2] == "b");
+  CHECK(reader.last_line_unterminated());
+}
+
+TEST_CASE("gzip input is inflated transparently") {
+  std::string text =
+      "goroutine 1 [running]:\n"
+      "main.main()\n"
+      "\t/src/app/main.go:10 +0x1d\n";
+  std::string gz = gzip(text);
+  REQUIRE(static_cast<unsigned char>(gz[0]) == 0x1f);
+  Input input = Input::from_memory("x.gz", gz);
+  CHECK(input.gzipped());
+  CHECK(input.head() == text);
+  CHECK(read_all(std::move(input)) == text);
+
+  Snapshot s = load(Input::from_memory("x.gz", gz), ParseOptions{});
+  CHECK(s.format == Format::go_debug2);
+  CHECK(s.total == 1);
+
+  Input plain = Input::from_memory("x.txt", text);
+  CHECK_FALSE(plain.gzipped());
+}
+
+TEST_CASE("a truncated gzip stream is an error") {
+  std::string text;
+  for (int i = 0; i < 2000; ++i) {
+    text += "line " + std::to_string(i) + " of some text to compress\n";
+  }
+  std::string gz = gzip(text);
+  std::string cut = gz.substr(0, gz.size() / 2);
+  std::string message = read_error(cut);
+  CHECK(message.find("truncated gzip") != std::string::npos);
+
+  // Cut inside the trailer only (CRC/size missing): still truncated.
+  std::string trailer_cut = gz.substr(0, gz.size() - 3);
+  CHECK(read_error(trailer_cut).find("truncated gzip") != std::string::npos);
+}
+
+TEST_CASE("gzip followed by garbage is an error") {
+  std::string gz = gzip("hello\n") + "garbage";
+  CHECK(read_error(gz).find("unexpected bytes after the end of the gzip stream") == 0);
+}
+
+TEST_CASE("two concatenated gzip members give both contents") {
+  std::string a = "first member\n";
+  std::string b = "second member\n";
+  std::string both = gzip(a) + gzip(b);
+  CHECK(read_all(Input::from_memory("x.gz", both)) == a + b);
+}
+
+TEST_CASE("max_input_bytes") {
+  Limits limits;
+  limits.max_input_bytes = 100;
+  std::string text(200, 'z');
+  std::string message = read_error(text, limits);
+  CHECK(message.find("--max-input-size") != std::string::npos);
+  CHECK(message.find("input larger than 100 bytes") == 0);
+
+  // After decompression: a small gzip of a large text is still refused.
+  std::string gz = gzip(std::string(5000, 'a'));
+  REQUIRE(gz.size() < 100);
+  CHECK(read_error(gz, limits).find("--max-input-size") != std::string::npos);
+
+  // Exactly at the limit is fine.
+  CHECK(read_error(std::string(100, 'z'), limits).empty());
+}
+
+} // TEST_SUITE
+
+} // namespace taskdiff

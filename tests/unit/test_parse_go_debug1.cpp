@@ -1,0 +1,169 @@
+// Tests for src/parse/go_debug1.cpp: `/debug/pprof/goroutine?debug=1` count profiles.
+#include "taskdiff/error.hpp"
+#include "taskdiff/parse.hpp"
+
+#include <doctest/doctest.h>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace taskdiff {
+
+namespace {
+
+Snapshot parse_text(std::string_view text) {
+  return load(Input::from_memory("x.txt", text), ParseOptions{});
+}
+
+constexpr std::string_view k_profile =
+    "goroutine profile: total 6\n"
+    "3 @ 0x43b296 0x40708c 0x6cb14d 0x46c041\n"
+    "# labels: {\"handler\":\"audit\", \"tenant\":\"acme\"}\n"
+    "#\t0x6cb14c\tmain.(*Pricer).fetch+0xac\t/src/app/quote.go:59\n"
+    "#\t0x6cb200\tmain.serve+0x20\t\t/src/app/serve.go:12\n"
+    "\n"
+    "2 @ 0x43b296 0x1234\n"
+    "#\t0x1234\n"
+    "\n"
+    "1 @ 0x43b296 0x6ce18c 0x46c041\n"
+    "#\t0x6ce18b\tmain.main+0x2b\t/src/app/main.go:30\n";
+
+const Stack* find_count(const Snapshot& s, uint64_t count) {
+  for (const auto& stack : s.stacks) {
+    if (stack.count == count) {
+      return &stack;
+    }
+  }
+  return nullptr;
+}
+
+} // namespace
+
+TEST_SUITE("parse_go_debug1") {
+
+TEST_CASE("records, labels, unsymbolized frames, totals") {
+  Snapshot s = parse_text(k_profile);
+  CHECK(s.format == Format::go_debug1);
+  CHECK(s.total == 6);
+  CHECK_FALSE(s.facts.wait);
+  CHECK_FALSE(s.facts.created_by);
+  CHECK(s.facts.labels);
+  REQUIRE(s.stacks.size() == 3);
+
+  const Stack* fetch = find_count(s, 3);
+  REQUIRE(fetch != nullptr);
+  CHECK(fetch->state.empty());
+  REQUIRE(fetch->frames.size() == 2);
+  CHECK(s.symbols[fetch->frames[0].function] == "main.(*Pricer).fetch");
+  CHECK(s.symbols[fetch->frames[0].file] == "/src/app/quote.go");
+  CHECK(fetch->frames[0].line == 59);
+  CHECK(s.symbols[fetch->frames[1].function] == "main.serve");
+  CHECK(s.symbols[fetch->frames[1].file] == "/src/app/serve.go");
+  CHECK(fetch->frames[1].line == 12);
+  using Labels = std::vector<std::pair<std::string, std::string>>;
+  CHECK(fetch->labels == Labels{{"handler", "audit"}, {"tenant", "acme"}});
+
+  const Stack* opaque = find_count(s, 2);
+  REQUIRE(opaque != nullptr);
+  REQUIRE(opaque->frames.size() == 1);
+  CHECK(s.symbols[opaque->frames[0].function] == "0x1234");
+  CHECK(s.symbols[opaque->frames[0].file].empty());
+  CHECK(opaque->frames[0].line == 0);
+  CHECK(opaque->labels.empty());
+
+  const Stack* main_stack = find_count(s, 1);
+  REQUIRE(main_stack != nullptr);
+  REQUIRE(main_stack->frames.size() == 1);
+  CHECK(s.symbols[main_stack->frames[0].function] == "main.main");
+  CHECK(main_stack->frames[0].line == 30);
+}
+
+TEST_CASE("the header total must match the records") {
+  std::string text =
+      "goroutine profile: total 5\n"
+      "3 @ 0x1 0x2\n"
+      "#\t0x1\tmain.a+0x1\t/src/a.go:1\n"
+      "\n"
+      "1 @ 0x3\n"
+      "#\t0x3\tmain.b+0x1\t/src/b.go:2\n";
+  try {
+    parse_text(text);
+    FAIL("expected an Error");
+  } catch (const Error& error) {
+    CHECK(error.line() == 1);
+    CHECK(error.message().find("the header says `total 5` but the records add up to 4") == 0);
+  }
+}
+
+TEST_CASE("labels are sorted by key and unescaped") {
+  std::string text =
+      "goroutine profile: total 2\n"
+      "2 @ 0x1\n"
+      "# labels: {\"zone\":\"a\\\"b\", \"app\":\"x\"}\n"
+      "#\t0x1\tmain.a+0x1\t/src/a.go:1\n";
+  Snapshot s = parse_text(text);
+  REQUIRE(s.stacks.size() == 1);
+  using Labels = std::vector<std::pair<std::string, std::string>>;
+  CHECK(s.stacks[0].labels == Labels{{"app", "x"}, {"zone", "a\"b"}});
+}
+
+TEST_CASE("a bad record line: line number") {
+  std::string text =
+      "goroutine profile: total 1\n"
+      "1 @ 0x1\n"
+      "#\t0x1\tmain.a+0x1\t/src/a.go:1\n"
+      "\n"
+      "x @ 0x1\n";
+  try {
+    parse_text(text);
+    FAIL("expected an Error");
+  } catch (const Error& error) {
+    CHECK(error.line() == 5);
+    CHECK(error.message().find("expected a record like `3 @ 0x43b296 0x46b2e1`") == 0);
+  }
+}
+
+TEST_CASE("CRLF line endings") {
+  std::string crlf =
+      "goroutine profile: total 3\r\n"
+      "3 @ 0x1 0x2\r\n"
+      "#\t0x1\tmain.a+0x1\t/src/a.go:17\r\n"
+      "\r\n";
+  Snapshot s = parse_text(crlf);
+  CHECK(s.total == 3);
+  REQUIRE(s.stacks.size() == 1);
+  REQUIRE(s.stacks[0].frames.size() == 1);
+  CHECK(s.symbols[s.stacks[0].frames[0].function] == "main.a");
+  CHECK(s.symbols[s.stacks[0].frames[0].file] == "/src/a.go");
+  CHECK(s.stacks[0].frames[0].line == 17);
+}
+
+TEST_CASE("corpus unbuffered-chan cand.debug1.txt") {
+  Snapshot s = load(std::string(TASKDIFF_TESTDATA) + "/corpus/unbuffered-chan/cand.debug1.txt",
+                    ParseOptions{});
+  CHECK(s.format == Format::go_debug1);
+  CHECK(s.total == 217);
+  const Stack* fetch = find_count(s, 200);
+  REQUIRE(fetch != nullptr);
+  REQUIRE_FALSE(fetch->frames.empty());
+  CHECK(s.symbols[fetch->frames[0].function] ==
+        "github.com/acme/shopsvc/internal/quote.(*Pricer).fetch");
+  CHECK(fetch->frames[0].line == 59);
+
+  ParseOptions one;
+  one.threads = 1;
+  ParseOptions many;
+  many.threads = 8;
+  std::string path = std::string(TASKDIFF_TESTDATA) + "/corpus/unbuffered-chan/cand.debug1.txt";
+  Snapshot a = load(path, one);
+  Snapshot b = load(path, many);
+  CHECK(a.total == 217);
+  CHECK(b.total == 217);
+  CHECK(a.stacks.size() == 10);
+  CHECK(b.stacks.size() == 10);
+}
+
+} // TEST_SUITE
+
+} // namespace taskdiff

@@ -1,0 +1,356 @@
+// Tests for src/parse/tasks_json.cpp (generic JSON tasks, taskdiff.tasks/1) and the JSON layer
+// under it (src/parse/json_reader.cpp): the documented example, facts, exact JSON-path errors,
+// limits, and a million tasks streamed with flat memory.
+#include <sys/resource.h>
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "taskdiff/diff.hpp"
+#include "taskdiff/error.hpp"
+#include "taskdiff/group.hpp"
+#include "taskdiff/parse.hpp"
+
+namespace taskdiff {
+
+namespace {
+
+std::string read_testdata(const std::string& name) {
+  std::string path = std::string(TASKDIFF_TESTDATA) + "/" + name;
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE_MESSAGE(in, "cannot open " << path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+Snapshot from_json(std::string_view bytes, const ParseOptions& options = {}) {
+  return load(Input::from_memory("cand.json", bytes), options);
+}
+
+// The message load() throws for `bytes`, or "" when it loads.
+std::string load_error(std::string_view bytes, const ParseOptions& options = {}) {
+  try {
+    from_json(bytes, options);
+  } catch (const Error& error) {
+    return error.what();
+  }
+  return "";
+}
+
+// A task list around `tasks` (the inside of the "tasks" array).
+std::string with_tasks(std::string_view tasks) {
+  return fmt::format(R"({{"schema":"taskdiff.tasks/1","tasks":[{}]}})", tasks);
+}
+
+std::string frames_of(const Snapshot& s, const Stack& stack) {
+  std::string out;
+  for (const auto& frame : stack.frames) {
+    out += fmt::format("{}{} {}:{}", out.empty() ? "" : "; ", s.symbols[frame.function],
+                       s.symbols[frame.file], frame.line);
+  }
+  return out;
+}
+
+// Groups of a dump written as taskdiff.tasks/1 "groups": what a script holding the same stacks
+// would produce.
+std::string as_tasks_json(const Snapshot& s) {
+  std::string out = fmt::format(R"({{"schema":"taskdiff.tasks/1","runtime":"go","groups":[)");
+  auto quoted = [](std::string_view text) {
+    std::string q = "\"";
+    for (char c : text) {
+      if (c == '"' || c == '\\') {
+        q += '\\';
+      }
+      q += c;
+    }
+    return q + "\"";
+  };
+  for (size_t i = 0; i < s.stacks.size(); ++i) {
+    const Stack& stack = s.stacks[i];
+    out += fmt::format("{}{{\"count\":{},\"state\":{},\"frames\":[", i > 0 ? ",\n" : "\n", stack.count,
+                       quoted(stack.state));
+    for (size_t f = 0; f < stack.frames.size(); ++f) {
+      const Frame& frame = stack.frames[f];
+      out += fmt::format("{}{{\"function\":{},\"file\":{},\"line\":{}}}", f > 0 ? "," : "",
+                         quoted(s.symbols[frame.function]), quoted(s.symbols[frame.file]), frame.line);
+    }
+    out += "]";
+    if (stack.created_by) {
+      out += fmt::format(",\"created_by\":{{\"function\":{},\"file\":{},\"line\":{}}}",
+                         quoted(s.symbols[stack.created_by->function]),
+                         quoted(s.symbols[stack.created_by->file]), stack.created_by->line);
+    }
+    out += "}";
+  }
+  return out + "]}\n";
+}
+
+// Bytes of a task list made on the fly, `count` tasks of three different stacks: the whole
+// document never exists in memory.
+class GeneratedTasks : public ByteSource {
+public:
+  explicit GeneratedTasks(uint64_t count) : m_count(count) {
+    m_pending = R"({"schema":"taskdiff.tasks/1","runtime":"go","tasks":[)";
+  }
+  size_t read(char* buffer, size_t capacity) override {
+    while (m_pending.size() - m_at < capacity && !m_done) {
+      m_pending.erase(0, m_at);
+      m_at = 0;
+      for (int i = 0; i < 1024 && m_made < m_count; ++i, ++m_made) {
+        m_pending += m_made == 0 ? "" : ",";
+        m_pending += k_tasks[m_made % 3];
+      }
+      if (m_made == m_count) {
+        m_pending += "]}\n";
+        m_done = true;
+      }
+    }
+    size_t n = std::min(capacity, m_pending.size() - m_at);
+    std::memcpy(buffer, m_pending.data() + m_at, n);
+    m_at += n;
+    return n;
+  }
+
+private:
+  static constexpr const char* k_tasks[3] = {
+      R"({"frames":["main.a"]})", R"({"state":"select","frames":["main.b"]})",
+      R"({"frames":["main.c"],"id":7})"};
+  uint64_t m_count;
+  uint64_t m_made = 0;
+  bool m_done = false;
+  std::string m_pending;
+  size_t m_at = 0;
+};
+
+long max_rss_kib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+} // namespace
+
+TEST_SUITE("parse_json") {
+
+TEST_CASE("the documented example (docs/tasks-json.md)") {
+  Snapshot s = from_json(read_testdata("json/tasks.json"));
+  CHECK(s.format == Format::tasks_json);
+  CHECK(s.runtime == Runtime::other);
+  CHECK(s.total == 123);
+  CHECK(s.captured_at == "2026-11-22T23:55:21Z");
+  CHECK(s.facts.wait);
+  CHECK(s.facts.created_by);
+  CHECK(s.facts.labels);
+  CHECK(s.facts.thread_names);
+  REQUIRE(s.stacks.size() == 3);
+  // worker-1 and worker-2 fold: the names normalize to one pattern, ids are dropped.
+  const Stack& workers = s.stacks[0];
+  CHECK(workers.count == 2);
+  CHECK(workers.state == "waiting");
+  CHECK(workers.max_wait_minutes == 3);
+  CHECK(workers.thread_name == "worker-N");
+  CHECK(frames_of(s, workers) == "asyncio.Queue.get :0; mailer.worker mailer/worker.py:41");
+  REQUIRE(workers.created_by);
+  CHECK(s.symbols[workers.created_by->function] == "mailer.start");
+  CHECK(s.symbols[workers.created_by->file] == "mailer/__init__.py");
+  CHECK(workers.created_by->line == 12);
+  CHECK(workers.labels == std::vector<std::pair<std::string, std::string>>{{"queue", "mail"}});
+  CHECK(s.stacks[1].thread_name == "http-server");
+  CHECK(!s.stacks[1].created_by);
+  const Stack& pollers = s.stacks[2];
+  CHECK(pollers.count == 120);
+  CHECK(frames_of(s, pollers) == "asyncio.sleep :0; pricing.poll :0");
+  CHECK(pollers.labels.empty());
+}
+
+TEST_CASE("key order does not matter: the same task written two ways is one stack") {
+  Snapshot s = from_json(with_tasks(
+      R"({"state":"idle","frames":["f","g"],"created_by":"h","labels":{"b":"2","a":"1"}},)"
+      R"({"labels":{"a":"1","b":"2"},"created_by":"h","frames":["f","g"],"state":"idle"})"));
+  REQUIRE(s.stacks.size() == 1);
+  CHECK(s.stacks[0].count == 2);
+  CHECK(s.stacks[0].labels == std::vector<std::pair<std::string, std::string>>{{"a", "1"}, {"b", "2"}});
+}
+
+TEST_CASE("facts: carried when at least one record has the key; runtime defaults to other") {
+  Snapshot bare = from_json(with_tasks(R"({"frames":["f"]},{"frames":["g"]})"));
+  CHECK(bare.runtime == Runtime::other);
+  CHECK(!bare.facts.wait);
+  CHECK(!bare.facts.created_by);
+  CHECK(!bare.facts.labels);
+  CHECK(!bare.facts.thread_names);
+  CHECK(!bare.captured_at);
+  Snapshot some = from_json(with_tasks(R"({"frames":["f"]},{"frames":["g"],"state":"idle","labels":{}})"));
+  CHECK(some.facts.wait);
+  CHECK(some.facts.labels);
+  CHECK(!some.facts.created_by);
+  Snapshot java = from_json(
+      R"({"runtime":"java","tasks":[{"name":"pool-3-thread-7","frames":["java.lang.Thread.run"]}],)"
+      R"("schema":"taskdiff.tasks/1"})");
+  CHECK(java.runtime == Runtime::java);
+  CHECK(java.stacks[0].thread_name == "pool-N-thread-M");
+}
+
+TEST_CASE("a dump's stacks as JSON groups give the dump's groups and verdict") {
+  std::string dir = std::string(TASKDIFF_TESTDATA) + "/corpus/unbuffered-chan/";
+  Snapshot base = load(dir + "base.debug2.txt", ParseOptions{});
+  Snapshot cand = load(dir + "cand.debug2.txt", ParseOptions{});
+  Snapshot json_base = from_json(as_tasks_json(base));
+  CHECK(json_base.runtime == Runtime::go);
+  CHECK(json_base.total == base.total);
+  std::vector<std::string> notes;
+  KeyOptions key = shared_key(KeyOptions{}, json_base.facts, cand.facts, notes);
+  CHECK(key.wait); // both carry wait states
+  Grouping direct_base = group(base, key);
+  Grouping json_groups = group(json_base, key);
+  Grouping cand_groups = group(cand, key);
+  REQUIRE(json_groups.groups.size() == direct_base.groups.size());
+  for (size_t i = 0; i < json_groups.groups.size(); ++i) {
+    CHECK(json_groups.groups[i].key == direct_base.groups[i].key);
+    CHECK(json_groups.groups[i].count == direct_base.groups[i].count);
+  }
+  DiffResult result = diff(json_groups, cand_groups, Thresholds{});
+  REQUIRE(result.findings.size() == 1);
+  CHECK(result.findings[0].cand == 200);
+  CHECK(result.findings[0].shown().frames[0] == "github.com/acme/shopsvc/internal/quote.(*Pricer).fetch");
+}
+
+TEST_CASE("errors name the JSON path: the exact messages") {
+  std::string twelve;
+  for (int i = 0; i < 12; ++i) {
+    twelve += R"({"frames":["f"]},)";
+  }
+  CHECK(load_error(with_tasks(twelve + R"({"frames":["a","b","c",3]})")) ==
+        "cand.json: $.tasks[12].frames[3]: expected a string, found a number");
+  const std::pair<std::string, std::string> cases[] = {
+      {R"({"frames":"f"})", "cand.json: $.tasks[0].frames: expected an array, found a string"},
+      {R"({"frames":[["f"]]})", "cand.json: $.tasks[0].frames[0]: expected a string, found an array"},
+      {R"({"frames":[""]})", "cand.json: $.tasks[0].frames[0]: expected a function name, found an empty string"},
+      {R"({"frames":[{"file":"x.py"}]})",
+       "cand.json: $.tasks[0].frames[0]: expected a \"function\" string in this frame, found none"},
+      {R"({"frames":[{"function":"f","line":"3"}]})",
+       "cand.json: $.tasks[0].frames[0].line: expected a line number, found a string"},
+      {R"({"frames":[{"function":"f","line":2.5}]})",
+       "cand.json: $.tasks[0].frames[0].line: expected a line number, found 2.5"},
+      {R"({"frames":[{"function":"f","line":4294967296}]})",
+       "cand.json: $.tasks[0].frames[0].line: expected a line number, found 4294967296"},
+      {R"({"frames":[{"function":"f","col":1}]})",
+       "cand.json: $.tasks[0].frames[0]: unknown key \"col\" (known: function, file, line)"},
+      {R"({"state":"x"})", "cand.json: $.tasks[0]: expected a \"frames\" array, found none"},
+      {R"({"frame":["f"]})",
+       "cand.json: $.tasks[0]: unknown key \"frame\" (known: state, frames, created_by, labels, name, "
+       "wait_minutes, id)"},
+      {R"({"frames":["f"],"count":3})",
+       "cand.json: $.tasks[0].count: \"count\" belongs in \"groups\" entries; each of \"tasks\" is one task"},
+      {R"({"frames":["f"],"state":"a","state":"b"})", "cand.json: $.tasks[0].state: this key appears twice"},
+      {R"({"frames":["f"],"state":null})", "cand.json: $.tasks[0].state: expected a string, found null"},
+      {R"({"frames":["f"],"labels":{"a.b":1}})",
+       "cand.json: $.tasks[0].labels[\"a.b\"]: expected a string, found a number"},
+      {R"({"frames":["f"],"labels":["a"]})", "cand.json: $.tasks[0].labels: expected an object, found an array"},
+      {R"({"frames":["f"],"created_by":["a"]})",
+       "cand.json: $.tasks[0].created_by: expected a string or an object, found an array"},
+      {R"({"frames":["f"],"wait_minutes":-2})",
+       "cand.json: $.tasks[0].wait_minutes: expected a number of minutes (0 or more), found -2"},
+      {R"({"frames":["f"],"id":{"n":1}})", "cand.json: $.tasks[0].id: expected a string or a number, found an object"},
+      {R"(3)", "cand.json: $.tasks[0]: expected an object, found a number"},
+  };
+  for (const auto& [task, message] : cases) {
+    CAPTURE(task);
+    CHECK(load_error(with_tasks(task)) == message);
+  }
+  const std::pair<std::string, std::string> documents[] = {
+      {R"({"schema":"taskdiff.tasks/1","groups":[{"frames":["f"]}]})",
+       "cand.json: $.groups[0]: expected a \"count\" in this group, found none"},
+      {R"({"schema":"taskdiff.tasks/1","groups":[{"count":0,"frames":["f"]}]})",
+       "cand.json: $.groups[0].count: expected a count of at least 1, found 0"},
+      {R"({"schema":"taskdiff.tasks/1","tasks":[]})",
+       "cand.json: $: expected at least one task or group, found none (an empty \"tasks\" list is an "
+       "empty dump, which cannot be compared)"},
+      {R"({"schema":"taskdiff.tasks/1"})", "cand.json: $: expected a \"tasks\" or \"groups\" array, found neither"},
+      {R"({"tasks":[{"frames":["f"]}],"x":"taskdiff.tasks/1"})",
+       "cand.json: $: unknown key \"x\" (known: schema, runtime, captured_at, tasks, groups, meta)"},
+      {R"({"tasks":[{"frames":["f"]}],"runtime":"taskdiff.tasks/1 python"})",
+       "cand.json: $.runtime: expected \"go\", \"java\" or \"other\", found \"taskdiff.tasks/1 python\""},
+      {R"({"schema":"taskdiff.tasks/1","captured_at":"yesterday","tasks":[{"frames":["f"]}]})",
+       "cand.json: $.captured_at: expected a time like \"2026-11-22T23:55:21Z\" (RFC 3339), found \"yesterday\""},
+      {R"({"schema":"taskdiff.tasks/1","tasks":{}})", "cand.json: $.tasks: expected an array, found an object"},
+      {R"([{"schema":"taskdiff.tasks/1"}])", "cand.json: $: expected an object, found an array"},
+      {R"({"schema":"taskdiff.tasks/2","tasks":[{"frames":["f"]}]})",
+       "cand.json: this task list uses a newer schema (taskdiff.tasks/2); this taskdiff reads "
+       "taskdiff.tasks/1: upgrade taskdiff"},
+      {R"({"schema":"taskdiff.tasks/one","tasks":[{"frames":["f"]}]})",
+       "cand.json: $.schema: expected \"taskdiff.tasks/1\", found \"taskdiff.tasks/one\""},
+      {R"({"tasks":[{"frames":["f"]}],"meta":"taskdiff.tasks/1"})",
+       "cand.json: $: expected a \"schema\" key (\"taskdiff.tasks/1\"), found none"},
+  };
+  for (const auto& [document, message] : documents) {
+    CAPTURE(document);
+    CHECK(load_error(document) == message);
+  }
+}
+
+TEST_CASE("syntax errors name the line and the path reached") {
+  CHECK(load_error("{\"schema\":\"taskdiff.tasks/1\",\n\"tasks\":[{\"frames\":[\"a\"]},\n{\"frames\":[\"b\",]}]}") ==
+        "cand.json:3: $.tasks[1].frames[1]: invalid JSON: syntax error while parsing value - "
+        "unexpected ']'; expected '[', '{', or a literal");
+  CHECK(load_error("{\"schema\":\"taskdiff.tasks/1\",\n\"tasks\":[{\"frames\":[\"a\"]},\n{\"frames\":[\"b\"") ==
+        "cand.json:3: $.tasks[1].frames[1]: invalid JSON: syntax error while parsing array - "
+        "unexpected end of input; expected ']'");
+  CHECK(load_error(with_tasks(R"({"frames":["f"]})") + " {}") ==
+        "cand.json:1: $: invalid JSON: syntax error while parsing value - unexpected '{'; expected "
+        "end of input");
+  // Comments are not JSON.
+  CHECK(load_error("{\"schema\":\"taskdiff.tasks/1\", // x\n\"tasks\":[]}").find("invalid JSON") !=
+        std::string::npos);
+}
+
+TEST_CASE("limits: frames per task, nesting, string length") {
+  ParseOptions options;
+  options.limits.max_frames = 3;
+  CHECK(load_error(with_tasks(R"({"frames":["a","b","c","d"]})"), options) ==
+        "cand.json: $.tasks[0].frames[3]: more than 3 frames in one stack (the limit of frames per stack)");
+  CHECK(load_error(with_tasks(R"({"frames":["a","b","c"]})"), options) == "");
+  std::string deep = R"({"schema":"taskdiff.tasks/1","tasks":[{"frames":["f"]}],"meta":)" +
+                     std::string(100, '[') + std::string(100, ']') + "}";
+  CHECK(load_error(deep) == "cand.json: $.meta: nesting deeper than 64 levels");
+  ParseOptions short_lines;
+  short_lines.limits.max_line_bytes = 1000;
+  CHECK(load_error(with_tasks(R"({"frames":[")" + std::string(2000, 'x') + R"("]})"), short_lines) ==
+        "cand.json: $.tasks[0].frames[0]: a string of 2000 bytes, over the line-length limit of 1000 bytes");
+  // `meta` holds anything, skipped.
+  CHECK(load_error(R"({"schema":"taskdiff.tasks/1","meta":{"a":[1,{"b":null}],"c":true},"tasks":[{"frames":["f"]}]})") == "");
+}
+
+TEST_CASE("a million tasks stream through with flat memory") {
+  constexpr uint64_t k_tasks = 1000000;
+  long before = max_rss_kib();
+  GeneratedTasks source(k_tasks);
+  Snapshot out;
+  ParseOptions options;
+  StackBuilder builder(options.limits);
+  TextParseContext context{builder, out, options};
+  parse_tasks_json(source, context);
+  builder.finish(out);
+  CHECK(out.total == k_tasks);
+  REQUIRE(out.stacks.size() == 3);
+  CHECK(out.stacks[0].count == 333334);
+  CHECK(out.stacks[1].count == 333333);
+  CHECK(out.stacks[1].state == "select");
+  CHECK(out.facts.wait);
+  CHECK(out.runtime == Runtime::go);
+  // The document is ~25 MB and a DOM of it several hundred: the parse must hold neither.
+  CHECK(max_rss_kib() - before < 32 * 1024);
+}
+
+} // TEST_SUITE
+
+} // namespace taskdiff

@@ -1,0 +1,342 @@
+// Tests for src/snapshot.cpp (writing, merging) and src/parse/snapshot.cpp (reading): round trips
+// over real dumps of every format, the corpus verdicts through a stored baseline, replicas, and
+// snapshots that were edited, cut or written by a newer taskdiff.
+#include "taskdiff/snapshot.hpp"
+
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "taskdiff/diff.hpp"
+#include "taskdiff/error.hpp"
+#include "taskdiff/group.hpp"
+#include "taskdiff/parse.hpp"
+#include "taskdiff/version.hpp"
+
+namespace taskdiff {
+
+namespace {
+
+std::string corpus(const std::string& name) {
+  return std::string(TASKDIFF_TESTDATA) + "/corpus/" + name;
+}
+
+std::string to_json(const Snapshot& snapshot) {
+  std::ostringstream out;
+  write_snapshot(out, snapshot);
+  return out.str();
+}
+
+Snapshot from_json(const std::string& name, std::string_view bytes) {
+  return load(Input::from_memory(name, bytes), ParseOptions{});
+}
+
+// The message load() throws for `bytes`, or "" when it loads.
+std::string load_error(const std::string& name, std::string_view bytes) {
+  try {
+    from_json(name, bytes);
+  } catch (const Error& error) {
+    return error.what();
+  }
+  return "";
+}
+
+Snapshot snapshot_of(std::vector<std::string> paths) {
+  std::vector<Snapshot> dumps;
+  for (const auto& path : paths) {
+    dumps.push_back(load(path, ParseOptions{}));
+  }
+  return merge_snapshots(std::move(dumps));
+}
+
+std::string stack_text(const Snapshot& s, const Stack& stack) {
+  std::string out = fmt::format("{} [{}] {} {} {} {} |", stack.count, stack.state,
+                                stack.max_wait_minutes, stack.locked_to_thread, stack.leaked,
+                                stack.thread_name);
+  for (const auto& frame : stack.frames) {
+    out += fmt::format(" {} {}:{};", s.symbols[frame.function], s.symbols[frame.file], frame.line);
+  }
+  if (stack.created_by) {
+    out += fmt::format(" created by {} {}:{}", s.symbols[stack.created_by->function],
+                       s.symbols[stack.created_by->file], stack.created_by->line);
+  }
+  for (const auto& [key, value] : stack.labels) {
+    out += fmt::format(" {}={}", key, value);
+  }
+  return out;
+}
+
+// Every stack of `a` equals the one at the same place in `b`, strings compared, not ids.
+void check_same_stacks(const Snapshot& a, const Snapshot& b) {
+  REQUIRE(a.stacks.size() == b.stacks.size());
+  for (size_t i = 0; i < a.stacks.size(); ++i) {
+    CHECK(stack_text(a, a.stacks[i]) == stack_text(b, b.stacks[i]));
+  }
+  CHECK(a.total == b.total);
+}
+
+std::vector<std::string> finding_lines(const DiffResult& result) {
+  std::vector<std::string> out;
+  for (const auto* list : {&result.findings, &result.changes}) {
+    for (const auto& change : *list) {
+      out.push_back(fmt::format("{} {} {} -> {}", change_kind_name(change.kind), change.shown().key,
+                                change.base, change.cand));
+    }
+  }
+  return out;
+}
+
+DiffResult diff_of(const Snapshot& base, const Snapshot& cand) {
+  std::vector<std::string> notes;
+  KeyOptions key = shared_key(KeyOptions{}, base.facts, cand.facts, notes);
+  Grouping base_groups = group(base, key);
+  Grouping cand_groups = group(cand, key);
+  // The groupings must outlive the result's pointers: keep them in statics per call site.
+  static std::vector<std::unique_ptr<Grouping>> keep;
+  keep.push_back(std::make_unique<Grouping>(std::move(base_groups)));
+  keep.push_back(std::make_unique<Grouping>(std::move(cand_groups)));
+  return diff(*keep[keep.size() - 2], *keep.back(), Thresholds{}, base.replicas, cand.replicas);
+}
+
+// A small valid snapshot to break in the error tests.
+const char* k_small = R"({"schema":"taskdiff.snapshot/1",
+"tool":{"name":"taskdiff","version":"0.1.0"},
+"source":{"runtime":"go","facts":{"wait":true,"created_by":true,"labels":false,"thread_names":false},"dumps":[{"format":"go-debug2","path":"base.txt"}]},
+"replicas":1,"total":3,
+"strings":[
+"main.worker",
+"/src/main.go"],
+"stacks":[
+{"count":3,"state":"chan receive","frames":[[0,1,12]],"created_by":[0,1,30]}]}
+)";
+
+std::string patched(std::string_view from, std::string_view to) {
+  std::string text = k_small;
+  size_t at = text.find(from);
+  REQUIRE_MESSAGE(at != std::string::npos, "no " << from);
+  return text.replace(at, from.size(), to);
+}
+
+} // namespace
+
+TEST_SUITE("snapshot") {
+
+TEST_CASE("round trip: dump -> snapshot -> the same stacks, totals and facts, in every format") {
+  for (const char* name : {"unbuffered-chan/cand.debug2.txt", "unbuffered-chan/cand.debug1.txt",
+                           "unbuffered-chan/cand.pb.gz", "tracebacks/panic.txt",
+                           "java-executor/cand.jstack.txt", "java25-executor/cand.threads.json"}) {
+    CAPTURE(name);
+    Snapshot dump = load(corpus(name), ParseOptions{});
+    Snapshot stored = snapshot_of({corpus(name)});
+    std::string json = to_json(stored);
+    Snapshot read = from_json("base.json", json);
+
+    CHECK(read.format == Format::snapshot);
+    CHECK(read.runtime == dump.runtime);
+    CHECK(read.facts.wait == dump.facts.wait);
+    CHECK(read.facts.created_by == dump.facts.created_by);
+    CHECK(read.facts.labels == dump.facts.labels);
+    CHECK(read.facts.thread_names == dump.facts.thread_names);
+    CHECK(read.total == dump.total);
+    CHECK(read.replicas == 1);
+    CHECK(read.captured_at == dump.captured_at);
+    CHECK(read.panic_message == dump.panic_message);
+    REQUIRE(read.origins.size() == 1);
+    CHECK(read.origins[0].format == dump.format);
+    CHECK(read.origins[0].path == corpus(name));
+    check_same_stacks(stored, read);
+    // Nothing lost against the dump itself: the same groups under the strict key.
+    KeyOptions strict;
+    strict.strict = true;
+    strict.labels = true;
+    Grouping a = group(dump, strict);
+    Grouping b = group(read, strict);
+    REQUIRE(a.groups.size() == b.groups.size());
+    for (size_t i = 0; i < a.groups.size(); ++i) {
+      CHECK(a.groups[i].key == b.groups[i].key);
+      CHECK(a.groups[i].count == b.groups[i].count);
+    }
+    // Deterministic, and stable under a second round.
+    CHECK(to_json(snapshot_of({corpus(name)})) == json);
+    CHECK(to_json(merge_snapshots({std::move(read)})) == json);
+  }
+}
+
+TEST_CASE("the written form: one line per string and per stack, defaults left out") {
+  Snapshot read = from_json("base.json", k_small);
+  CHECK(to_json(read) ==
+        "{\"schema\":\"taskdiff.snapshot/1\",\n"
+        "\"tool\":{\"name\":\"taskdiff\",\"version\":\"" +
+            std::string(k_version) +
+            "\"},\n"
+            "\"source\":{\"runtime\":\"go\",\"facts\":{\"wait\":true,\"created_by\":true,\"labels\":"
+            "false,\"thread_names\":false},\"dumps\":[{\"format\":\"go-debug2\",\"path\":\"base.txt\"}]},\n"
+            "\"replicas\":1,\"total\":3,\n"
+            "\"strings\":[\n"
+            "\"main.worker\",\n"
+            "\"/src/main.go\"],\n"
+            "\"stacks\":[\n"
+            "{\"count\":3,\"state\":\"chan receive\",\"frames\":[[0,1,12]],\"created_by\":[0,1,30]}]}\n");
+}
+
+TEST_CASE("a snapshot of base.debug2 against cand.debug1 finds what debug2 against debug1 finds") {
+  Snapshot base = load(corpus("unbuffered-chan/base.debug2.txt"), ParseOptions{});
+  Snapshot cand = load(corpus("unbuffered-chan/cand.debug1.txt"), ParseOptions{});
+  Snapshot stored = from_json("base.json", to_json(snapshot_of({corpus("unbuffered-chan/base.debug2.txt")})));
+
+  DiffResult direct = diff_of(base, cand);
+  DiffResult through = diff_of(stored, cand);
+  REQUIRE(through.findings.size() == 1);
+  const Change& finding = through.findings[0];
+  CHECK(finding.kind == ChangeKind::new_group);
+  CHECK(finding.base == 0);
+  CHECK(finding.cand == 200);
+  REQUIRE(!finding.shown().frames.empty());
+  CHECK(finding.shown().frames[0] == "github.com/acme/shopsvc/internal/quote.(*Pricer).fetch");
+  CHECK(finding_lines(through) == finding_lines(direct));
+}
+
+TEST_CASE("two replicas merged: counts per replica, nothing found against one of them") {
+  std::string path = corpus("unbuffered-chan/base.debug2.txt");
+  Snapshot single = load(path, ParseOptions{});
+  Snapshot merged = from_json("base.json", to_json(snapshot_of({path, path})));
+  CHECK(merged.replicas == 2);
+  CHECK(merged.total == 2 * single.total);
+  REQUIRE(merged.origins.size() == 2);
+  CHECK(merged.stacks.size() == single.stacks.size()); // identical stacks folded
+
+  DiffResult same = diff_of(merged, single);
+  CHECK(!same.regression());
+  CHECK(same.changes.empty()); // per replica, every group is unchanged
+
+  // The leak is still found, per replica: 0 -> 200.
+  Snapshot cand = load(corpus("unbuffered-chan/cand.debug2.txt"), ParseOptions{});
+  DiffResult leak = diff_of(merged, cand);
+  REQUIRE(leak.findings.size() == 1);
+  CHECK(leak.findings[0].cand == 200);
+  CHECK(leak.findings[0].shown().frames[0] == "github.com/acme/shopsvc/internal/quote.(*Pricer).fetch");
+
+  // A snapshot of snapshots keeps counting dumps.
+  Snapshot three = merge_snapshots({std::move(merged), load(path, ParseOptions{})});
+  CHECK(three.replicas == 3);
+  CHECK(three.origins.size() == 3);
+  CHECK(three.total == 3 * single.total);
+}
+
+TEST_CASE("merging keeps only the facts every input carries") {
+  Snapshot merged = snapshot_of({corpus("unbuffered-chan/base.debug2.txt"), corpus("unbuffered-chan/base.debug1.txt")});
+  CHECK(!merged.facts.wait);       // debug=1 has no wait states
+  CHECK(!merged.facts.created_by); // nor creators
+  CHECK(!merged.facts.labels);     // debug=2 has no labels
+  CHECK(merged.format == Format::snapshot);
+  for (const auto& stack : merged.stacks) {
+    CHECK(stack.state.empty());
+    CHECK(!stack.created_by);
+  }
+  Snapshot read = from_json("base.json", to_json(merged));
+  CHECK(!read.facts.wait);
+  REQUIRE(read.origins.size() == 2);
+  CHECK(read.origins[0].format == Format::go_debug2);
+  CHECK(read.origins[1].format == Format::go_debug1);
+}
+
+TEST_CASE("replicas of different runtimes do not merge") {
+  std::vector<Snapshot> inputs;
+  inputs.push_back(load(corpus("healthy/base.debug2.txt"), ParseOptions{}));
+  inputs.push_back(load(corpus("java-executor/base.jstack.txt"), ParseOptions{}));
+  CHECK_THROWS_WITH_AS(merge_snapshots(std::move(inputs)),
+                       (corpus("java-executor/base.jstack.txt") +
+                        ": cannot merge this java input with " + corpus("healthy/base.debug2.txt") +
+                        " (go): replicas of one service run one runtime")
+                           .c_str(),
+                       Error);
+}
+
+TEST_CASE("warnings, capture times and the panic message are kept") {
+  Snapshot a;
+  a.source = "a.txt";
+  a.captured_at = "2026-11-22T23:55:21Z";
+  a.warnings.push_back("the dump is cut");
+  a.panic_message = "panic: boom";
+  StackBuilder builder;
+  builder.begin(2);
+  builder.frame("main.f", "/m.go", 3);
+  builder.commit();
+  builder.finish(a);
+  Snapshot b = from_json("b.json", k_small);
+  Snapshot read = from_json("m.json", to_json(merge_snapshots({std::move(a), std::move(b)})));
+  CHECK(read.warnings == std::vector<std::string>{"a.txt: the dump is cut"});
+  CHECK(read.captured_at == "2026-11-22T23:55:21Z");
+  CHECK(read.panic_message == "panic: boom");
+  CHECK(read.total == 5);
+  CHECK(!read.facts.wait); // `a` was made without facts
+}
+
+TEST_CASE("a gzipped snapshot loads like the plain one") {
+  std::string json = to_json(snapshot_of({corpus("growth/cand.debug2.txt")}));
+  std::string gz = gzip_compress(json);
+  CHECK(gz.size() < json.size());
+  CHECK(gzip_compress(json) == gz); // deterministic
+  check_same_stacks(from_json("base.json", json), from_json("base.json.gz", gz));
+}
+
+TEST_CASE("a newer schema: exit 2 with a message that says to upgrade") {
+  CHECK(load_error("base.json", patched("taskdiff.snapshot/1", "taskdiff.snapshot/2")) ==
+        "base.json: this snapshot was written by a newer taskdiff (schema taskdiff.snapshot/2); "
+        "this taskdiff reads taskdiff.snapshot/1: upgrade taskdiff");
+  CHECK(load_error("base.json", patched("taskdiff.snapshot/1", "taskdiff.snapshot/13")) ==
+        "base.json: this snapshot was written by a newer taskdiff (schema taskdiff.snapshot/13); "
+        "this taskdiff reads taskdiff.snapshot/1: upgrade taskdiff");
+  CHECK(load_error("base.json", patched("taskdiff.snapshot/1", "taskdiff.snapshot/0")) ==
+        "base.json: $.schema: expected \"taskdiff.snapshot/1\", found \"taskdiff.snapshot/0\"");
+  // Forced onto another taskdiff document.
+  ParseOptions forced;
+  forced.format = Format::snapshot;
+  CHECK_THROWS_WITH_AS(load(Input::from_memory("t.json", R"({"schema":"taskdiff.tasks/1","tasks":[]})"), forced),
+                       "t.json: $.schema: expected \"taskdiff.snapshot/1\", found \"taskdiff.tasks/1\"",
+                       Error);
+}
+
+TEST_CASE("an edited or cut snapshot is an error naming the JSON path") {
+  CHECK(load_error("b.json", k_small) == "");
+  CHECK(load_error("b.json", patched("\"total\":3", "\"total\":4")) ==
+        "b.json: $.total: says 4 but the stacks add up to 3; the snapshot was edited or cut");
+  CHECK(load_error("b.json", patched("[[0,1,12]]", "[[0,2,12]]")) ==
+        "b.json: $.stacks[0].frames[0][1]: expected an index into \"strings\" (0 to 1), found 2");
+  CHECK(load_error("b.json", patched("[[0,1,12]]", "[[0,1]]")) ==
+        "b.json: $.stacks[0].frames[0]: expected [FUNCTION, FILE, LINE], found 2 elements");
+  CHECK(load_error("b.json", patched("[[0,1,12]]", "[[0,1,\"12\"]]")) ==
+        "b.json: $.stacks[0].frames[0][2]: expected a line number, found a string");
+  CHECK(load_error("b.json", patched("\"replicas\":1", "\"replicas\":2")) ==
+        "b.json: $.replicas: expected 1 (one per entry of $.source.dumps), found 2");
+  CHECK(load_error("b.json", patched("{\"count\":3,", "{\"count\":3,\"colour\":1,")) ==
+        "b.json: $.stacks[0]: unknown key \"colour\" (known: count, state, max_wait_minutes, "
+        "locked, leaked, frames, created_by, labels, thread_name)");
+  CHECK(load_error("b.json", patched("\"count\":3,", "")) ==
+        "b.json: $.stacks[0]: expected a \"count\" key, found none");
+  CHECK(load_error("b.json", patched("\"format\":\"go-debug2\"", "\"format\":\"go-debug3\"")) ==
+        "b.json: $.source.dumps[0].format: expected a dump format's name (`taskdiff formats` "
+        "lists them), found \"go-debug3\"");
+  CHECK(load_error("b.json", patched("\"wait\":true", "\"wait\":1")) ==
+        "b.json: $.source.facts.wait: expected a boolean, found a number");
+  std::string text = k_small;
+  size_t strings = text.find("\"strings\"");
+  size_t stacks = text.find("\"stacks\"");
+  std::string swapped = text.substr(0, strings) + text.substr(stacks, text.size() - stacks - 2) +
+                        ",\n" + text.substr(strings, stacks - strings - 2) + "}\n";
+  CHECK(load_error("b.json", swapped) ==
+        "b.json: $.stacks: expected \"strings\" before \"stacks\" (the stacks index the strings)");
+  // Cut in the middle: a syntax error with its line.
+  CHECK(load_error("b.json", text.substr(0, text.find("\"/src/main.go\""))) ==
+        "b.json:7: $.strings[1]: invalid JSON: syntax error while parsing value - unexpected end "
+        "of input; expected '[', '{', or a literal");
+}
+
+} // TEST_SUITE
+
+} // namespace taskdiff
