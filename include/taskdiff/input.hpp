@@ -69,7 +69,8 @@ std::unique_ptr<ByteSource> open_file_range(const std::string& path, uint64_t be
 std::unique_ptr<ByteSource> prefetch(std::unique_ptr<ByteSource> source);
 
 // Splits a source into lines. A line excludes its `\n` and a `\r` before it. Lines are views
-// valid until the next call to next() or peek(). Throws ParseError for a line longer than the limit.
+// valid until the next call to next() or peek(). Throws ParseError for a line longer than the limit
+// or one that holds a NUL byte.
 class LineReader {
 public:
   LineReader(ByteSource& source, size_t max_line_bytes, uint64_t first_line_number = 1);
@@ -99,6 +100,9 @@ private:
   std::string_view m_peek_line;
   uint64_t m_line_number;
   uint64_t m_bytes_read = 0;
+  // Offset from the source's start of the first NUL byte read, if any: no text dump holds one
+  // (a file system hole after a crash does), so the line holding it is an error.
+  uint64_t m_first_nul = UINT64_MAX;
 };
 
 } // namespace taskdiff

@@ -40,6 +40,11 @@ bool LineReader::refill() {
     m_eof = true;
     return false;
   }
+  if (m_first_nul == UINT64_MAX) {
+    if (const void* nul = std::memchr(m_buffer.get() + m_end, '\0', n)) {
+      m_first_nul = m_bytes_read + static_cast<uint64_t>(static_cast<const char*>(nul) - (m_buffer.get() + m_end));
+    }
+  }
   m_end += n;
   m_bytes_read += n;
   return true;
@@ -53,7 +58,9 @@ bool LineReader::next(std::string_view& line) {
     return true;
   }
   size_t scanned = m_begin;
+  uint64_t line_offset = 0; // of the line's first byte from the source's start
   for (;;) {
+    line_offset = m_bytes_read - (m_end - m_begin);
     const char* start = m_buffer.get() + scanned;
     auto* newline = static_cast<const char*>(std::memchr(start, '\n', m_end - scanned));
     if (newline != nullptr) {
@@ -85,6 +92,12 @@ bool LineReader::next(std::string_view& line) {
       break;
     }
     scanned = m_begin + scanned_in_line;
+  }
+  if (m_first_nul >= line_offset && m_first_nul < line_offset + line.size()) {
+    throw ParseError(m_line_number + 1,
+                     fmt::format("a NUL byte at column {}: this is not text; the file is corrupt "
+                                 "(a crash or full disk while it was written?) or binary",
+                                 m_first_nul - line_offset + 1));
   }
   if (!line.empty() && line.back() == '\r') {
     line.remove_suffix(1);

@@ -112,6 +112,13 @@ public:
       }
       begin_record(line);
     }
+    if (m_in_record && m_lines.last_line_unterminated() && m_context.is_last_range) {
+      // Go ends every line (and the profile) with `\n`: a record cut inside a `#` line may keep
+      // its count and lose frames, which the total cannot show.
+      fail(fmt::format("the profile ends in the middle of a line, inside the record at line {}: "
+                       "the dump is truncated (cut download or full disk?); capture it again",
+                       m_record_line));
+    }
     end_record();
     if (!header_seen) {
       fail("expected `goroutine profile: total N`; the input is empty");

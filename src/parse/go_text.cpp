@@ -235,6 +235,7 @@ private:
   }
 
   void step(std::string_view line) {
+    m_file_line_cut_risk = false;
     switch (m_state) {
     case State::preamble: preamble(line); return;
     case State::header: header_body(line); return;
@@ -313,6 +314,7 @@ private:
                        m_function, quote_excerpt(line)));
     }
     m_builder.frame(m_function, file.file, file.line, line_number());
+    m_file_line_cut_risk = line.find(" +0x") == std::string_view::npos;
     m_state = State::frames;
   }
 
@@ -373,6 +375,7 @@ private:
                        quote_excerpt(line)));
     }
     m_builder.created_by(m_function, file.file, file.line);
+    m_file_line_cut_risk = line.find(" +0x") == std::string_view::npos;
     m_state = State::frames; // only an empty line, ancestors or the end may follow
   }
 
@@ -415,6 +418,13 @@ private:
   void finish() {
     switch (m_state) {
     case State::frames:
+      // The last line has no line break and is a file line without its `+0x` offset: the dump
+      // may be cut inside it (`<TAB>/src/x.go:4` of `:42 +0x1d`), a wrong line number. (A file
+      // line with its offset is whole enough: some saved dumps just lack the final `\n`.)
+      if (m_lines.last_line_unterminated() && m_context.is_last_range && m_file_line_cut_risk) {
+        truncated();
+        break;
+      }
       commit();
       break;
     case State::header:
@@ -478,6 +488,7 @@ private:
   bool m_previous_crash_line = false;
   bool m_in_panic_message = false;
   bool m_seen_goroutine = false;
+  bool m_file_line_cut_risk = false; // the line just read was a file line with no `+0x` offset
   unsigned m_dumps = 0;
   uint64_t m_restart_line = 0;
 };

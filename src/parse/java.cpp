@@ -582,7 +582,7 @@ private:
   }
 
   void mounted(std::string_view line) {
-    if (is_blank(line) || !is_space(line[0])) {
+    if (is_blank(line) || !is_space(line[0]) || trim(line) == "Locked ownable synchronizers:") {
       m_state = State::thread;
       thread(line);
       return;

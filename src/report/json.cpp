@@ -1,5 +1,7 @@
 // JSON reports: schemas taskdiff.diff/1 and taskdiff.show/1 (docs/json-schema.md). Field names
 // are an interface: add fields, never rename or remove them within a schema version.
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 
 #include "common.hpp"
@@ -13,8 +15,10 @@ namespace {
 using nlohmann::ordered_json;
 
 ordered_json count_json(double value) {
-  if (value == static_cast<double>(static_cast<uint64_t>(value))) {
-    return static_cast<uint64_t>(value);
+  // Whole numbers (a negative delta too) print as integers, per-replica averages as decimals.
+  // No cast of a negative or huge double to an integer type: that is undefined behaviour.
+  if (std::fabs(value) < 9.0e15 && value == std::trunc(value)) {
+    return static_cast<int64_t>(value);
   }
   return value;
 }
