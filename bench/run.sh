@@ -108,6 +108,7 @@ us() { local t=${1/./}; echo $((10#$t)); }  # EPOCHREALTIME -> microseconds
 elapsed_us() { echo $(( $(us "$2") - $(us "$1") )); }
 fmt_secs() { awk -v u="$1" 'BEGIN { printf "%.3f", u / 1e6 }'; }
 fsize() { stat -c %s "$1"; }
+# shellcheck disable=SC2069  # wanted: zinflate's stderr (the size) to the pipe, its stdout dropped
 gz_usize() { "$zinflate" -v "$1" 2>&1 >/dev/null; }  # inflated size of a .gz
 
 sorted_sizes=$(printf '%s\n' "${size_list[@]}" | sort -n | uniq)
@@ -173,7 +174,7 @@ run_group() {
     busy=$(cpu_busy)
   done
   local -a times=() cpus=() rss=() notes=()
-  local i r t0 t1 rc out last e kb u s
+  local i r t0 t1 rc out last kb u s
   for ((i = 0; i < ${#G_cmds[@]}; i++)); do times[i]="" cpus[i]="" rss[i]=0 notes[i]=""; done
   notes[0]="busy ${busy}%"
   ((waited)) && notes[0]+=" (waited ${waited}s)"
@@ -186,7 +187,7 @@ run_group() {
       rc=$?
       t1=$EPOCHREALTIME
       last=$(tail -n 1 "$work/time.txt")
-      read -r e kb u s <<<"$last"
+      read -r _ kb u s <<<"$last"
       [[ $kb =~ ^[0-9]+$ ]] || kb=0
       times[i]+="$(elapsed_us "$t0" "$t1") "
       cpus[i]+="$(awk -v u="${u:-0}" -v s="${s:-0}" 'BEGIN { printf "%.0f", (u + s) * 1e6 }') "
@@ -205,6 +206,7 @@ run_group() {
   for ((i = 0; i < ${#G_cmds[@]}; i++)); do
     # shellcheck disable=SC2086  # word splitting wanted: the runs' figures
     R_input+=("$input") R_mb+=("$bytes") R_cmd+=("${G_labels[i]}") R_secs+=("$(median ${times[i]})")
+    # shellcheck disable=SC2086
     R_cpu+=("$(median ${cpus[i]})") R_rss+=("${rss[i]}") R_note+=("${notes[i]}") R_kind+=("$kind")
     if ((ref >= 0)); then R_ref+=("$((base + ref))"); else R_ref+=(-1); fi
   done
@@ -371,7 +373,7 @@ prev=""
 for ((i = 0; i < ${#R_cmd[@]}; i++)); do
   secs=$(fmt_secs "${R_secs[i]}")
   mbs=$(awk -v b="${R_mb[i]}" -v u="${R_secs[i]}" 'BEGIN { if (u > 0) printf "%.0f", b / u; else print "-" }')
-  rss=$(awk -v k="${R_rss[i]}" 'BEGIN { printf "%.1f", k / 1024 }')
+  rss_mib=$(awk -v k="${R_rss[i]}" 'BEGIN { printf "%.1f", k / 1024 }')
   ratio="-"
   if ((R_ref[i] >= 0 && R_ref[i] != i)); then
     ratio=$(awk -v a="${R_secs[i]}" -v b="${R_secs[R_ref[i]]}" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }')
@@ -381,7 +383,7 @@ for ((i = 0; i < ${#R_cmd[@]}; i++)); do
   [[ -n $in_label && -n $prev ]] && echo
   prev=${R_input[i]}
   printf '%-46s %7s  %-36s %8s %8s %8s %8s %7s  %s\n' "$in_label" "$( [[ -n $in_label ]] && mb "${R_mb[i]}")" \
-    "${R_cmd[i]}" "$secs" "$mbs" "$(fmt_secs "${R_cpu[i]}")" "$rss" "$ratio" "${R_note[i]}"
+    "${R_cmd[i]}" "$secs" "$mbs" "$(fmt_secs "${R_cpu[i]}")" "$rss_mib" "$ratio" "${R_note[i]}"
 done
 
 echo
@@ -413,21 +415,27 @@ echo
 echo "== targets (a report: MISS does not fail the script)"
 [[ $largest == 1000000 ]] || echo "  (1M not among the sizes: the targets below use n=$largest)"
 n=$largest
-ws=${R_secs[$(row_of "cand n=$n debug2" "wc -l")]}
-ss=${R_secs[$(row_of "cand n=$n debug2" "taskdiff show")]}
-r=$(awk -v a="$ss" -v b="$ws" 'BEGIN { printf "%.2f", a / b }')
-printf '  %-4s show of the n=%s debug2 dump (%s MB) in <= %sx the wall time of wc -l: %s s vs %s s = %sx\n' \
+# cpu_note A B: the same comparison in CPU seconds (user+sys), less sensitive to other load.
+cpu_note() {
+  awk -v a="${R_cpu[$1]}" -v b="${R_cpu[$2]}" 'BEGIN {
+    printf "[CPU time: %.2f s vs %.2f s = %s]", a / 1e6, b / 1e6, (b > 0) ? sprintf("%.2fx", a / b) : "-" }'
+}
+wi=$(row_of "cand n=$n debug2" "wc -l")
+si=$(row_of "cand n=$n debug2" "taskdiff show")
+r=$(awk -v a="${R_secs[si]}" -v b="${R_secs[wi]}" 'BEGIN { printf "%.2f", a / b }')
+printf '  %-4s show of the n=%s debug2 dump (%s MB) in <= %sx the wall time of wc -l: %s s vs %s s = %sx %s\n' \
   "$(verdict "$r" "$t_show_vs_wc")" "$n" "$(mb "$(fsize "$work/cand.n$n.debug2.txt")")" "$t_show_vs_wc" \
-  "$(fmt_secs "$ss")" "$(fmt_secs "$ws")" "$r"
+  "$(fmt_secs "${R_secs[si]}")" "$(fmt_secs "${R_secs[wi]}")" "$r" "$(cpu_note "$si" "$wi")"
 
 gzin=$(for ((i = 0; i < ${#R_cmd[@]}; i++)); do [[ ${R_input[i]} == "cand n=$n debug2.gz"* ]] && { echo "${R_input[i]}"; break; }; done)
-zs=${R_secs[$(row_of "$gzin" "zlib inflate (zinflate)")]}
-gs=${R_secs[$(row_of "$gzin" "taskdiff show")]}
-gds=${R_secs[$(row_of "$gzin" "gzip -dc")]}
-r=$(awk -v a="$gs" -v b="$zs" 'BEGIN { printf "%.2f", a / b }')
-r2=$(awk -v a="$gs" -v b="$gds" 'BEGIN { printf "%.2f", a / b }')
-printf '  %-4s show of the n=%s .gz within 10%% of zlib inflate (zinflate): %s s vs %s s = %sx (vs gzip -dc %s s: %sx)\n' \
-  "$(verdict "$r" "$t_gz_vs_zlib")" "$n" "$(fmt_secs "$gs")" "$(fmt_secs "$zs")" "$r" "$(fmt_secs "$gds")" "$r2"
+zi=$(row_of "$gzin" "zlib inflate (zinflate)")
+gi=$(row_of "$gzin" "taskdiff show")
+gdi=$(row_of "$gzin" "gzip -dc")
+r=$(awk -v a="${R_secs[gi]}" -v b="${R_secs[zi]}" 'BEGIN { printf "%.2f", a / b }')
+r2=$(awk -v a="${R_secs[gi]}" -v b="${R_secs[gdi]}" 'BEGIN { printf "%.2f", a / b }')
+printf '  %-4s show of the n=%s .gz within 10%% of zlib inflate (zinflate): %s s vs %s s = %sx %s (vs gzip -dc %s s: %sx)\n' \
+  "$(verdict "$r" "$t_gz_vs_zlib")" "$n" "$(fmt_secs "${R_secs[gi]}")" "$(fmt_secs "${R_secs[zi]}")" "$r" \
+  "$(cpu_note "$gi" "$zi")" "$(fmt_secs "${R_secs[gdi]}")" "$r2"
 
 rss_target() {  # rss_target TITLE KIND...
   local title=$1; shift

@@ -34,6 +34,25 @@ bool write_all(int fd, std::string_view content, int& error) {
 } // namespace
 
 void write_file_atomically(const std::string& path, std::string_view content) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) {
+      throw Error(path, 0, "is a directory; give the output a file name");
+    }
+    // A device or a pipe (`-o /dev/stdout`, `/dev/null`, a FIFO): written in place. Renaming a
+    // temporary file over it would replace the device node itself (as root, /dev/null).
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    int error = fd < 0 ? errno : 0;
+    bool ok = fd >= 0 && write_all(fd, content, error);
+    if (fd >= 0 && ::close(fd) != 0 && ok) {
+      ok = false;
+      error = errno;
+    }
+    if (!ok) {
+      throw Error(path, 0, fmt::format("cannot write: {}", std::strerror(error)));
+    }
+    return;
+  }
   std::string temp = path + ".tmp-XXXXXX";
   int fd = ::mkstemp(temp.data());
   if (fd < 0) {

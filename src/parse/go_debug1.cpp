@@ -115,9 +115,8 @@ public:
     if (m_in_record && m_lines.last_line_unterminated() && m_context.is_last_range) {
       // Go ends every line (and the profile) with `\n`: a record cut inside a `#` line may keep
       // its count and lose frames, which the total cannot show.
-      fail(fmt::format("the profile ends in the middle of a line, inside the record at line {}: "
-                       "the dump is truncated (cut download or full disk?); capture it again",
-                       m_record_line));
+      fail("the profile ends in the middle of a line, inside its last record: the dump is "
+           "truncated (cut download or full disk?); capture it again");
     }
     end_record();
     if (!header_seen) {

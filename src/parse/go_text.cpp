@@ -279,6 +279,9 @@ private:
   }
 
   void start_goroutine(const Header& header) {
+    if (header.id == "1") {
+      m_goroutine_one_line = line_number();
+    }
     m_builder.begin(1);
     m_builder.state(header.status);
     if (header.minutes >= 0) {
@@ -385,6 +388,19 @@ private:
     }
     Header header;
     if (parse_header(line, line_number(), header)) {
+      if (header.id == "1" && m_goroutine_one_line != 0) {
+        // Goroutine 1 (main) is in a dump once: this is a second dump glued to the first
+        // (`cat a.txt b.txt`), whose counts would add up. Crash output keeps the last dump,
+        // as after a restart; a goroutine dump is refused.
+        if (!m_crash) {
+          // (No line number of the first one: a range of a split file counts from its start.)
+          fail("goroutine 1 appears a second time: this input holds two dumps one after the "
+               "other (`cat a b`?); give each dump on its own");
+        }
+        ++m_dumps;
+        m_restart_line = line_number();
+        m_builder = StackBuilder(m_context.options.limits);
+      }
       start_goroutine(header);
       return;
     }
@@ -405,6 +421,7 @@ private:
       ++m_dumps;
       m_restart_line = line_number();
       m_builder = StackBuilder(m_context.options.limits);
+      m_goroutine_one_line = 0;
       start_goroutine(header);
       return;
     }
@@ -488,6 +505,7 @@ private:
   bool m_previous_crash_line = false;
   bool m_in_panic_message = false;
   bool m_seen_goroutine = false;
+  uint64_t m_goroutine_one_line = 0; // where goroutine 1 starts, once seen
   bool m_file_line_cut_risk = false; // the line just read was a file line with no `+0x` offset
   unsigned m_dumps = 0;
   uint64_t m_restart_line = 0;

@@ -51,7 +51,8 @@
 // A dump whose headers carry `os_prio=` (JDK 8+) always ends its thread list with the JNI refs
 // line; without it the dump is cut: an error, or with --allow-truncated a warning and the last
 // (possibly partial) thread dropped. So is a dump ending inside the SMR list or a deadlock
-// section. UTF-16 text (PowerShell's `jstack ... > file`) is rejected with the iconv command.
+// section. UTF-16 text (PowerShell's `jstack ... > file`) never gets here: detect() names it
+// and the iconv command that converts it, and LineReader refuses NUL bytes.
 #include <cstring>
 
 #include <fmt/format.h>
@@ -352,10 +353,6 @@ public:
     m_context.out.facts = format_facts(Format::java);
     std::string_view line;
     while (m_lines.next(line)) {
-      if (std::memchr(line.data(), '\0', line.size()) != nullptr) {
-        fail("expected text, found NUL bytes: UTF-16 text (as PowerShell's `jstack PID > file` "
-             "writes)? Convert it with `iconv -f UTF-16LE -t UTF-8` and try again");
-      }
       step(line);
     }
     finish();

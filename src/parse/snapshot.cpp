@@ -335,6 +335,10 @@ private:
   }
 
   uint64_t expect_index(const JsonScalar& value) const {
+    if (value.type == JsonType::number && value.integral && !value.negative &&
+        value.magnitude < m_strings.size()) {
+      return value.magnitude; // the usual case, without formatting a message
+    }
     if (m_strings.empty()) {
       fail("expected an index into \"strings\", but \"strings\" is empty");
     }

@@ -581,9 +581,8 @@ TEST_CASE("UTF-16 is refused with the command that converts it") {
   CHECK(error.find("iconv -f UTF-16LE -t UTF-8") != std::string::npos);
   ParseOptions java;
   java.format = Format::java;
-  CHECK(load_error(utf16, java) ==
-        "1: expected text, found NUL bytes: UTF-16 text (as PowerShell's `jstack PID > file` "
-        "writes)? Convert it with `iconv -f UTF-16LE -t UTF-8` and try again");
+  // Forced past detection, the line reader refuses the NUL bytes on line 1.
+  CHECK(load_error(utf16, java).starts_with("1: a NUL byte at column 2"));
 }
 
 TEST_CASE("two dumps in one log: the last one is compared, with a warning") {

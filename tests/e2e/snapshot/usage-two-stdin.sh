@@ -1,0 +1,1 @@
+"$TD" snapshot - - < /dev/null
