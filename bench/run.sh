@@ -299,7 +299,7 @@ echo "  n=$n: debug1, protobuf"
 group_begin
 add "wc -l" 0 - wc -l "$d1"
 add "taskdiff show" 0 "showd1.n$n.txt" "$td" show "$d1"
-run_group "cand n=$n debug1 (5000 groups)" "$(fsize "$d1")" 0 text "$d1"
+run_group "cand n=$n debug1 (distinct-groups 5000)" "$(fsize "$d1")" 0 text "$d1"
 
 group_begin
 add "zlib inflate (zinflate)" 0 - "$zinflate" "$pbc"

@@ -125,7 +125,10 @@ void define_options(CLI::App& app, RawOptions& raw) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("taskdiff ") + k_version);
   app.footer("Run `taskdiff COMMAND --help` for a command's options. Exit status: 0 no "
-             "regression, 1 regression, 2 trouble. Documentation: man taskdiff.");
+             "regression, 1 regression, 2 trouble. Limits, each an error (exit 2) when passed: "
+             "input size after decompression 16G (--max-input-size), line length 4 MiB, 10000 "
+             "frames per stack, 1000000 distinct stacks per input (--max-groups). "
+             "Documentation: man taskdiff.");
 
   auto* diff = app.add_subcommand("diff", "Compare BASE with CAND; exit 1 on new or growing groups");
   diff->description(k_diff_description);

@@ -11,7 +11,8 @@
 //   source    "runtime" "go" | "java" | "other"; "facts" `{` -> facts; "dumps" `[` -> dumps;
 //             "panic" string; "leak_profile" boolean; "warnings" `[` -> warnings
 //   facts     "wait", "created_by", "labels", "thread_names" booleans, all four
-//   dumps     `{` -> dump: "format" a dump format's name, "path" string, "captured_at" a time (RFC 3339, or zoneless as jstack prints it)
+//   dumps     `{` -> dump: "format" a dump format's name, "path" string, "captured_at" a time
+//             (RFC 3339, or zoneless as jstack prints it)
 //   warnings  strings
 //   strings   strings: the function names and files the stacks index
 //   stacks    `{` -> stack: "count" (1 or more) and "frames" required; "state" string,

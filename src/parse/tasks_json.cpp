@@ -1,5 +1,6 @@
-// Generic JSON tasks, schema `taskdiff.tasks/1` (docs/tasks-json.md, docs/taskdiff.tasks.schema.json):
-// what any runtime or script can write so taskdiff compares its tasks.
+// Generic JSON tasks, schema `taskdiff.tasks/1` (docs/tasks-json.md and
+// docs/taskdiff.tasks.schema.json): what any runtime or script can write so taskdiff compares its
+// tasks.
 //
 //   {"schema": "taskdiff.tasks/1", "runtime": "other", "captured_at": "2026-11-22T23:55:21Z",
 //    "tasks":  [{"state": "waiting", "frames": ["app.worker", {"function": "app.main",
@@ -13,7 +14,7 @@
 //
 //   root     `{` -> top
 //   top      "schema" string (checked: /1 passes, /2 and later is "upgrade taskdiff");
-//            "runtime" "go" | "java" | "other"; "captured_at" RFC 3339 time (the zone may be left out);
+//            "runtime" "go" | "java" | "other"; "captured_at" RFC 3339 time (zone optional);
 //            "tasks" `[` -> tasks; "groups" `[` -> groups; "meta" skipped whatever it holds
 //   tasks    `{` -> task (one goroutine, thread or task: count 1)
 //   groups   `{` -> group (pre-counted: "count" required, at least 1)
@@ -77,7 +78,17 @@ struct TaskRecord {
   }
 };
 
-enum Node : int { k_top = 1, k_tasks, k_groups, k_task, k_group, k_frames, k_frame, k_creator, k_labels };
+enum Node : int {
+  k_top = 1,
+  k_tasks,
+  k_groups,
+  k_task,
+  k_group,
+  k_frames,
+  k_frame,
+  k_creator,
+  k_labels,
+};
 
 // Keys of a task or group, as bits of TaskRecord::seen.
 constexpr unsigned k_key_state = 1;
@@ -99,8 +110,6 @@ public:
   TasksJsonReader(JsonSourceBuffer& buffer, TextParseContext& context)
       : JsonReader(buffer, context.options.limits.max_line_bytes), m_context(context) {}
 
-  bool seen_schema() const { return m_seen_schema; }
-  bool seen_list() const { return m_seen_list; }
   uint64_t records() const { return m_records; }
   const Facts& facts() const { return m_facts; }
   Runtime runtime() const { return m_runtime; }

@@ -50,10 +50,11 @@ fi
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 echo "== building the fuzzers in $build"
+mkdir -p "$build"
 if ! cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_CXX_COMPILER=clang++ \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTASKDIFF_SANITIZE=ON -DTASKDIFF_FUZZ=ON \
-    -DBUILD_TESTING=OFF >"$build.configure.log" 2>&1; then
-  cat "$build.configure.log" >&2
+    -DBUILD_TESTING=OFF >"$build/configure.log" 2>&1; then
+  cat "$build/configure.log" >&2
   exit 2
 fi
 if ! cmake --build "$build" --target fuzzers taskdiff -j "$(nproc)"; then
