@@ -244,6 +244,69 @@ void StackBuilder::merge(StackBuilder&& other) {
   other.m_table.clear();
 }
 
+namespace {
+
+// Names as valid UTF-8: each byte that does not belong to a well-formed sequence becomes U+FFFD,
+// as a JSON report or a snapshot must write it, so a dump and the snapshot made from it group
+// alike (regression tests/fuzz/regressions/go_text/invalid-utf8-name). Runs once per distinct
+// stack, not per goroutine. Returns `text` itself when it is valid (nearly always).
+std::string_view valid_utf8(std::string_view text, std::string& buffer) {
+  auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  auto sequence = [&](size_t i) -> size_t { // length of the valid sequence at i, 0 if none
+    unsigned char c = byte(i);
+    if (c < 0x80) {
+      return 1;
+    }
+    size_t n = c >= 0xc2 && c <= 0xdf   ? 2
+               : c >= 0xe0 && c <= 0xef ? 3
+               : c >= 0xf0 && c <= 0xf4 ? 4
+                                        : 0;
+    if (n == 0 || i + n > text.size()) {
+      return 0;
+    }
+    unsigned char lo = 0x80, hi = 0xbf; // the second byte's range (Unicode table 3-7)
+    if (c == 0xe0 || c == 0xf0) {
+      lo = c == 0xe0 ? 0xa0 : 0x90; // no overlong forms
+    } else if (c == 0xed || c == 0xf4) {
+      hi = c == 0xed ? 0x9f : 0x8f; // no surrogates, nothing past U+10FFFF
+    }
+    if (byte(i + 1) < lo || byte(i + 1) > hi) {
+      return 0;
+    }
+    for (size_t k = 2; k < n; ++k) {
+      if (byte(i + k) < 0x80 || byte(i + k) > 0xbf) {
+        return 0;
+      }
+    }
+    return n;
+  };
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t n = sequence(i);
+    if (n == 0) {
+      break;
+    }
+    i += n;
+  }
+  if (i == text.size()) {
+    return text;
+  }
+  buffer.assign(text.substr(0, i));
+  while (i < text.size()) {
+    size_t n = sequence(i);
+    if (n == 0) {
+      buffer += "\xef\xbf\xbd";
+      ++i;
+    } else {
+      buffer.append(text.substr(i, n));
+      i += n;
+    }
+  }
+  return buffer;
+}
+
+} // namespace
+
 void StackBuilder::finish(Snapshot& snapshot) {
   std::vector<std::pair<const std::string*, const Entry*>> ordered;
   ordered.reserve(m_table.size());
@@ -254,6 +317,7 @@ void StackBuilder::finish(Snapshot& snapshot) {
             [](const auto& a, const auto& b) { return a.second->order < b.second->order; });
 
   auto& symbols = snapshot.symbols;
+  std::string clean; // valid_utf8's buffer
   for (const auto& item : ordered) {
     // Not a structured binding: clang before 16 cannot capture one in the lambda below.
     const std::string* key = item.first;
@@ -280,8 +344,8 @@ void StackBuilder::finish(Snapshot& snapshot) {
         uint32_t file_size = read_u32(pos);
         std::string_view file(key->data() + pos + 4, file_size);
         pos += 4 + file_size;
-        frame.function = symbols.intern(function);
-        frame.file = symbols.intern(file);
+        frame.function = symbols.intern(valid_utf8(function, clean));
+        frame.file = symbols.intern(valid_utf8(file, clean));
         frame.line = read_u32(pos);
         pos += 4;
         stack.frames.push_back(frame);
@@ -289,12 +353,13 @@ void StackBuilder::finish(Snapshot& snapshot) {
       }
       uint32_t size;
       std::memcpy(&size, key->data() + pos + 1, sizeof size);
-      std::string_view text(key->data() + pos + 1 + sizeof size, size);
+      std::string_view raw(key->data() + pos + 1 + sizeof size, size);
       pos += 1 + sizeof size + size;
       uint32_t line = 0;
       if (size == sizeof line) {
-        std::memcpy(&line, text.data(), sizeof line);
+        std::memcpy(&line, raw.data(), sizeof line);
       }
+      std::string_view text = tag == k_creator_line ? raw : valid_utf8(raw, clean);
       switch (tag) {
       case k_state: stack.state = text; break;
       case k_locked: stack.locked_to_thread = true; break;

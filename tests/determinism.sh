@@ -84,6 +84,37 @@ for pair in "base.txt cand.txt" "base1.txt cand1.txt"; do
   compare "$tag: show --format json, --threads 1 vs 3" "$tag-show-t1" "$tag-show-t3"
   compare "$tag: snapshot, --threads 1 vs 2" "$tag-snap-t1" "$tag-snap-t2"
 done
+# Crash output over 16 MiB (two SIGQUIT dumps in one log, the second after a restart): never
+# split, so every thread count compares the last dump only.
+python3 "$scale" -n 20000 -o half.txt "$T/corpus/healthy/base.debug2.txt" >/dev/null 2>&1 || exit 1
+{ printf 'SIGQUIT: quit\nPC=0x45f580 m=0 sigcode=0\n\n'; cat half.txt; printf '\nexit status 2\nrestarting\nSIGQUIT: quit\nPC=0x45f580 m=0 sigcode=0\n\n'; cat half.txt; } >crash.txt
+run crash-t1 show --format json --threads 1 crash.txt
+run crash-t2 show --format json --threads 2 crash.txt
+compare "crash log with two dumps: show --format json, --threads 1 vs 2" crash-t1 crash-t2
+# Two debug=2 dumps glued together, goroutine 1 in each half: refused whatever the thread count
+# (with --threads 2 each half is parsed by its own thread).
+sed '0,/^goroutine [0-9]* \[/s//goroutine 1 [/' half.txt >one.txt
+{ cat one.txt; echo; cat one.txt; } >glued.txt
+for threads in 1 2; do
+  "$TD" show --threads $threads glued.txt >/dev/null 2>glued-t$threads.err
+  echo $? >glued-t$threads.rc
+done
+if [[ $(cat glued-t1.rc) != 2 || $(cat glued-t2.rc) != 2 ]] || ! cmp -s glued-t1.err glued-t2.err ||
+  ! grep -q 'goroutine 1 appears a second time' glued-t2.err; then
+  echo "FAIL: two glued dumps: exit $(cat glued-t1.rc) / $(cat glued-t2.rc): $(cat glued-t1.err) / $(cat glued-t2.err)"
+  fail=1
+else
+  echo "ok   two glued debug=2 dumps refused alike with --threads 1 and 2: $(cat glued-t2.err)"
+fi
+
+# A cut dump over 16 MiB read with --allow-truncated: the warning in the report names the cut
+# goroutine the same way whichever thread read the last range.
+head -c -20 cand.txt >cut.txt
+run cut-t1 show --format json --allow-truncated --threads 1 cut.txt
+run cut-t2 show --format json --allow-truncated --threads 2 cut.txt
+compare "cut dump, --allow-truncated: show --format json, --threads 1 vs 2" cut-t1 cut-t2
+grep -q 'TRUNCATED INPUT' cut-t1.out || { echo "FAIL: no truncation warning in the report"; fail=1; }
+
 # The debug=2 pair has a leak: the verdict must say so (a report that is the same every time
 # because it is empty would prove nothing).
 if [[ $(cat base-json-t1.rc) != 1 ]] || ! grep -q 'Pricer' base-json-t1.out; then

@@ -42,6 +42,7 @@ struct TextParseContext {
   bool at_record_start = false; // this range begins at a record boundary, not at the file start
   bool is_last_range = true;    // this range ends at the end of the input
   uint64_t input_size = 0;      // bytes in the whole input when known (a plain file), else 0
+  uint64_t goroutine_one_line = 0; // out: line of goroutine 1's header in this range, 0 if none
 };
 void parse_go_text(LineReader& lines, TextParseContext& context); // debug=2 and tracebacks
 void parse_go_debug1(LineReader& lines, TextParseContext& context);

@@ -102,6 +102,11 @@ bool LineReader::next(std::string_view& line) {
   if (!line.empty() && line.back() == '\r') {
     line.remove_suffix(1);
   }
+  if (line_offset == 0 && line.substr(0, 3) == "\xef\xbb\xbf") {
+    // A UTF-8 byte order mark (a dump saved by a Windows editor): detection skips it, so must
+    // the parsers.
+    line.remove_prefix(3);
+  }
   ++m_line_number;
   return true;
 }

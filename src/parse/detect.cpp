@@ -229,6 +229,7 @@ void parse_split(const PlainFile& file, Format format, TextParseContext& context
   }
   std::vector<std::exception_ptr> errors(ranges);
   std::vector<uint64_t> line_counts(ranges, 0);
+  std::vector<uint64_t> goroutine_one_lines(ranges, 0);
   builders.reserve(ranges);
   for (size_t i = 0; i < ranges; ++i) {
     builders.emplace_back(context.options.limits);
@@ -240,6 +241,7 @@ void parse_split(const PlainFile& file, Format format, TextParseContext& context
       TextParseContext part{builders[i], outs[i], context.options, i > 0, i + 1 == ranges, file.size};
       text_parser(format)(lines, part);
       line_counts[i] = lines.line_number();
+      goroutine_one_lines[i] = part.goroutine_one_line;
     } catch (...) {
       errors[i] = std::current_exception();
     }
@@ -261,6 +263,21 @@ void parse_split(const PlainFile& file, Format format, TextParseContext& context
       } catch (const ParseError& error) {
         throw ParseError(error.line() + lines_before, error.message());
       }
+    }
+    lines_before += line_counts[i];
+  }
+  // Goroutine 1 in two ranges: two dumps glued together, which each range alone cannot see
+  // (parse_go_text refuses it within one range).
+  lines_before = 0;
+  bool goroutine_one_seen = false;
+  for (size_t i = 0; i < ranges; ++i) {
+    if (goroutine_one_lines[i] != 0) {
+      if (goroutine_one_seen) {
+        throw ParseError(goroutine_one_lines[i] + lines_before,
+                         "goroutine 1 appears a second time: this input holds two dumps one after "
+                         "the other (`cat a b`?); give each dump on its own");
+      }
+      goroutine_one_seen = true;
     }
     lines_before += line_counts[i];
   }
@@ -337,7 +354,10 @@ Snapshot load(Input input, const ParseOptions& options) {
   try {
     const auto& plain = input.plain_file();
     TextParser parser = text_parser(format);
-    if (parser && plain && options.threads > 1 && plain->size >= k_min_split_bytes) {
+    // Crash output is never split: its preamble, trailer and restarts (a second dump after log
+    // text replaces the first) are read in order.
+    if (parser && plain && options.threads > 1 && plain->size >= k_min_split_bytes &&
+        format != Format::go_traceback) {
       parse_split(*plain, format, context);
     } else if (parser) {
       auto source = input.take_source();

@@ -281,6 +281,9 @@ private:
   void start_goroutine(const Header& header) {
     if (header.id == "1") {
       m_goroutine_one_line = line_number();
+      if (m_context.goroutine_one_line == 0) {
+        m_context.goroutine_one_line = line_number(); // for parse_split, which sees every range
+      }
     }
     m_builder.begin(1);
     m_builder.state(header.status);
@@ -471,8 +474,13 @@ private:
   void truncated() {
     uint64_t size = m_context.input_size != 0 ? m_context.input_size : m_lines.bytes_read();
     bool at_pprof_limit = size == k_pprof_debug2_limit;
-    std::string where = fmt::format("the dump ends inside goroutine {} (its header is at line {})",
-                                    m_goroutine_id, m_record_line);
+    // How far back, not the header's line number: a range of a split file counts its lines
+    // from the range start, and the message must not depend on --threads.
+    uint64_t above = line_number() - m_record_line;
+    std::string where = fmt::format("the dump ends inside goroutine {} ({})", m_goroutine_id,
+                                    above == 0   ? std::string("right after its header")
+                                    : above == 1 ? std::string("its header is the line above")
+                                                 : fmt::format("its header is {} lines above", above));
     if (m_context.options.allow_truncated) {
       m_context.out.warnings.push_back(
           fmt::format("TRUNCATED INPUT: {}; that goroutine was dropped and the rest compared "

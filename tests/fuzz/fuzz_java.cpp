@@ -1,4 +1,5 @@
-// libFuzzer target: Java thread dumps: jstack, jcmd Thread.print, and JDK 21+ Thread.dump_to_file text.
+// libFuzzer target: Java thread dumps: jstack, jcmd Thread.print, and JDK 21+ Thread.dump_to_file
+// text.
 #include "fuzz_common.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

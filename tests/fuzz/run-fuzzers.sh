@@ -44,7 +44,7 @@ for t in "${targets[@]}"; do
 done
 
 if ! command -v clang++ >/dev/null; then
-  echo "$0: clang++ not found (Debian: apt-get install clang libclang-rt-dev)" >&2
+  echo "$0: clang++ not found (Debian 12: apt-get install clang libclang-rt-14-dev)" >&2
   exit 2
 fi
 generator=()
