@@ -1,6 +1,7 @@
 // Grouping: each distinct raw stack is filtered and normalized into a key; stacks with equal
 // keys become one group. dump-formats.md section 7.
 #include "taskdiff/group.hpp"
+#include "parse/text_util.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -12,9 +13,7 @@ namespace taskdiff {
 
 namespace {
 
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && std::memcmp(text.data(), prefix.data(), prefix.size()) == 0;
-}
+using namespace text;
 
 // The goroutine that wrote the dump (pprof handler): present in every dump, never a leak.
 bool is_dumper_frame(std::string_view function) {

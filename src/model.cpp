@@ -88,6 +88,24 @@ Runtime format_runtime(Format format) {
   }
 }
 
+std::string_view runtime_name(Runtime runtime) {
+  switch (runtime) {
+  case Runtime::go: return "go";
+  case Runtime::java: return "java";
+  case Runtime::other: return "other";
+  }
+  return "other";
+}
+
+std::optional<Runtime> runtime_from_name(std::string_view name) {
+  for (Runtime runtime : {Runtime::go, Runtime::java, Runtime::other}) {
+    if (runtime_name(runtime) == name) {
+      return runtime;
+    }
+  }
+  return std::nullopt;
+}
+
 Facts format_facts(Format format) {
   for (const auto& info : k_formats) {
     if (info.format == format) {

@@ -1,4 +1,5 @@
 #include "taskdiff/normalize.hpp"
+#include "parse/text_util.hpp"
 
 #include <algorithm>
 #include <array>
@@ -8,13 +9,7 @@ namespace taskdiff {
 
 namespace {
 
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && std::memcmp(text.data(), prefix.data(), prefix.size()) == 0;
-}
-
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
+using namespace text;
 
 // Top-level directories of the Go standard library (GOROOT/src), Go 1.1 to 1.26.
 constexpr std::array<std::string_view, 43> k_go_std_roots = {

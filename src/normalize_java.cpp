@@ -9,18 +9,13 @@
 #include <cstring>
 
 #include "taskdiff/normalize.hpp"
+#include "parse/text_util.hpp"
 
 namespace taskdiff {
 
 namespace {
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
-bool is_hex(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+using namespace text;
 
 bool is_letter(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');

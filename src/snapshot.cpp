@@ -30,15 +30,6 @@ namespace taskdiff {
 
 namespace {
 
-std::string_view runtime_name(Runtime runtime) {
-  switch (runtime) {
-  case Runtime::go: return "go";
-  case Runtime::java: return "java";
-  case Runtime::other: return "other";
-  }
-  return "other";
-}
-
 // A JSON string literal. Invalid UTF-8 (a hostile dump) becomes U+FFFD rather than a file
 // no JSON parser reads.
 std::string json_string(std::string_view text) {

@@ -37,6 +37,9 @@ enum class Format {
 // Whose names these are: decides the frame filters and what counts as a standard library.
 enum class Runtime { go, java, other };
 Runtime format_runtime(Format format);
+// `go`, `java`, `other`: the names snapshots and task lists use.
+std::string_view runtime_name(Runtime runtime);
+std::optional<Runtime> runtime_from_name(std::string_view name);
 
 // Stable names used by --input-format, JSON output and messages.
 std::string_view format_name(Format format);

@@ -60,31 +60,13 @@
 #include "taskdiff/error.hpp"
 #include "taskdiff/normalize.hpp"
 #include "taskdiff/parse.hpp"
+#include "text_util.hpp"
 
 namespace taskdiff {
 
 namespace {
 
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && std::memcmp(text.data(), prefix.data(), prefix.size()) == 0;
-}
-
-bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() &&
-         std::memcmp(text.data() + text.size() - suffix.size(), suffix.data(), suffix.size()) == 0;
-}
-
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
-bool is_hex(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-bool is_space(char c) {
-  return c == ' ' || c == '\t';
-}
+using namespace text;
 
 bool all_digits(std::string_view text) {
   if (text.empty()) {
@@ -108,26 +90,6 @@ bool is_hex_number(std::string_view text) {
     }
   }
   return true;
-}
-
-std::string_view trim_left(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size() && is_space(text[i])) {
-    ++i;
-  }
-  return text.substr(i);
-}
-
-std::string_view trim(std::string_view text) {
-  text = trim_left(text);
-  while (!text.empty() && is_space(text.back())) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
-bool is_blank(std::string_view line) {
-  return trim_left(line).empty();
 }
 
 // `2026-11-22 23:55:20`: jstack's and Thread.print's first line (local time, no zone).

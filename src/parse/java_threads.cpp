@@ -50,37 +50,13 @@
 #include "taskdiff/error.hpp"
 #include "taskdiff/normalize.hpp"
 #include "taskdiff/parse.hpp"
+#include "text_util.hpp"
 
 namespace taskdiff {
 
 namespace {
 
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && std::memcmp(text.data(), prefix.data(), prefix.size()) == 0;
-}
-
-bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() &&
-         std::memcmp(text.data() + text.size() - suffix.size(), suffix.data(), suffix.size()) == 0;
-}
-
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
-bool is_space(char c) {
-  return c == ' ' || c == '\t';
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && is_space(text.front())) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && is_space(text.back())) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
+using namespace text;
 
 bool all_digits(std::string_view text) {
   if (text.empty()) {

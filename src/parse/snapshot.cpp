@@ -368,15 +368,11 @@ private:
     std::string_view name = member(k_source_keys, m_source_seen);
     if (name == "runtime") {
       std::string runtime = take_string(value, "a string");
-      if (runtime == "go") {
-        m_runtime = Runtime::go;
-      } else if (runtime == "java") {
-        m_runtime = Runtime::java;
-      } else if (runtime == "other") {
-        m_runtime = Runtime::other;
-      } else {
+      std::optional<Runtime> known = runtime_from_name(runtime);
+      if (!known) {
         fail(fmt::format("expected \"go\", \"java\" or \"other\", found {}", quote_excerpt(runtime)));
       }
+      m_runtime = *known;
     } else if (name == "panic") {
       m_context.out.panic_message = take_string(value, "a string");
     } else if (name == "leak_profile") {

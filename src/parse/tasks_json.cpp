@@ -315,15 +315,11 @@ private:
     } else if (name == "runtime") {
       once(m_seen_runtime);
       std::string runtime = take_string(value, "a string");
-      if (runtime == "go") {
-        m_runtime = Runtime::go;
-      } else if (runtime == "java") {
-        m_runtime = Runtime::java;
-      } else if (runtime == "other") {
-        m_runtime = Runtime::other;
-      } else {
+      std::optional<Runtime> known = runtime_from_name(runtime);
+      if (!known) {
         fail(fmt::format("expected \"go\", \"java\" or \"other\", found {}", quote_excerpt(runtime)));
       }
+      m_runtime = *known;
     } else if (name == "captured_at") {
       once(m_seen_captured_at);
       std::string when = take_string(value, "a string");

@@ -23,6 +23,10 @@ inline bool is_hex(char c) {
   return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
+inline bool is_space(char c) {
+  return c == ' ' || c == '\t';
+}
+
 inline bool is_blank(std::string_view line) {
   for (char c : line) {
     if (c != ' ' && c != '\t') {
