@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -75,7 +76,27 @@ class LineReader {
 public:
   LineReader(ByteSource& source, size_t max_line_bytes, uint64_t first_line_number = 1);
 
-  bool next(std::string_view& line);
+  bool next(std::string_view& line) {
+    // The fast path, taken for nearly every line: a whole line in the buffer, before any NUL
+    // byte, within the length limit. Everything else (the first line's byte order mark, peeked
+    // lines, refills, errors) is next_slow's.
+    if (m_fast && !m_peeked) {
+      const char* start = m_buffer.get() + m_begin;
+      if (const auto* newline = static_cast<const char*>(std::memchr(start, '\n', m_end - m_begin))) {
+        auto length = static_cast<size_t>(newline - start);
+        if (m_begin + length < m_nul_index && length <= m_max_line) {
+          m_begin += length + 1;
+          if (length != 0 && start[length - 1] == '\r') {
+            --length;
+          }
+          line = std::string_view(start, length);
+          ++m_line_number;
+          return true;
+        }
+      }
+    }
+    return next_slow(line);
+  }
   // Number of the line last returned (1-based).
   uint64_t line_number() const { return m_line_number; }
   // True once the last line returned was the input's last and it had no `\n`.
@@ -86,6 +107,7 @@ public:
   bool peek(std::string_view& line);
 
 private:
+  bool next_slow(std::string_view& line);
   bool refill();
 
   ByteSource& m_source;
@@ -103,6 +125,8 @@ private:
   // Offset from the source's start of the first NUL byte read, if any: no text dump holds one
   // (a file system hole after a crash does), so the line holding it is an error.
   uint64_t m_first_nul = UINT64_MAX;
+  size_t m_nul_index = SIZE_MAX; // the same NUL as an index in m_buffer
+  bool m_fast = false;           // the first line (and its byte order mark) is behind us
 };
 
 } // namespace taskdiff

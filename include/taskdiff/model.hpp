@@ -130,6 +130,12 @@ public:
   void leaked();
   // Throws ParseError(line) when the record has more than Limits::max_frames frames.
   void frame(std::string_view function, std::string_view file, uint32_t line, uint64_t at_line = 0);
+  // The same frame in two calls, for text read a line at a time: the function line needs no
+  // copy kept until its file line comes. frame_file must follow frame_function.
+  void frame_function(std::string_view function, uint64_t at_line = 0);
+  void frame_file(std::string_view file, uint32_t line);
+  // The function of the last frame_function, until the next write.
+  std::string_view pending_function() const;
   void created_by(std::string_view function, std::string_view file, uint32_t line);
   void label(std::string_view key, std::string_view value);
   void thread_name(std::string_view normalized_name);
@@ -151,8 +157,23 @@ private:
     int64_t max_wait_minutes = -1;
     uint64_t order = 0; // first appearance, for deterministic output
   };
+  // A growable byte buffer written without zero-filling.
+  class Bytes {
+  public:
+    explicit Bytes(size_t capacity) : m_data(new char[capacity]), m_capacity(capacity) {}
+    char* grow(size_t bytes); // room for `bytes` more; returns where to write them
+    void clear() { m_size = 0; }
+    const char* data() const { return m_data.get(); }
+    size_t size() const { return m_size; }
+
+  private:
+    std::unique_ptr<char[]> m_data;
+    size_t m_size = 0;
+    size_t m_capacity;
+  };
+
   void put_field(char tag, std::string_view text);
-  char* reserve_key(size_t bytes); // room for `bytes` more key bytes; returns where to write
+  void put_file(std::string_view file); // a path of a frame or creator, to m_files
 
   // XXH3 (Debian libxxhash): 16% of a debug=2 parse went to std::hash's murmur on record keys.
   struct KeyHash {
@@ -161,14 +182,16 @@ private:
   };
 
   Limits m_limits;
-  // The canonical encoding of the record being built: a plain buffer, written without
-  // zero-filling, looked up in the table as a string_view.
-  std::unique_ptr<char[]> m_key;
-  size_t m_key_size = 0;
-  size_t m_key_capacity = 0;
+  // The canonical encoding of the record being built, looked up in the table as a string_view:
+  // its fields, then the file paths of frames and creator (m_files, appended at commit), then
+  // the size of the part before the paths, which is all KeyHash hashes. Paths follow from the
+  // functions nearly always, and they were half the bytes hashed.
+  Bytes m_key{4096};
+  Bytes m_files{4096};
   uint64_t m_count = 0;
   int64_t m_minutes = -1;
   size_t m_frames = 0;
+  size_t m_pending_function = 0; // key offset of the last frame_function's name
   std::vector<std::pair<std::string, std::string>> m_labels;
   std::unordered_map<std::string, Entry, KeyHash, std::equal_to<>> m_table;
   uint64_t m_records = 0;

@@ -19,6 +19,9 @@ LineReader::LineReader(ByteSource& source, size_t max_line_bytes, uint64_t first
 bool LineReader::refill() {
   if (m_begin > 0) {
     std::memmove(m_buffer.get(), m_buffer.get() + m_begin, m_end - m_begin);
+    if (m_nul_index != SIZE_MAX) {
+      m_nul_index -= m_begin; // never behind m_begin: the line holding it was refused
+    }
     m_end -= m_begin;
     m_begin = 0;
   }
@@ -42,7 +45,8 @@ bool LineReader::refill() {
   }
   if (m_first_nul == UINT64_MAX) {
     if (const void* nul = std::memchr(m_buffer.get() + m_end, '\0', n)) {
-      m_first_nul = m_bytes_read + static_cast<uint64_t>(static_cast<const char*>(nul) - (m_buffer.get() + m_end));
+      m_nul_index = static_cast<size_t>(static_cast<const char*>(nul) - m_buffer.get());
+      m_first_nul = m_bytes_read + (m_nul_index - m_end);
     }
   }
   m_end += n;
@@ -50,7 +54,7 @@ bool LineReader::refill() {
   return true;
 }
 
-bool LineReader::next(std::string_view& line) {
+bool LineReader::next_slow(std::string_view& line) {
   if (m_peeked) {
     m_peeked = false;
     line = m_peek_line;
@@ -107,6 +111,7 @@ bool LineReader::next(std::string_view& line) {
     // the parsers.
     line.remove_prefix(3);
   }
+  m_fast = true;
   ++m_line_number;
   return true;
 }

@@ -81,7 +81,10 @@ bool parse_header(std::string_view line, uint64_t line_number, Header& header) {
   std::string_view content = rest.substr(1, rest.size() - 3);
   // Go 1.26 GODEBUG=tracebacklabels: `[running labels:{"k": "v"}]` (format unconfirmed): the
   // labels run to the end of the bracket and may hold ", ".
-  if (size_t labels = content.find(" labels:{"); labels != std::string_view::npos) {
+  if (size_t labels = std::memchr(content.data(), '{', content.size()) == nullptr
+                          ? std::string_view::npos
+                          : content.find(" labels:{");
+      labels != std::string_view::npos) {
     header.labels = content.substr(labels + 8);
     content = content.substr(0, labels);
   }
@@ -172,6 +175,20 @@ bool parse_function_line(std::string_view line, std::string_view& function) {
          starts_with(function, "non-Go function");
 }
 
+// `main.main in goroutine 1` (Go 1.21+) -> `main.main`. (Not rfind(" in goroutine "):
+// libstdc++ compares at every position from the end.)
+std::string_view creator_function(std::string_view text) {
+  constexpr std::string_view k_in = " in goroutine ";
+  size_t digits = 0;
+  while (digits < text.size() && is_digit(text[text.size() - 1 - digits])) {
+    ++digits;
+  }
+  if (digits != 0 && ends_with(text.substr(0, text.size() - digits), k_in)) {
+    text.remove_suffix(digits + k_in.size());
+  }
+  return text;
+}
+
 bool is_elided_marker(std::string_view line) {
   return starts_with(line, "...") && ends_with(line, "elided...");
 }
@@ -216,9 +233,13 @@ public:
         continue;
       }
       // The input's last line has no newline: a file that simply lacks one, or a dump cut in
-      // the middle of a line. If the line does not parse, it was cut.
+      // the middle of a line. If the line does not parse, it was cut. A file line without its
+      // `+0x` offset may be cut too (`<TAB>/src/x.go:4` of `:42 +0x1d`): finish() decides.
       try {
+        State before = m_state;
         step(line);
+        m_file_line_cut_risk = (before == State::function_file || before == State::creator_file) &&
+                               line.find(" +0x") == std::string_view::npos;
       } catch (const ParseError&) {
         truncated();
         m_state = State::trailer; // --allow-truncated: drop the cut goroutine
@@ -235,7 +256,6 @@ private:
   }
 
   void step(std::string_view line) {
-    m_file_line_cut_risk = false;
     switch (m_state) {
     case State::preamble: preamble(line); return;
     case State::header: header_body(line); return;
@@ -317,10 +337,9 @@ private:
     FileLine file;
     if (!parse_file_line(line, file)) {
       fail(fmt::format("expected the file line (`<TAB>/path/file.go:123 +0x1d`) of {}, found {}",
-                       m_function, quote_excerpt(line)));
+                       m_builder.pending_function(), quote_excerpt(line)));
     }
-    m_builder.frame(m_function, file.file, file.line, line_number());
-    m_file_line_cut_risk = line.find(" +0x") == std::string_view::npos;
+    m_builder.frame_file(file.file, file.line);
     m_state = State::frames;
   }
 
@@ -336,16 +355,12 @@ private:
         m_builder.frame(line, {}, 0, line_number());
         return;
       }
-      m_function.assign(function);
+      m_builder.frame_function(function, line_number());
       m_state = State::function_file;
       return;
     }
     if (starts_with(line, "created by ")) {
-      std::string_view creator = line.substr(11);
-      if (size_t in = creator.rfind(" in goroutine "); in != std::string_view::npos) {
-        creator = creator.substr(0, in);
-      }
-      m_function.assign(creator);
+      m_creator.assign(creator_function(line.substr(11)));
       m_state = State::creator_file;
       return;
     }
@@ -377,11 +392,10 @@ private:
   void creator_file(std::string_view line) {
     FileLine file;
     if (!parse_file_line(line, file)) {
-      fail(fmt::format("expected the file line of `created by {}`, found {}", m_function,
+      fail(fmt::format("expected the file line of `created by {}`, found {}", m_creator,
                        quote_excerpt(line)));
     }
-    m_builder.created_by(m_function, file.file, file.line);
-    m_file_line_cut_risk = line.find(" +0x") == std::string_view::npos;
+    m_builder.created_by(m_creator, file.file, file.line);
     m_state = State::frames; // only an empty line, ancestors or the end may follow
   }
 
@@ -506,7 +520,7 @@ private:
   StackBuilder& m_builder;
   bool m_crash;
   State m_state = State::preamble;
-  std::string m_function;
+  std::string m_creator;
   std::string m_goroutine_id;
   uint64_t m_record_line = 0;
   bool m_previous_blank = false;
@@ -514,7 +528,7 @@ private:
   bool m_in_panic_message = false;
   bool m_seen_goroutine = false;
   uint64_t m_goroutine_one_line = 0; // where goroutine 1 starts, once seen
-  bool m_file_line_cut_risk = false; // the line just read was a file line with no `+0x` offset
+  bool m_file_line_cut_risk = false; // the unterminated last line is a file line with no `+0x`
   unsigned m_dumps = 0;
   uint64_t m_restart_line = 0;
 };
