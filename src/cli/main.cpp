@@ -117,7 +117,7 @@ int run_diff(const Config& config) {
   } else {
     write_diff_text(out, report, TextStyle{config.color, false});
   }
-  return emit(config, out.str()) ? status(verdict) : status(ExitStatus::trouble);
+  return emit(config, std::move(out).str()) ? status(verdict) : status(ExitStatus::trouble);
 }
 
 int run_show(const Config& config) {
@@ -137,7 +137,7 @@ int run_show(const Config& config) {
   } else {
     write_show_text(out, report, TextStyle{config.color, config.all});
   }
-  return emit(config, out.str()) ? status(ExitStatus::no_regression) : status(ExitStatus::trouble);
+  return emit(config, std::move(out).str()) ? status(ExitStatus::no_regression) : status(ExitStatus::trouble);
 }
 
 // Several dumps are replicas of one service: merged into one snapshot.
@@ -151,7 +151,7 @@ int run_snapshot(const Config& config) {
   std::ostringstream out;
   write_snapshot(out, merged);
   bool gzipped = config.output.size() > 3 && config.output.compare(config.output.size() - 3, 3, ".gz") == 0;
-  return emit(config, gzipped ? gzip_compress(out.str()) : out.str()) ? status(ExitStatus::no_regression)
+  return emit(config, gzipped ? gzip_compress(out.str()) : std::move(out).str()) ? status(ExitStatus::no_regression)
                                                                     : status(ExitStatus::trouble);
 }
 

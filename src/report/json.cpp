@@ -100,51 +100,99 @@ ordered_json tool_json() {
   return ordered_json{{"name", "taskdiff"}, {"version", k_version}};
 }
 
+// Writes a report as `ordered_json::dump(2)` would, member by member, so that a report of a
+// million groups never holds a million JSON objects at once (it held 7 GB for `show --format
+// json` of a 1M-group dump): the big arrays are written one element at a time.
+class JsonWriter {
+public:
+  explicit JsonWriter(std::ostream& out) : m_out(out) { m_out << '{'; }
+
+  void member(std::string_view key, const ordered_json& value) {
+    begin_member(key);
+    write_indented(value, 1);
+  }
+
+  // An array member whose elements `make(i)` builds one at a time.
+  template <class Make>
+  void array_member(std::string_view key, size_t size, Make make) {
+    begin_member(key);
+    if (size == 0) {
+      m_out << "[]";
+      return;
+    }
+    m_out << '[';
+    for (size_t i = 0; i < size; ++i) {
+      m_out << (i == 0 ? "\n    " : ",\n    ");
+      write_indented(make(i), 2);
+    }
+    m_out << "\n  ]";
+  }
+
+  void finish() { m_out << "\n}\n"; }
+
+private:
+  void begin_member(std::string_view key) {
+    m_out << (m_first ? "\n  " : ",\n  ") << ordered_json(key).dump() << ": ";
+    m_first = false;
+  }
+
+  // `value` dumped with an indent of 2, at nesting `depth`: each line after the first moves
+  // right by 2 * depth (JSON strings hold no raw line breaks, so every '\n' is a line break).
+  void write_indented(const ordered_json& value, int depth) {
+    std::string text = value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string indent(static_cast<size_t>(2 * depth), ' ');
+    size_t from = 0;
+    for (size_t newline = text.find('\n'); newline != std::string::npos;
+         newline = text.find('\n', from)) {
+      m_out.write(text.data() + from, static_cast<std::streamsize>(newline + 1 - from));
+      m_out << indent;
+      from = newline + 1;
+    }
+    m_out.write(text.data() + from, static_cast<std::streamsize>(text.size() - from));
+  }
+
+  std::ostream& m_out;
+  bool m_first = true;
+};
+
 } // namespace
 
 void write_diff_json(std::ostream& out, const DiffReport& report) {
-  ordered_json doc;
-  doc["schema"] = k_diff_schema;
-  doc["tool"] = tool_json();
-  doc["verdict"] = report.result.regression() ? "fail" : "pass";
-  doc["totals"] = {{"base", report.base.total}, {"cand", report.cand.total}};
-  doc["inputs"] = {{"base", input_json(report.base, report.base_groups)},
-                   {"cand", input_json(report.cand, report.cand_groups)}};
-  doc["key"] = key_json(report.key);
-  doc["thresholds"] = {{"min_new", report.thresholds.min_new},
-                       {"min_delta", report.thresholds.min_delta},
-                       {"min_ratio", report.thresholds.min_ratio}};
-  ordered_json findings = ordered_json::array();
-  for (const auto& change : report.result.findings) {
-    findings.push_back(change_json(change));
-  }
-  doc["findings"] = findings;
-  ordered_json changes = ordered_json::array();
-  for (const auto& change : report.result.changes) {
-    changes.push_back(change_json(change));
-  }
-  doc["changes"] = changes;
-  doc["notes"] = report.notes;
-  out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  JsonWriter json(out);
+  json.member("schema", k_diff_schema);
+  json.member("tool", tool_json());
+  json.member("verdict", report.result.regression() ? "fail" : "pass");
+  json.member("totals", {{"base", report.base.total}, {"cand", report.cand.total}});
+  json.member("inputs", {{"base", input_json(report.base, report.base_groups)},
+                         {"cand", input_json(report.cand, report.cand_groups)}});
+  json.member("key", key_json(report.key));
+  json.member("thresholds", {{"min_new", report.thresholds.min_new},
+                             {"min_delta", report.thresholds.min_delta},
+                             {"min_ratio", report.thresholds.min_ratio}});
+  const auto& findings = report.result.findings;
+  json.array_member("findings", findings.size(), [&](size_t i) { return change_json(findings[i]); });
+  const auto& changes = report.result.changes;
+  json.array_member("changes", changes.size(), [&](size_t i) { return change_json(changes[i]); });
+  json.member("notes", report.notes);
+  json.finish();
 }
 
 void write_show_json(std::ostream& out, const ShowReport& report) {
-  ordered_json doc;
-  doc["schema"] = k_show_schema;
-  doc["tool"] = tool_json();
-  doc["input"] = input_json(report.snapshot, report.groups);
-  doc["key"] = key_json(report.key);
-  ordered_json groups = ordered_json::array();
-  for (const auto& group : report.groups.groups) {
+  JsonWriter json(out);
+  json.member("schema", k_show_schema);
+  json.member("tool", tool_json());
+  json.member("input", input_json(report.snapshot, report.groups));
+  json.member("key", key_json(report.key));
+  const auto& groups = report.groups.groups;
+  json.array_member("groups", groups.size(), [&](size_t i) {
     ordered_json g;
-    g["count"] = group.count;
-    g["internal"] = group.internal;
-    g.update(group_json(group));
-    groups.push_back(g);
-  }
-  doc["groups"] = groups;
-  doc["notes"] = report.notes;
-  out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    g["count"] = groups[i].count;
+    g["internal"] = groups[i].internal;
+    g.update(group_json(groups[i]));
+    return g;
+  });
+  json.member("notes", report.notes);
+  json.finish();
 }
 
 } // namespace taskdiff
