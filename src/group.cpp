@@ -235,9 +235,13 @@ KeyOptions shared_key(const KeyOptions& wanted, const Facts& base, const Facts& 
   KeyOptions key = wanted;
   if (!(base.wait && cand.wait)) {
     key.wait = false;
-    notes.push_back("the wait state is not part of the key: only one side (or neither) records "
-                    "it (debug=1 and protobuf profiles do not); wait states shown for those are "
-                    "inferred from runtime frames");
+    std::string_view which = !base.wait && !cand.wait ? "neither input records it"
+                             : !base.wait             ? "the baseline does not record it"
+                                                      : "the candidate does not record it";
+    notes.push_back(fmt::format("the wait state is not part of the key: {} (Go debug=1 and "
+                                "protobuf profiles carry none); wait states shown for such an "
+                                "input are inferred from its runtime frames where they show one",
+                                which));
   }
   if (!(base.created_by && cand.created_by)) {
     key.created_by = false;

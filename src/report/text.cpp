@@ -107,12 +107,23 @@ void write_notes(std::ostream& out, const std::vector<std::string>& notes, const
   }
 }
 
+// What the tasks of a runtime are called.
+std::string_view tasks_noun(Runtime runtime) {
+  switch (runtime) {
+  case Runtime::go: return "goroutines";
+  case Runtime::java: return "threads";
+  case Runtime::other: return "tasks";
+  }
+  return "tasks";
+}
+
 std::string input_line(const Snapshot& snapshot, const Grouping& groups) {
   std::string text = fmt::format("{} ({}", snapshot.source, format_name(snapshot.format));
   if (snapshot.replicas > 1) {
     text += fmt::format(", {} replicas", snapshot.replicas);
   }
-  text += fmt::format("): {} goroutines in {} groups", snapshot.total, groups.groups.size());
+  text += fmt::format("): {} {} in {} groups", snapshot.total, tasks_noun(snapshot.runtime),
+                      groups.groups.size());
   if (!snapshot.panic_message.empty()) {
     std::string_view first = snapshot.panic_message;
     first = first.substr(0, first.find('\n'));
@@ -131,7 +142,9 @@ void write_diff_text(std::ostream& out, const DiffReport& report, const TextStyl
     new_groups += change.kind == ChangeKind::new_group ? 1 : 0;
   }
   int64_t delta = static_cast<int64_t>(report.cand.total) - static_cast<int64_t>(report.base.total);
-  std::string totals = fmt::format("goroutines {} -> {} ({:+})", report.base.total, report.cand.total, delta);
+  Runtime runtime = report.base.runtime == report.cand.runtime ? report.base.runtime : Runtime::other;
+  std::string totals = fmt::format("{} {} -> {} ({:+})", tasks_noun(runtime), report.base.total,
+                                   report.cand.total, delta);
   if (findings.empty()) {
     out << paint.green("PASS") << fmt::format(": no new or growing group; {}\n", totals);
   } else {
@@ -194,9 +207,9 @@ void write_show_text(std::ostream& out, const ShowReport& report, const TextStyl
   }
   if (hidden > 0) {
     out << '\n'
-        << paint.dim(fmt::format("{} goroutines in {} runtime or internal groups not shown (--all "
+        << paint.dim(fmt::format("{} {} in {} runtime or internal groups not shown (--all "
                                  "shows them)",
-                                 report.groups.internal, hidden))
+                                 report.groups.internal, tasks_noun(report.snapshot.runtime), hidden))
         << '\n';
   }
   write_notes(out, report.notes, paint);
