@@ -64,7 +64,8 @@ void add_input_options(CLI::App* command, RawOptions& raw, bool grouping = true)
     add_key_options(command, raw);
   }
   command->add_flag("--allow-truncated", raw.allow_truncated,
-                    "Read a truncated debug=2 dump anyway (its cut goroutine dropped), with a "
+                    "Read a truncated text dump anyway (Go debug=2 or crash output, jstack, "
+                    "Thread.dump_to_file text), its cut goroutine or thread dropped, with a "
                     "warning in the report");
   command->add_option("--max-input-size", raw.max_input_size,
                       "Refuse inputs larger than this after decompression (bytes; K, M, G "

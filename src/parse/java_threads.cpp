@@ -23,8 +23,20 @@
 //              (JDK 21), `    - parking to wait for <java.util.concurrent.CountDownLatch$Sync@4aab96e0>`
 //              and the other lock lines after a frame; an empty line -> between (record committed)
 //
-// The JVM ends every thread with an empty line: input that ends inside a thread is cut (an
-// error, or with --allow-truncated a warning and that thread dropped).
+// Truncation. ThreadDumper ends every thread with an empty line (`println()`), so a whole dump
+// ends with `\n\n`, and is never cut by the JVM itself (it writes the file through a buffered
+// stream: a JVM that dies mid-dump, a full disk or a cut copy leave any byte as the last). Cut:
+//   - the last line has no line break and is not whole: a header line that does not parse, a
+//     frame without its closing `)`, a lock line without its closing `>`, or the indentation of
+//     a frame alone (the JVM's empty line is empty, never spaces);
+//   - the last thread lacks its empty line, whatever its last line (cut at a line break inside
+//     the thread, or after a whole last frame): a line-boundary cut cannot be told from a whole
+//     dump whose final empty line was trimmed, so both fail; the message says how to restore it.
+// A cut is an error, or with --allow-truncated a warning and that thread dropped. A CRLF dump
+// that lacks only its very last `\n` keeps its empty line (a lone `\r`) and is whole; an LF dump
+// that lacks it has lost that empty line and fails as above. A cut inside the four header lines
+// or right after them leaves nothing to compare: always an error. A cut exactly after a
+// thread's empty line cannot be seen (no end marker, no thread count): a shorter dump.
 //
 // JSON: read through nlohmann::json's SAX interface (JsonReader, json_reader.hpp) keeping only the
 // thread being read, so memory stays flat however many threads there are (a million threads,
@@ -105,6 +117,19 @@ bool is_lock_line(std::string_view body) {
   return false;
 }
 
+// A line the dump was cut in, quoted by its end (where the cut is): `"...ThreadPoolExec"`.
+std::string quote_cut(std::string_view line) {
+  constexpr size_t k_shown = 50;
+  if (line.size() <= k_shown) {
+    return quote_excerpt(line);
+  }
+  size_t start = line.size() - k_shown;
+  while (start < line.size() && (static_cast<unsigned char>(line[start]) & 0xc0) == 0x80) {
+    ++start; // not inside a UTF-8 sequence
+  }
+  return "\"..." + quote_excerpt(line.substr(start), k_shown).substr(1);
+}
+
 // One thread, collected before it is pushed into the builder: the builder wants the state
 // first and the name last, and the dumper rule needs all frames. Strings keep their capacity
 // from thread to thread.
@@ -176,6 +201,10 @@ public:
     set_facts(m_context.out, Format::java_threads_text);
     std::string_view line;
     while (m_lines.next(line)) {
+      if (m_lines.last_line_unterminated()) {
+        last_line(line);
+        break;
+      }
       step(line);
     }
     finish();
@@ -186,6 +215,79 @@ private:
 
   [[noreturn]] void fail(const std::string& message) {
     throw ParseError(m_lines.line_number(), message);
+  }
+
+  // The input's last line, without a line break: a whole line that only lost its `\n`, or a
+  // line the cut went through. Only a line that is whole by itself is read as usual.
+  void last_line(std::string_view line) {
+    switch (m_state) {
+    case State::pid:
+    case State::instant:
+    case State::version:
+    case State::blank:
+      try {
+        step(line); // a version line cut short (`25.0`) passes: finish() finds the header short
+      } catch (const ParseError&) {
+        header_cut(fmt::format(", in a line cut at {}", quote_cut(line)));
+      }
+      return;
+    case State::between:
+      if (is_blank(line) || line[0] != '#') {
+        step(line); // blank (not a cut: a thread line starts with `#`), or the usual error
+        return;
+      }
+      try {
+        step(line); // a whole thread line: finish() finds the thread without its empty line
+      } catch (const ParseError&) {
+        truncated(fmt::format("the dump ends in the middle of a thread line, cut at {}",
+                              quote_cut(line)));
+      }
+      return;
+    case State::thread: {
+      if (line.empty() || !is_space(line[0])) {
+        step(line); // the thread's empty line (a lone `\r` in a CRLF dump), or the usual error
+        return;
+      }
+      // Whole: a frame with its closing `)` (split_java_frame), a lock line with its `>`.
+      std::string_view text = trim(line);
+      bool whole = !text.empty() && (!starts_with(text, "- ") || ends_with(text, ">") ||
+                                     text == "- lock is eliminated");
+      if (whole) {
+        try {
+          step(line); // finish() finds the thread without its empty line
+          return;
+        } catch (const ParseError&) {
+          // a frame cut short
+        }
+      }
+      truncated(fmt::format("the dump ends inside thread \"{}\" (line {}), in a line cut at {}",
+                            m_record.name, m_record_line, quote_cut(line)));
+      m_state = State::between; // --allow-truncated: the thread is dropped
+      return;
+    }
+    }
+  }
+
+  [[noreturn]] void header_cut(const std::string& detail = {}) {
+    fail(fmt::format("the dump ends inside its header (the process id, time and runtime version "
+                     "lines and an empty line that start a `jcmd PID Thread.dump_to_file` text "
+                     "dump){}: it is truncated and holds no thread to compare; capture it again",
+                     detail));
+  }
+
+  // A cut through the thread list: an error, or with --allow-truncated a warning (the cut
+  // thread is dropped by the caller).
+  void truncated(const std::string& where) {
+    if (!m_context.options.allow_truncated) {
+      fail(fmt::format("{}: the dump is truncated (a cut copy, a full disk?); capture it again, "
+                       "or pass --allow-truncated to compare what was read",
+                       where));
+    }
+    m_cut = where;
+    m_context.out.warnings.push_back(fmt::format(
+        "TRUNCATED INPUT: {}; that thread was dropped and the rest compared (--allow-truncated). "
+        "Counts may be short.",
+        where));
   }
 
   void step(std::string_view line) {
@@ -275,7 +377,6 @@ private:
     m_record.name.assign(name_and_quote.substr(0, name_and_quote.size() - 1));
     m_record.state.assign(state);
     m_record_line = m_lines.line_number();
-    ++m_threads;
     m_state = State::thread;
   }
 
@@ -283,6 +384,7 @@ private:
     std::string_view text = trim(line);
     if (text.empty()) {
       emit(m_builder, m_record, m_record_line);
+      ++m_committed;
       m_state = State::between;
       return;
     }
@@ -321,29 +423,23 @@ private:
     case State::pid:
     case State::instant:
     case State::version:
-    case State::blank:
-      fail("expected the process id, time and runtime version lines that start a "
-           "`jcmd PID Thread.dump_to_file` text dump, found the end of the input");
+    case State::blank: header_cut();
     case State::between: break;
-    case State::thread: {
-      std::string where = fmt::format("the dump ends inside thread \"{}\" (line {}) without the "
-                                      "empty line that ends every thread",
-                                      m_record.name, m_record_line);
-      if (!m_context.options.allow_truncated) {
-        fail(fmt::format("{}: the dump is truncated (a cut copy, a full disk?); capture it again, "
-                         "or pass --allow-truncated to compare what was read",
-                         where));
-      }
-      m_context.out.warnings.push_back(fmt::format(
-          "TRUNCATED INPUT: {}; that thread was dropped and the rest compared (--allow-truncated). "
-          "Counts may be short.",
-          where));
+    case State::thread:
+      truncated(fmt::format("the dump ends inside thread \"{}\" (line {}) without the empty line "
+                            "that ends every thread (if the file is whole and only that last "
+                            "empty line was trimmed, add it back)",
+                            m_record.name, m_record_line));
       break;
     }
+    if (m_committed == 0 && !m_cut.empty()) {
+      fail(fmt::format("{}; no whole thread before the cut to compare, even with "
+                       "--allow-truncated; capture it again",
+                       m_cut));
     }
-    if (m_threads == 0) {
-      fail("expected a thread line like `#1 \"main\" RUNNABLE 2026-...Z` after the header, found "
-           "the end of the input");
+    if (m_committed == 0) {
+      fail("the dump ends right after its header, before the first thread line like `#1 \"main\" "
+           "RUNNABLE 2026-...Z`: it is truncated and holds no thread to compare; capture it again");
     }
   }
 
@@ -353,7 +449,8 @@ private:
   State m_state = State::pid;
   ThreadRecord m_record;
   uint64_t m_record_line = 0;
-  uint64_t m_threads = 0;
+  uint64_t m_committed = 0; // threads read whole, with their empty line
+  std::string m_cut;        // where the dump was cut, once read anyway (--allow-truncated)
 };
 
 // --- JSON ---

@@ -480,7 +480,8 @@ TEST_CASE("truncated Thread.dump_to_file text and JSON are errors") {
   uint64_t lines = std::count(cut.begin(), cut.end(), '\n');
   CHECK(load_error(cut) ==
         fmt::format("{}: the dump ends inside thread \"Finalizer\" (line 19) without the empty line "
-                    "that ends every thread: the dump is truncated (a cut copy, a full disk?); "
+                    "that ends every thread (if the file is whole and only that last empty line "
+                    "was trimmed, add it back): the dump is truncated (a cut copy, a full disk?); "
                     "capture it again, or pass --allow-truncated to compare what was read",
                     lines));
   ParseOptions allow;
@@ -496,6 +497,142 @@ TEST_CASE("truncated Thread.dump_to_file text and JSON are errors") {
                                       "syntax error while parsing object key - unexpected end of input; "
                                       "expected string literal",
                                       std::count(cut_json.begin(), cut_json.end(), '\n') + 1)));
+}
+
+TEST_CASE("Thread.dump_to_file text cut at every kind of point") {
+  const std::string text = read_testdata("java25-executor.base.threads.txt");
+  const std::string advice = ": the dump is truncated (a cut copy, a full disk?); capture it "
+                             "again, or pass --allow-truncated to compare what was read";
+  const std::string no_empty_line = "without the empty line that ends every thread (if the file is "
+                                    "whole and only that last empty line was trimmed, add it back)";
+  // The text up to and including `marker`'s first occurrence.
+  auto upto = [&](std::string_view marker) {
+    size_t at = text.find(marker);
+    REQUIRE(at != std::string::npos);
+    return text.substr(0, at + marker.size());
+  };
+  ParseOptions allow;
+  allow.allow_truncated = true;
+
+  SUBCASE("inside a line: the last line is not whole") {
+    // The catalogue's java-threads-text-cut-mid-frame: cut after a frame's indentation, which
+    // is not the empty line that ends a thread.
+    CHECK(load_error(text.substr(0, 3000)) ==
+          "55: the dump ends inside thread \"HTTP-Dispatcher\" (line 52), in a line cut at "
+          "\"    \"" + advice);
+    // A frame without its closing `)`, quoted by its end.
+    CHECK(load_error(upto("    at java.base/java.util.concurrent.locks.LockSupport.park(L")) ==
+          "8: the dump ends inside thread \"main\" (line 5), in a line cut at "
+          "\"...base/java.util.concurrent.locks.LockSupport.park(L\"" +
+              advice);
+    CHECK(load_error(upto("(LockSupport.java:22")) ==
+          "8: the dump ends inside thread \"main\" (line 5), in a line cut at "
+          "\"...current.locks.LockSupport.park(LockSupport.java:22\"" +
+              advice);
+    // A lock line without its closing `>`.
+    CHECK(load_error(upto("    - waiting on <java.lang.ref.Ref")) ==
+          "21: the dump ends inside thread \"Finalizer\" (line 19), in a line cut at "
+          "\"    - waiting on <java.lang.ref.Ref\"" +
+              advice);
+    // A thread line: JDK 25 (the time has no `Z` yet) and JDK 21.
+    CHECK(load_error(upto("#13 \"Finalizer\" WAITING 2026-11-22T23:55:21.2197")) ==
+          "19: the dump ends in the middle of a thread line, cut at "
+          "\"#13 \\\"Finalizer\\\" WAITING 2026-11-22T23:55:21.2197\"" +
+              advice);
+    CHECK(load_error("4504\n2024-01-05T10:00:00.123Z\n21.0.1+12-29\n\n#1 \"main\"\n"
+                     "      app//com.example.Main.main(Main.java:12)\n\n#30 \"\" virt") ==
+          "8: the dump ends in the middle of a thread line, cut at \"#30 \\\"\\\" virt\"" + advice);
+  }
+
+  SUBCASE("at a line end inside a thread: the thread's empty line is missing") {
+    // A whole frame without its line break, a whole lock line, a whole thread line: the line
+    // parses, but the thread never got its empty line.
+    CHECK(load_error(upto("(LockSupport.java:223)")) ==
+          "8: the dump ends inside thread \"main\" (line 5) " + no_empty_line + advice);
+    CHECK(load_error(upto("    - waiting on <java.lang.ref.ReferenceQueue$Lock@5afe95e8>")) ==
+          "21: the dump ends inside thread \"Finalizer\" (line 19) " + no_empty_line + advice);
+    CHECK(load_error(upto("#13 \"Finalizer\" WAITING 2026-11-22T23:55:21.219795020Z")) ==
+          "19: the dump ends inside thread \"Finalizer\" (line 19) " + no_empty_line + advice);
+    CHECK(load_error("4504\n2024-01-05T10:00:00.123Z\n21.0.1+12-29\n\n#1 \"main\"\n"
+                     "      app//com.example.Main.main(Main.java:12)\n\n#30 \"\"") ==
+          "8: the dump ends inside thread \"\" (line 8) " + no_empty_line + advice);
+    // The whole dump less its last byte: the final empty line is gone. This cannot be told from
+    // a cut at a line break inside the last thread, so it fails closed.
+    CHECK(load_error(text.substr(0, text.size() - 1)) ==
+          "201: the dump ends inside thread \"http-worker-4\" (line 189) " + no_empty_line +
+              advice);
+  }
+
+  SUBCASE("a whole dump without its final line break still parses") {
+    // CRLF: the final empty line is a lone `\r`; the LF dump less its final `\n` is above.
+    std::string crlf = to_crlf(text);
+    Snapshot whole = load_bytes("t.txt", text);
+    Snapshot no_eol = load_bytes("t.txt", crlf.substr(0, crlf.size() - 1));
+    CHECK(whole.total == 18);
+    CHECK(canonical(no_eol) == canonical(whole));
+    CHECK(no_eol.warnings.empty());
+    // Blanks after the last thread's empty line are not a cut (a thread line starts with `#`).
+    CHECK(canonical(load_bytes("t.txt", text + "  ")) == canonical(whole));
+  }
+
+  SUBCASE("in or right after the header: nothing to compare, even with --allow-truncated") {
+    const std::string header_cut =
+        ": it is truncated and holds no thread to compare; capture it again";
+    const std::string header = "the dump ends inside its header (the process id, time and runtime "
+                               "version lines and an empty line that start a `jcmd PID "
+                               "Thread.dump_to_file` text dump)";
+    CHECK(load_error(text.substr(0, 30)) ==
+          "2: " + header + ", in a line cut at \"2026-11-22T23:55:21.218495\"" + header_cut);
+    CHECK(load_error(text.substr(0, 30), allow) ==
+          "2: " + header + ", in a line cut at \"2026-11-22T23:55:21.218495\"" + header_cut);
+    // A version line cut short passes as a version; the empty line after it is missing.
+    CHECK(load_error(upto("25.0.3")) == "3: " + header + header_cut);
+    CHECK(load_error(upto("25.0.3+9-LTS\n")) == "3: " + header + header_cut);
+    // Right after the header line.
+    std::string after_header = upto("25.0.3+9-LTS\n\n");
+    CHECK(load_error(after_header, allow) ==
+          "4: the dump ends right after its header, before the first thread line like `#1 \"main\" "
+          "RUNNABLE 2026-...Z`" +
+              header_cut);
+    CHECK(load_error(after_header + "#") ==
+          "5: the dump ends in the middle of a thread line, cut at \"#\"" + advice);
+  }
+
+  SUBCASE("--allow-truncated: the cut thread dropped, loudly") {
+    Snapshot read = load_bytes("cut.txt", text.substr(0, 3000), allow);
+    CHECK(read.total == 7); // 8 thread lines before the cut, HTTP-Dispatcher dropped
+    REQUIRE(read.warnings.size() == 1);
+    CHECK(read.warnings[0] ==
+          "TRUNCATED INPUT: the dump ends inside thread \"HTTP-Dispatcher\" (line 52), in a line "
+          "cut at \"    \"; that thread was dropped and the rest compared (--allow-truncated). "
+          "Counts may be short.");
+    // A cut thread line: no record was started.
+    Snapshot header = load_bytes("cut.txt", upto("#13 \"Finalizer\" WAI"), allow);
+    CHECK(header.total == 2);
+    REQUIRE(header.warnings.size() == 1);
+    CHECK(header.warnings[0].starts_with("TRUNCATED INPUT: the dump ends in the middle of a thread "
+                                         "line, cut at \"#13 \\\"Finalizer\\\" WAI\"; that thread "
+                                         "was dropped"));
+    // Cut inside the first thread: nothing whole is left.
+    CHECK(load_error(upto("(LockSupport.java:22"), allow) ==
+          "8: the dump ends inside thread \"main\" (line 5), in a line cut at "
+          "\"...current.locks.LockSupport.park(LockSupport.java:22\"; no whole thread before "
+          "the cut to compare, even with --allow-truncated; capture it again");
+  }
+
+  SUBCASE("an unterminated last line that is not a cut of a thread's lines is the usual error") {
+    std::string expected = "9: expected a frame, a lock line or the empty line that ends thread "
+                           "\"main\" (line 5), found \"junk\"";
+    CHECK(load_error(upto("(LockSupport.java:223)\n") + "junk") == expected);
+    CHECK(load_error(upto("(LockSupport.java:223)\n") + "junk", allow) == expected);
+  }
+
+  SUBCASE("KNOWN LIMIT: a cut exactly after a thread's empty line reads as a shorter dump") {
+    // Thread.dump_to_file writes no end marker and no thread count: the cut cannot be seen.
+    Snapshot read = load_bytes("cut.txt", upto("(Finalizer.java:165)\n\n"));
+    CHECK(read.total == 3);
+    CHECK(read.warnings.empty());
+  }
 }
 
 TEST_CASE("JSON errors name the JSON path") {
