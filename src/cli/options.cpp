@@ -128,7 +128,8 @@ void define_options(CLI::App& app, RawOptions& raw) {
   app.footer("Run `taskdiff COMMAND --help` for a command's options. Exit status: 0 no "
              "regression, 1 regression, 2 trouble. Limits, each an error (exit 2) when passed: "
              "input size after decompression 16G (--max-input-size), line length 4 MiB, 10000 "
-             "frames per stack, 1000000 distinct stacks per input (--max-groups). "
+             "frames per stack, 1000000 distinct stacks per input (--max-groups), 64 MiB per "
+             "protobuf field. "
              "Documentation: man taskdiff.");
 
   auto* diff = app.add_subcommand("diff", "Compare BASE with CAND; exit 1 on new or growing groups");

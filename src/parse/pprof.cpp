@@ -2,20 +2,44 @@
 // `pprof.Lookup("goroutine").WriteTo(w, 0)` write it (dump-formats.md section 4).
 //
 // The Input layer has already inflated gzip (Go always gzips; a raw Profile reaches us only when
-// `--input-format pprof` was forced). A profile holds one Sample per distinct (stack, label set),
-// so even a million goroutines fit in a few KB: the whole message is read into memory and decoded
-// with libprotozero. Decoding takes two passes because field order is not fixed (go1.19 and
-// go1.23 both start with field 11, period_type, bytes `5a 04 08 01 10 02`) and Go writes the
-// string table last.
+// `--input-format pprof` was forced). The Profile message is read as it streams in, one top-level
+// field at a time: the field's key and length are decoded with protozero's varint decoder, the
+// field is buffered whole (at most k_max_field_bytes), then decoded with protozero's pbf_reader.
+// Input that is not a profile fails at its first field whatever its length, in constant memory:
+// a stream of zeros (`--input-format pprof /dev/zero`, a gzip bomb) at byte 0, "field number 0".
+//
+// Decoding takes two passes because field order is not fixed (go1.19 and go1.23 both start with
+// field 11, period_type, bytes `5a 04 08 01 10 02`) and Go writes the string table last, while a
+// sample names its labels by string index. Pass 1 decodes locations, functions and mappings into
+// small tables at once and keeps the string table and the samples until the end, compactly: each
+// in an arena of 1 MiB blocks (bytes, no object per entry). Samples whose bytes are the same but
+// for their one value (the goroutine count) fold into one record holding the sum, so memory grows
+// with the string table and the distinct samples, not with the input. runtime/pprof writes one
+// Sample per distinct stack and label set, so a real profile never folds, and a full index of a
+// million samples would cost a cache miss or two each: samples are kept as they come, each looked
+// up only among recent ones, until a repeat shows up there or k_fold_after bytes of them are kept;
+// from then on all are folded through a full index (a generated or hostile profile repeating its
+// samples then costs one record per distinct one).
+//
+// Errors come in two kinds: the wire-level ones (keys, wire types, lengths, varints, in the
+// Profile and in each message in it) fail at once, at the first bad byte in file order; what needs
+// the whole profile (string indexes, ids, sample types, counts) is checked after the last byte.
 //
 // States, in order; each either moves on or throws ParseError (line 0: binary input has no
 // lines, so the message names the byte offset in the decompressed profile):
 //
-//   READ     the source to its end, at most Limits::max_input_bytes.            -> COLLECT
-//            Zero bytes: error.
-//   COLLECT  one walk over Profile's fields (pass 1). Samples are kept as views of their bytes;
-//            locations, functions and mappings are decoded into tables holding string indexes;
-//            each string_table entry is kept as a view; time_nanos is kept.       -> STRINGS
+//   FIELD    the next top-level field's key, then its extent by wire type: a varint, 8 or 4
+//            bytes, or a length and that many bytes. Read from the source until the whole field
+//            is buffered.                                                        -> DECODE
+//            End of input between fields: -> STRINGS (zero bytes in all: error). A field number
+//            of 0 or 19000-19999, a wire type profile.proto never uses, a varint over 10 bytes,
+//            a length over k_max_field_bytes, the input ending inside the field, or more than
+//            Limits::max_input_bytes in all: error, naming the field's byte.
+//   DECODE   the field (pass 1). Locations, functions and mappings are decoded into tables
+//            holding string indexes; each string_table entry is copied into the arena; time_nanos
+//            is kept. A sample is walked for its shape (every wire type checked, its labels' too;
+//            its value fields found), then folded into the record of an earlier sample with the
+//            same bytes less its value, or kept as a new record.                   -> FIELD
 //            (bytes from samples/go1.19-goroutine.pb.gz, gunzipped)
 //              0:    `5a 04 08 01 10 02`   period_type {type: 1, unit: 2}
 //              6:    `60 01`               period: 1
@@ -33,9 +57,14 @@
 //   TABLES   functions, mappings and locations indexed by id (nonzero, unique); each location
 //            resolved to its frames (function name, file, line), innermost inlined first.
 //                                                                                 -> SAMPLES
-//   SAMPLES  pass 2: each Sample decoded, its location ids (leaf first; packed or not) and its
-//            one value (the goroutine count) checked, then pushed to the StackBuilder with its
-//            labels. Zero samples: error (the writing goroutine is always there).   -> DONE
+//   SAMPLES  pass 2, over the records in the order their first samples came: each decoded again
+//            from its bytes, its location ids (leaf first; packed or not), labels and one value
+//            (the goroutine count) checked, then pushed to the StackBuilder with the summed count
+//            and its labels; each arena block is freed once read. An error names the first
+//            sample of its record (ordinal and byte): as samples folded together differ only in
+//            a valid value, that is the first sample in the file with the error, the one a
+//            sample-by-sample reading names. Zero samples: error (the writing goroutine is
+//            always there).                                                        -> DONE
 //
 // Go quirk: the profile builder drops `runtime.goexit` (`allFrames` in runtime/pprof/proto.go),
 // so a goroutine whose only frame was goexit becomes a Sample with no location at all; 6 of the
@@ -47,9 +76,13 @@
 #include "taskdiff/error.hpp"
 #include "taskdiff/parse.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <fmt/format.h>
+#include <memory>
 #include <protozero/exception.hpp>
 #include <protozero/pbf_reader.hpp>
 #include <protozero/varint.hpp>
@@ -60,6 +93,7 @@
 #include <unordered_set>
 #include <utility>
 #include <vector>
+#include <xxhash.h>
 
 namespace taskdiff {
 
@@ -243,9 +277,222 @@ struct Location {
   size_t line_count = 0;
 };
 
-struct Sample {
-  data_view bytes;
-  size_t offset = 0;
+// The most bytes one top-level field may take. A field is buffered whole before it is decoded,
+// so this bounds what one field can make us hold. No field of a goroutine profile comes near it:
+// a Sample holds at most Limits::max_frames (10,000) location ids of a few bytes each, and its
+// labels; a Location, its inlined lines; a string is a function name, a file path or a label
+// value, which Go's text dumps of the same process print on one line (Limits::max_line_bytes,
+// 4 MiB).
+constexpr size_t k_max_field_bytes = size_t{ 64 } << 20;
+
+// The decompressed profile as it streams in: a buffer holding at least the top-level field being
+// decoded, refilled from the source. Counts the bytes read against Limits::max_input_bytes.
+class ProfileStream {
+public:
+  ProfileStream(ByteSource& source, uint64_t limit, bool gzipped)
+    : m_source(source)
+    , m_limit(limit)
+    , m_gzipped(gzipped) {}
+
+  // Buffers `want` bytes from the current position, or as many as the input has left; returns
+  // how many are buffered (0: the input is over). data() may move.
+  size_t fill(size_t want);
+  const char* data() const {
+    return m_buffer.get() + m_begin;
+  }
+  size_t buffered() const {
+    return m_end - m_begin;
+  }
+  // Where data() is in the decompressed profile.
+  uint64_t offset() const {
+    return m_offset;
+  }
+  void consume(size_t bytes) {
+    m_begin += bytes;
+    m_offset += bytes;
+  }
+
+private:
+  static constexpr size_t k_chunk = 64 * 1024;
+
+  ByteSource& m_source;
+  uint64_t m_limit;
+  bool m_gzipped;
+  std::unique_ptr<char[]> m_buffer;
+  size_t m_capacity = 0;
+  size_t m_begin = 0;
+  size_t m_end = 0;
+  uint64_t m_offset = 0;
+  uint64_t m_read = 0;
+  bool m_eof = false;
+};
+
+size_t ProfileStream::fill(size_t want) {
+  while (m_end - m_begin < want && !m_eof) {
+    size_t have = m_end - m_begin;
+    // Room for the whole request and for a read of at least one chunk: the buffer is 256 KiB,
+    // or as big as the biggest field so far.
+    size_t room = std::max(want, have + k_chunk);
+    if (m_capacity < room) {
+      size_t capacity = std::max(room, 4 * k_chunk);
+      std::unique_ptr<char[]> bigger(new char[capacity]);
+      if (have != 0) {
+        std::memcpy(bigger.get(), m_buffer.get() + m_begin, have);
+      }
+      m_buffer = std::move(bigger);
+      m_capacity = capacity;
+      m_begin = 0;
+      m_end = have;
+    } else if (m_capacity - m_begin < room) {
+      std::memmove(m_buffer.get(), m_buffer.get() + m_begin, have);
+      m_begin = 0;
+      m_end = have;
+    }
+    size_t n = m_source.read(m_buffer.get() + m_end, m_capacity - m_end);
+    if (n == 0) {
+      m_eof = true;
+      break;
+    }
+    m_end += n;
+    m_read += n;
+    if (m_read > m_limit) {
+      throw ParseError(0,
+                       fmt::format("pprof: profile larger than {} bytes{} (the --max-input-size "
+                                   "limit); raise --max-input-size if it is really that large",
+                                   m_limit,
+                                   m_gzipped ? " after gunzip" : ""));
+    }
+  }
+  return std::min(want, m_end - m_begin);
+}
+
+// Bytes kept until the parse ends, in blocks that never move: string table entries (each a varint
+// length and its bytes, viewed in place) and retained samples (read back in the order they were
+// written). A position names a byte: block index above k_block_bits, offset in the block below.
+class Arena {
+public:
+  // 1 MiB blocks; a piece that does not fit in the rest of the last block opens a new one, as big
+  // as the piece when it is bigger.
+  static constexpr unsigned k_block_bits = 20;
+
+  // Room for `size` bytes (size > 0), at `position`.
+  char* allocate(size_t size, uint64_t& position) {
+    constexpr size_t k_block = size_t{ 1 } << k_block_bits;
+    if (m_blocks.empty() || m_blocks.back().capacity - m_blocks.back().used < size) {
+      size_t capacity = std::max(size, k_block);
+      m_blocks.push_back({ std::unique_ptr<char[]>(new char[capacity]), capacity, 0 });
+    }
+    Block& block = m_blocks.back();
+    position = (uint64_t{ m_blocks.size() - 1 } << k_block_bits) | block.used;
+    char* out = block.bytes.get() + block.used;
+    block.used += size;
+    return out;
+  }
+  char* at(uint64_t position) const {
+    const Block& block = m_blocks[position >> k_block_bits];
+    return block.bytes.get() + (position & ((uint64_t{ 1 } << k_block_bits) - 1));
+  }
+  // One past the last byte written in the block holding `position`.
+  const char* end_of(uint64_t position) const {
+    const Block& block = m_blocks[position >> k_block_bits];
+    return block.bytes.get() + block.used;
+  }
+  size_t blocks() const {
+    return m_blocks.size();
+  }
+  // Block `index`: its first byte and one past its last written byte.
+  std::pair<char*, char*> block(size_t index) const {
+    const Block& block = m_blocks[index];
+    return { block.bytes.get(), block.bytes.get() + block.used };
+  }
+  // Frees a block that will not be read again.
+  void release(size_t index) {
+    m_blocks[index].bytes.reset();
+  }
+
+private:
+  struct Block {
+    std::unique_ptr<char[]> bytes;
+    size_t capacity = 0;
+    size_t used = 0;
+  };
+  std::vector<Block> m_blocks;
+};
+
+// The fold table's slots keep a record's position in their low 44 bits (block index < 2^24: far
+// past any input) and a tag of its key's hash above.
+constexpr uint64_t k_position_mask = (uint64_t{ 1 } << 44) - 1;
+
+// A retained sample, as written in the samples arena:
+//   count        8 bytes, host order: the goroutines of every sample folded into this one
+//   ordinal_gap  varint: its ordinal among the Profile's samples less the previous record's
+//   offset_gap   varint: its byte in the profile less the previous record's
+//   header_size  varint: the bytes of the Sample field's key and length, before its content
+//   value_at     varint: where its value field starts in the content
+//   value_size   varint: the value field's size; 0 when the record keeps the sample byte for byte
+//                (not exactly one value field holding one positive value)
+//   size         varint: the content's size
+//   content      the Sample message's bytes
+// Its key, what samples folded into it share: the content less its value field.
+struct SampleRecord {
+  char* count_at = nullptr;
+  uint64_t ordinal_gap = 0;
+  uint64_t offset_gap = 0;
+  uint64_t header_size = 0;
+  uint64_t value_at = 0;
+  uint64_t value_size = 0;
+  std::string_view content;
+  size_t size = 0; // the whole record's
+
+  uint64_t count() const {
+    uint64_t value;
+    std::memcpy(&value, count_at, sizeof value);
+    return value;
+  }
+  void add(uint64_t goroutines) const {
+    uint64_t value = count() + goroutines; // past 2^64 only when the total is, an error
+    std::memcpy(count_at, &value, sizeof value);
+  }
+  std::string_view key_head() const {
+    return content.substr(0, value_at);
+  }
+  std::string_view key_tail() const {
+    return content.substr(value_at + value_size);
+  }
+};
+
+SampleRecord read_record(char* at, const char* end) {
+  SampleRecord record;
+  const char* p = at;
+  record.count_at = at;
+  p += sizeof(uint64_t);
+  record.ordinal_gap = protozero::decode_varint(&p, end);
+  record.offset_gap = protozero::decode_varint(&p, end);
+  record.header_size = protozero::decode_varint(&p, end);
+  record.value_at = protozero::decode_varint(&p, end);
+  record.value_size = protozero::decode_varint(&p, end);
+  auto size = static_cast<size_t>(protozero::decode_varint(&p, end));
+  record.content = std::string_view(p, size);
+  record.size = static_cast<size_t>(p + size - at);
+  return record;
+}
+
+// What a Sample's value fields hold.
+struct SampleValues {
+  uint64_t count = 0;  // values, in all value fields
+  int64_t first = 0;   // the first value
+  uint64_t fields = 0; // value fields (each packed or a single varint)
+  size_t field_at = 0; // the last value field: its byte and one past its end in the profile
+  size_t field_end = 0;
+};
+
+// One Sample.label, as string indexes.
+struct RawLabel {
+  int64_t key = 0;
+  int64_t str = 0;
+  int64_t num = 0;
+  bool has_str = false;
+  bool has_num = false;
 };
 
 // A string index found in a Profile-level field, checked once the table is complete.
@@ -294,11 +541,10 @@ std::string_view profile_kind(const std::vector<std::string_view>& types) {
 
 class ProfileDecoder {
 public:
-  ProfileDecoder(std::string_view bytes, bool gzipped)
-    : m_bytes(bytes)
-    , m_gzipped(gzipped) {}
+  explicit ProfileDecoder(bool gzipped)
+    : m_gzipped(gzipped) {}
 
-  void collect();
+  void collect(ProfileStream& stream);
   void check_strings();
   bool check_sample_types(); // true for a goroutineleak profile
   void index_tables();
@@ -320,13 +566,24 @@ public:
   }
 
 private:
+  // Offsets in error messages are in the decompressed profile. The bytes being decoded are a
+  // window of it (the stream's buffer, or a retained sample): `m_window` is at `m_window_offset`.
   size_t offset_of(const char* at) const {
-    return static_cast<size_t>(at - m_bytes.data());
+    return m_window_offset + static_cast<size_t>(at - m_window);
+  }
+  void set_window(const char* data, size_t offset) {
+    m_window = data;
+    m_window_offset = offset;
   }
 
+  size_t buffer_field(ProfileStream& stream, const Where& where);
   template<typename OnField>
   void walk(data_view message, const Where& where, OnField&& on_field);
-  void expect(const pbf_reader& reader, const Where& where, size_t at, Shape shape) const;
+  inline void expect(const pbf_reader& reader, const Where& where, size_t at, Shape shape) const;
+  [[noreturn]] void wrong_wire_type(const pbf_reader& reader,
+                                    const Where& where,
+                                    size_t at,
+                                    Shape shape) const;
   template<typename OnValue>
   void read_varints(pbf_reader& reader,
                     const Where& where,
@@ -339,26 +596,80 @@ private:
   void decode_location(data_view bytes, size_t message_at, const Where& where);
   void decode_function(data_view bytes, size_t message_at, const Where& where);
   void decode_mapping(data_view bytes, size_t message_at, const Where& where);
+  template<typename OnLocation, typename OnNumUnit, typename OnLabel>
+  SampleValues decode_sample(data_view content,
+                             const Where& where,
+                             OnLocation&& on_location,
+                             OnNumUnit&& on_num_unit,
+                             OnLabel&& on_label);
+  void retain_sample(data_view content, size_t message_at);
+  // A sample about to become a record.
+  struct NewRecord {
+    uint64_t count = 0;
+    uint64_t ordinal = 0;
+    size_t offset = 0;
+    size_t header_size = 0;
+    size_t value_at = 0;
+    size_t value_size = 0;
+    std::string_view content;
+  };
+  uint64_t write_record(const NewRecord& sample, const Where& where);
+  SampleRecord record_at(uint64_t position) const {
+    return read_record(m_samples.at(position), m_samples.end_of(position));
+  }
+  static bool same_key(const SampleRecord& record, std::string_view key, bool has_value);
+  size_t find_slot(uint64_t hash, std::string_view key, bool has_value) const;
+  void start_folding();
+  void grow_slots(size_t slots);
   std::string_view string_at(int64_t index,
                              const Where& where,
                              size_t at,
                              std::string_view what) const;
+  std::string_view string_entry(size_t index) const {
+    const char* at = m_string_bytes.at(m_strings[index]);
+    auto size =
+      static_cast<size_t>(protozero::decode_varint(&at, m_string_bytes.end_of(m_strings[index])));
+    return { at, size };
+  }
 
-  std::string_view m_bytes;
   bool m_gzipped;
+  const char* m_window = nullptr;
+  size_t m_window_offset = 0;
 
   std::vector<ValueType> m_sample_types;
   std::vector<ValueType> m_period_types;
-  std::vector<Sample> m_samples;
   std::vector<Location> m_locations;
   std::vector<Line> m_lines;
   std::vector<ResolvedFrame> m_frames; // parallel to m_lines, filled by index_tables()
   std::vector<Function> m_functions;
   std::vector<std::pair<uint64_t, size_t>> m_mappings; // id, offset
-  std::vector<std::string_view> m_strings;
+  Arena m_string_bytes;
+  // Where each string table entry is in m_string_bytes: its length (a varint), then its bytes.
+  std::vector<uint64_t> m_strings;
   std::vector<StringRef> m_string_refs;
   int64_t m_time_nanos = 0;
   size_t m_time_nanos_offset = 0;
+
+  // Samples (pass 1): records in m_samples. Before folding starts, the last record seen with each
+  // of k_recent_slots hash values is in m_recent; once it has, every record is in m_slots, an
+  // open-addressing index. Both hold `hash tag | record position + 1` (0: empty).
+  static constexpr size_t k_recent_slots = 4096;
+  static constexpr size_t k_fold_after = size_t{ 64 } << 20; // bytes of records
+  Arena m_samples;
+  size_t m_records = 0;
+  size_t m_record_bytes = 0;
+  bool m_folding = false;
+  std::vector<uint64_t> m_recent = std::vector<uint64_t>(k_recent_slots);
+  std::vector<uint64_t> m_slots;
+  size_t m_slots_used = 0;
+  std::string m_key; // the key of the sample being retained
+  uint64_t m_sample_count = 0;
+  uint64_t m_last_ordinal = 0; // of the last record written
+  size_t m_last_offset = 0;
+  // The goroutine count so far, in file order, and the first sample taking it past 2^64.
+  uint64_t m_total = 0;
+  uint64_t m_overflow_ordinal = 0;
+  size_t m_overflow_offset = 0;
 
   std::unordered_map<uint64_t, size_t> m_location_index; // id -> m_locations index
 };
@@ -421,35 +732,35 @@ void ProfileDecoder::walk(data_view message, const Where& where, OnField&& on_fi
   }
 }
 
+// Checks a known field's wire type; runs for every field of every sample, so only the failure is
+// out of line.
 void ProfileDecoder::expect(const pbf_reader& reader,
                             const Where& where,
                             size_t at,
                             Shape shape) const {
   auto wire = reader.wire_type();
-  bool ok = false;
-  std::string_view expected;
-  switch (shape) {
-    case Shape::varint:
-      ok = wire == pbf_wire_type::varint;
-      expected = "0 (varint)";
-      break;
-    case Shape::bytes:
-      ok = wire == pbf_wire_type::length_delimited;
-      expected = "2 (length-delimited)";
-      break;
-    case Shape::repeated_varint:
-      ok = wire == pbf_wire_type::varint || wire == pbf_wire_type::length_delimited;
-      expected = "0 (varint) or 2 (packed)";
-      break;
-  }
+  bool ok = shape == Shape::varint ? wire == pbf_wire_type::varint
+            : shape == Shape::bytes
+              ? wire == pbf_wire_type::length_delimited
+              : wire == pbf_wire_type::varint || wire == pbf_wire_type::length_delimited;
   if (!ok) {
-    fail(where,
-         at,
-         fmt::format("{} has wire type {}, expected {}",
-                     where.field(reader.tag()),
-                     wire_type_name(static_cast<uint32_t>(wire)),
-                     expected));
+    wrong_wire_type(reader, where, at, shape);
   }
+}
+
+void ProfileDecoder::wrong_wire_type(const pbf_reader& reader,
+                                     const Where& where,
+                                     size_t at,
+                                     Shape shape) const {
+  std::string_view expected = shape == Shape::varint  ? "0 (varint)"
+                              : shape == Shape::bytes ? "2 (length-delimited)"
+                                                      : "0 (varint) or 2 (packed)";
+  fail(where,
+       at,
+       fmt::format("{} has wire type {}, expected {}",
+                   where.field(reader.tag()),
+                   wire_type_name(static_cast<uint32_t>(reader.wire_type())),
+                   expected));
 }
 
 // A repeated integer field, packed (one length-delimited record) or not (one varint).
@@ -604,10 +915,74 @@ void ProfileDecoder::decode_mapping(data_view bytes, size_t message_at, const Wh
   m_mappings.emplace_back(id, message_at);
 }
 
-// COLLECT: pass 1 over the Profile message.
-void ProfileDecoder::collect() {
+// FIELD: buffers the top-level field at the stream's position whole and returns its size; 0 when
+// it cannot be had (a key protozero refuses, a varint cut or over 10 bytes, the input ending
+// inside the field). Its key and length are decoded with protozero's decode_varint, and its key
+// checked as pbf_reader::next() checks it, before any more of the input is read: a stream of
+// zeros stops at its first byte. A length over k_max_field_bytes is refused here.
+size_t ProfileDecoder::buffer_field(ProfileStream& stream, const Where& where) {
+  constexpr size_t k_varint = protozero::max_varint_length;
+  size_t have = stream.fill(k_varint);
+  const char* begin = stream.data();
+  const char* p = begin;
+  uint64_t key = 0;
+  try {
+    key = protozero::decode_varint(&p, begin + have);
+  } catch (const protozero::exception&) {
+    return 0;
+  }
+  auto key_bits = static_cast<uint32_t>(key); // as pbf_reader::next() reads a key
+  uint32_t tag = key_bits >> 3U;
+  uint32_t wire_type = key_bits & 7U;
+  if (tag == 0 || (tag >= 19000 && tag <= 19999)) {
+    return 0;
+  }
+  auto key_size = static_cast<size_t>(p - begin);
+  size_t size = 0;
+  switch (wire_type) {
+    case 0:   // varint
+    case 2: { // length-delimited: the length, then that many bytes
+      have = stream.fill(key_size + k_varint);
+      begin = stream.data();
+      p = begin + key_size;
+      uint64_t value = 0;
+      try {
+        value = protozero::decode_varint(&p, begin + have);
+      } catch (const protozero::exception&) {
+        return 0;
+      }
+      size = static_cast<size_t>(p - begin);
+      if (wire_type == 2) {
+        if (value > k_max_field_bytes) {
+          fail(where,
+               stream.offset(),
+               fmt::format("{} is {} bytes long, over the limit of {} bytes for one field (no "
+                           "sample, location, function or string of a goroutine profile comes "
+                           "near it): not a pprof profile, or a corrupt one",
+                           where.field(tag),
+                           value,
+                           k_max_field_bytes));
+        }
+        size += static_cast<size_t>(value);
+      }
+      break;
+    }
+    case 1:
+      size = key_size + 8;
+      break;
+    case 5:
+      size = key_size + 4;
+      break;
+    default: // 3, 4 (groups), 6, 7: pbf_reader refuses them
+      return 0;
+  }
+  return stream.fill(size) >= size ? size : 0;
+}
+
+// FIELD and DECODE: pass 1 over the Profile message, a top-level field at a time.
+void ProfileDecoder::collect(ProfileStream& stream) {
   const Where where{ "Profile", 0, k_profile_names };
-  walk(data_view{ m_bytes.data(), m_bytes.size() }, where, [&](pbf_reader& reader, size_t at) {
+  auto on_field = [&](pbf_reader& reader, size_t at) {
     switch (reader.tag()) {
       case k_profile_sample_type: {
         expect(reader, where, at, Shape::bytes);
@@ -623,7 +998,7 @@ void ProfileDecoder::collect() {
       }
       case k_profile_sample: {
         expect(reader, where, at, Shape::bytes);
-        m_samples.push_back({ reader.get_view(), at });
+        retain_sample(reader.get_view(), at);
         break;
       }
       case k_profile_mapping: {
@@ -647,7 +1022,14 @@ void ProfileDecoder::collect() {
       case k_profile_string_table: {
         expect(reader, where, at, Shape::bytes);
         data_view text = reader.get_view();
-        m_strings.emplace_back(text.data(), text.size());
+        uint64_t position = 0;
+        char* copy = m_string_bytes.allocate(
+          static_cast<size_t>(protozero::length_of_varint(text.size())) + text.size(), position);
+        copy += protozero::add_varint_to_buffer(copy, text.size());
+        if (!text.empty()) {
+          std::memcpy(copy, text.data(), text.size());
+        }
+        m_strings.push_back(position);
         break;
       }
       case k_profile_drop_frames:
@@ -677,7 +1059,280 @@ void ProfileDecoder::collect() {
       default:
         reader.skip(); // a field of a newer profile.proto
     }
+  };
+  while (stream.fill(1) != 0) {
+    size_t size = buffer_field(stream, where);
+    set_window(stream.data(), stream.offset());
+    // A field that cannot be had (a bad key, a cut or overlong varint, the input ending inside
+    // it) is decoded from the bytes there are: pbf_reader and walk() then fail on it with the
+    // message and byte a decode of the whole message would give.
+    walk(data_view{ stream.data(), size != 0 ? size : stream.buffered() }, where, on_field);
+    if (size == 0) {
+      fail(where, stream.offset(), "corrupt protobuf"); // not reached: walk threw
+    }
+    stream.consume(size);
+  }
+  m_recent = {}; // the samples are all in: no more folding
+  m_slots = {};
+}
+
+// A Sample's fields: each known field's wire type checked (so is each Label's), its location ids
+// and labels given to the callbacks, its values summed up. Pass 1 and pass 2 both walk a sample
+// with this; pass 1 gives callbacks that do nothing, so only pass 2 resolves ids and strings.
+template<typename OnLocation, typename OnNumUnit, typename OnLabel>
+SampleValues ProfileDecoder::decode_sample(data_view content,
+                                           const Where& where,
+                                           OnLocation&& on_location,
+                                           OnNumUnit&& on_num_unit,
+                                           OnLabel&& on_label) {
+  SampleValues values;
+  uint64_t labels = 0;
+  walk(content, where, [&](pbf_reader& reader, size_t at) {
+    switch (reader.tag()) {
+      case k_sample_location_id:
+        read_varints(reader, where, at, false, [&](uint64_t id) { on_location(id, at); });
+        break;
+      case k_sample_value:
+        read_varints(reader, where, at, true, [&](uint64_t value) {
+          if (values.count++ == 0) {
+            values.first = static_cast<int64_t>(value);
+          }
+        });
+        ++values.fields;
+        values.field_at = at;
+        values.field_end = offset_of(reader.data().data());
+        break;
+      case k_sample_label: {
+        expect(reader, where, at, Shape::bytes);
+        const Where label_where{ "label", ++labels, k_label_names, &where };
+        RawLabel label;
+        walk(reader.get_view(), label_where, [&](pbf_reader& field, size_t field_at) {
+          switch (field.tag()) {
+            case k_label_key:
+              expect(field, label_where, field_at, Shape::varint);
+              label.key = field.get_int64();
+              break;
+            case k_label_str:
+              expect(field, label_where, field_at, Shape::varint);
+              label.str = field.get_int64();
+              label.has_str = true;
+              break;
+            case k_label_num:
+              expect(field, label_where, field_at, Shape::varint);
+              label.num = field.get_int64();
+              label.has_num = true;
+              break;
+            case k_label_num_unit:
+              expect(field, label_where, field_at, Shape::varint);
+              on_num_unit(field.get_int64(), label_where, field_at);
+              break;
+            default:
+              field.skip();
+          }
+        });
+        on_label(label, label_where, at);
+        break;
+      }
+      default:
+        reader.skip();
+    }
   });
+  return values;
+}
+
+// DECODE, a sample: its shape checked now (a broken sample stops the parse here), its ids and
+// strings in pass 2. Then kept as a record, or folded into the record of an earlier sample with
+// the same key (its bytes less its one value field).
+//
+// A real profile never repeats a key (runtime/pprof writes one Sample per distinct stack and label
+// set), and a full index of a million keys costs a cache miss or two per sample (0.3 s per million
+// on the 2-core VM). So samples are first kept as they come, each key looked up only in a small
+// table of recent ones; the first repeat found there, or k_fold_after bytes of records, switches
+// to folding: the records so far are folded through a full index, and so is every later sample.
+void ProfileDecoder::retain_sample(data_view content, size_t message_at) {
+  ++m_sample_count;
+  const Where profile{ "Profile", 0, k_profile_names };
+  const Where where{ "sample", m_sample_count, k_sample_names, &profile };
+  size_t content_at = offset_of(content.data());
+  auto ignore = [](auto&&...) {};
+  SampleValues values = decode_sample(content, where, ignore, ignore, ignore);
+
+  // The running total, in file order, as SAMPLES adds it up.
+  bool counted = values.count == 1 && values.first > 0;
+  uint64_t goroutines = counted ? static_cast<uint64_t>(values.first) : 0;
+  if (m_total + goroutines < m_total && m_overflow_ordinal == 0) {
+    m_overflow_ordinal = m_sample_count;
+    m_overflow_offset = message_at;
+  }
+  m_total += goroutines;
+
+  // Only a sample with one value field holding one positive value folds on the rest of its
+  // bytes; any other is kept byte for byte (and fails in pass 2 unless it is merely odd, e.g.
+  // an empty packed value field beside the value), and folds only with identical bytes.
+  NewRecord sample;
+  sample.count = goroutines;
+  sample.ordinal = m_sample_count;
+  sample.offset = message_at;
+  sample.header_size = content_at - message_at;
+  sample.content = std::string_view(content.data(), content.size());
+  if (counted && values.fields == 1) {
+    sample.value_at = values.field_at - content_at;
+    sample.value_size = values.field_end - values.field_at;
+  }
+  std::string_view head = sample.content.substr(0, sample.value_at);
+  std::string_view tail = sample.content.substr(sample.value_at + sample.value_size);
+  bool has_value = sample.value_size != 0;
+  m_key.assign(head).append(tail);
+  uint64_t hash = XXH3_64bits_withSeed(m_key.data(), m_key.size(), has_value);
+
+  if (!m_folding) {
+    uint64_t& recent = m_recent[hash & (k_recent_slots - 1)];
+    if (!(recent != 0 && (recent & ~k_position_mask) == (hash & ~k_position_mask) &&
+          same_key(record_at((recent & k_position_mask) - 1), m_key, has_value))) {
+      uint64_t position = write_record(sample, where);
+      recent = (hash & ~k_position_mask) | (position + 1);
+      if (m_record_bytes > k_fold_after) {
+        start_folding();
+      }
+      return;
+    }
+    start_folding(); // a repeat: fold, then fold this sample in below
+  }
+  if ((m_slots_used + 1) * 2 > m_slots.size()) {
+    grow_slots(m_slots.size() * 2);
+  }
+  size_t slot = find_slot(hash, m_key, has_value);
+  if (m_slots[slot] != 0) {
+    record_at((m_slots[slot] & k_position_mask) - 1).add(goroutines);
+    return;
+  }
+  uint64_t position = write_record(sample, where);
+  m_slots[slot] = (hash & ~k_position_mask) | (position + 1);
+  ++m_slots_used;
+}
+
+// Appends a record to m_samples; returns its position.
+uint64_t ProfileDecoder::write_record(const NewRecord& sample, const Where& where) {
+  uint64_t fields[] = { sample.ordinal - m_last_ordinal,
+                        sample.offset - m_last_offset,
+                        sample.header_size,
+                        sample.value_at,
+                        sample.value_size,
+                        sample.content.size() };
+  size_t size = sizeof sample.count + sample.content.size();
+  for (uint64_t field : fields) {
+    size += static_cast<size_t>(protozero::length_of_varint(field));
+  }
+  uint64_t position = 0;
+  char* out = m_samples.allocate(size, position);
+  if (position + 1 > k_position_mask) {
+    fail(where, sample.offset, "too many distinct samples to keep"); // past 16 TB of them
+  }
+  std::memcpy(out, &sample.count, sizeof sample.count);
+  out += sizeof sample.count;
+  for (uint64_t field : fields) {
+    out += protozero::add_varint_to_buffer(out, field);
+  }
+  std::memcpy(out, sample.content.data(), sample.content.size());
+  m_last_ordinal = sample.ordinal;
+  m_last_offset = sample.offset;
+  m_record_bytes += size;
+  ++m_records;
+  return position;
+}
+
+bool ProfileDecoder::same_key(const SampleRecord& record, std::string_view key, bool has_value) {
+  auto head = record.key_head();
+  auto tail = record.key_tail();
+  return (record.value_size != 0) == has_value && head.size() + tail.size() == key.size() &&
+         key.substr(0, head.size()) == head && key.substr(head.size()) == tail;
+}
+
+// The slot of the record whose key is `key`, or the empty slot where it goes (linear probing; a
+// slot's hash tag spares reading records whose key hashes elsewhere).
+size_t ProfileDecoder::find_slot(uint64_t hash, std::string_view key, bool has_value) const {
+  size_t mask = m_slots.size() - 1;
+  uint64_t tag = hash & ~k_position_mask;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    uint64_t slot = m_slots[i];
+    if (slot == 0) {
+      return i;
+    }
+    if ((slot & ~k_position_mask) == tag &&
+        same_key(record_at((slot & k_position_mask) - 1), key, has_value)) {
+      return i;
+    }
+  }
+}
+
+// Folds the records kept so far through a full index, which every later sample then goes
+// through. The records are rewritten in order into a new arena, each folded into the first with
+// its key; the old arena's blocks are freed as they are read.
+void ProfileDecoder::start_folding() {
+  m_folding = true;
+  m_recent = {};
+  Arena kept = std::move(m_samples);
+  m_samples = Arena();
+  size_t records = m_records;
+  m_records = 0;
+  m_record_bytes = 0;
+  m_last_ordinal = 0;
+  m_last_offset = 0;
+  m_slots.assign(std::bit_ceil(std::max<size_t>(1024, 2 * (records + 1))), 0);
+  m_slots_used = 0;
+  const Where profile{ "Profile", 0, k_profile_names };
+  std::string key;
+  NewRecord sample;
+  for (size_t block = 0; block < kept.blocks(); ++block) {
+    auto [next, end] = kept.block(block);
+    while (next < end) {
+      SampleRecord record = read_record(next, end);
+      next += record.size;
+      sample.ordinal += record.ordinal_gap;
+      sample.offset += record.offset_gap;
+      bool has_value = record.value_size != 0;
+      key.assign(record.key_head()).append(record.key_tail());
+      uint64_t hash = XXH3_64bits_withSeed(key.data(), key.size(), has_value);
+      size_t slot = find_slot(hash, key, has_value);
+      if (m_slots[slot] != 0) {
+        record_at((m_slots[slot] & k_position_mask) - 1).add(record.count());
+        continue;
+      }
+      sample.count = record.count();
+      sample.header_size = record.header_size;
+      sample.value_at = record.value_at;
+      sample.value_size = record.value_size;
+      sample.content = record.content;
+      uint64_t position =
+        write_record(sample, Where{ "sample", sample.ordinal, k_sample_names, &profile });
+      m_slots[slot] = (hash & ~k_position_mask) | (position + 1);
+      ++m_slots_used;
+    }
+    kept.release(block);
+  }
+}
+
+// Resizes the index to `slots` (a power of two), rehashing every record's key: records are read
+// in arena order, not slot order, which is faster by far once they outgrow the CPU's caches.
+void ProfileDecoder::grow_slots(size_t slots) {
+  m_slots.assign(slots, 0);
+  size_t mask = m_slots.size() - 1;
+  std::string key;
+  for (size_t block = 0; block < m_samples.blocks(); ++block) {
+    auto [begin, end] = m_samples.block(block);
+    for (char* next = begin; next < end;) {
+      SampleRecord record = read_record(next, end);
+      auto position = (uint64_t{ block } << Arena::k_block_bits) | uint64_t(next - begin);
+      next += record.size;
+      key.assign(record.key_head()).append(record.key_tail());
+      uint64_t hash = XXH3_64bits_withSeed(key.data(), key.size(), record.value_size != 0);
+      size_t i = hash & mask;
+      while (m_slots[i] != 0) {
+        i = (i + 1) & mask;
+      }
+      m_slots[i] = (hash & ~k_position_mask) | (position + 1);
+    }
+  }
 }
 
 std::string_view ProfileDecoder::string_at(int64_t index,
@@ -693,7 +1348,7 @@ std::string_view ProfileDecoder::string_at(int64_t index,
                      m_strings.size(),
                      m_strings.size() - 1));
   }
-  return m_strings[static_cast<size_t>(index)];
+  return string_entry(static_cast<size_t>(index));
 }
 
 // STRINGS
@@ -703,11 +1358,11 @@ void ProfileDecoder::check_strings() {
                      "pprof: the profile has no string table (Profile field 6): not a pprof "
                      "profile, or a truncated one");
   }
-  if (!m_strings[0].empty()) {
+  if (!string_entry(0).empty()) {
     throw ParseError(0,
                      fmt::format("pprof: string table entry 0 is {}, but profile.proto "
                                  "requires the empty string: not a pprof profile",
-                                 quote_excerpt(m_strings[0])));
+                                 quote_excerpt(string_entry(0))));
   }
   const Where where{ "Profile", 0, k_profile_names };
   for (const auto& ref : m_string_refs) {
@@ -856,170 +1511,128 @@ void ProfileDecoder::index_tables() {
   }
 }
 
-// SAMPLES: pass 2.
+// SAMPLES: pass 2, over the records in the order their first samples came.
 void ProfileDecoder::push_samples(StackBuilder& builder, bool leaked) {
-  if (m_samples.empty()) {
+  if (m_sample_count == 0) {
     throw ParseError(0,
                      "pprof: the profile has no samples, but a goroutine profile always lists "
                      "at least the goroutine that wrote it: the profile is truncated or was "
                      "not written by Go's runtime/pprof");
   }
   const Where profile{ "Profile", 0, k_profile_names };
+  // The total passes 2^64 at a sample folded into an earlier record: failed at the first record
+  // after it, or after the last, as reading the samples one by one would.
+  auto check_total = [&](bool reached) {
+    if (m_overflow_ordinal != 0 && reached) {
+      fail(Where{ "sample", m_overflow_ordinal, k_sample_names, &profile },
+           m_overflow_offset,
+           "the goroutine counts add up past 2^64");
+    }
+  };
   std::vector<size_t> locations; // indexes into m_locations, leaf first
-  std::vector<int64_t> values;
   std::vector<std::pair<std::string_view, std::string>> labels;
-  uint64_t total = 0;
-  for (size_t i = 0; i < m_samples.size(); ++i) {
-    const auto& sample = m_samples[i];
-    const Where where{ "sample", i + 1, k_sample_names, &profile };
-    locations.clear();
-    values.clear();
-    labels.clear();
-    walk(sample.bytes, where, [&](pbf_reader& reader, size_t at) {
-      switch (reader.tag()) {
-        case k_sample_location_id:
-          read_varints(reader, where, at, false, [&](uint64_t id) {
-            auto it = m_location_index.find(id);
-            if (it == m_location_index.end()) {
-              fail(where, at, fmt::format("location id {} not defined", id));
-            }
-            locations.push_back(it->second);
-          });
-          break;
-        case k_sample_value:
-          read_varints(reader, where, at, true, [&](uint64_t value) {
-            values.push_back(static_cast<int64_t>(value));
-          });
-          break;
-        case k_sample_label: {
-          expect(reader, where, at, Shape::bytes);
-          const Where label_where{ "label", labels.size() + 1, k_label_names, &where };
-          int64_t key = 0;
-          int64_t str = 0;
-          int64_t num = 0;
-          bool has_str = false;
-          bool has_num = false;
-          walk(reader.get_view(), label_where, [&](pbf_reader& field, size_t field_at) {
-            switch (field.tag()) {
-              case k_label_key:
-                expect(field, label_where, field_at, Shape::varint);
-                key = field.get_int64();
-                break;
-              case k_label_str:
-                expect(field, label_where, field_at, Shape::varint);
-                str = field.get_int64();
-                has_str = true;
-                break;
-              case k_label_num:
-                expect(field, label_where, field_at, Shape::varint);
-                num = field.get_int64();
-                has_num = true;
-                break;
-              case k_label_num_unit:
-                expect(field, label_where, field_at, Shape::varint);
-                string_at(field.get_int64(), label_where, field_at, "num_unit");
-                break;
-              default:
-                field.skip();
-            }
-          });
-          auto key_text = string_at(key, label_where, at, "key");
-          if (key_text.empty()) {
-            fail(label_where, at, "a label with no key");
-          }
-          if (has_str && has_num && str != 0 && num != 0) {
-            fail(label_where,
-                 at,
-                 fmt::format("label {} has both a string and a number value", key_text));
-          }
-          if (has_num && !(has_str && str != 0)) {
-            labels.emplace_back(key_text, fmt::format("{}", num));
-          } else {
-            labels.emplace_back(key_text, std::string(string_at(str, label_where, at, "str")));
-          }
-          break;
+  uint64_t ordinal = 0;
+  size_t offset = 0;
+  for (size_t block = 0; block < m_samples.blocks(); ++block) {
+    auto [next, end] = m_samples.block(block);
+    while (next < end) {
+      SampleRecord record = read_record(next, end);
+      next += record.size;
+      ordinal += record.ordinal_gap;
+      offset += record.offset_gap;
+      check_total(m_overflow_ordinal < ordinal);
+      const Where where{ "sample", ordinal, k_sample_names, &profile };
+      set_window(record.content.data(), offset + record.header_size);
+      locations.clear();
+      labels.clear();
+      auto on_location = [&](uint64_t id, size_t at) {
+        auto it = m_location_index.find(id);
+        if (it == m_location_index.end()) {
+          fail(where, at, fmt::format("location id {} not defined", id));
         }
-        default:
-          reader.skip();
+        locations.push_back(it->second);
+      };
+      auto on_num_unit = [&](int64_t index, const Where& label_where, size_t at) {
+        string_at(index, label_where, at, "num_unit");
+      };
+      auto on_label = [&](const RawLabel& label, const Where& label_where, size_t at) {
+        auto key_text = string_at(label.key, label_where, at, "key");
+        if (key_text.empty()) {
+          fail(label_where, at, "a label with no key");
+        }
+        if (label.has_str && label.has_num && label.str != 0 && label.num != 0) {
+          fail(label_where,
+               at,
+               fmt::format("label {} has both a string and a number value", key_text));
+        }
+        if (label.has_num && !(label.has_str && label.str != 0)) {
+          labels.emplace_back(key_text, fmt::format("{}", label.num));
+        } else {
+          labels.emplace_back(key_text, std::string(string_at(label.str, label_where, at, "str")));
+        }
+      };
+      SampleValues values = decode_sample(data_view{ record.content.data(), record.content.size() },
+                                          where,
+                                          on_location,
+                                          on_num_unit,
+                                          on_label);
+      if (values.count != m_sample_types.size()) {
+        fail(where,
+             offset,
+             fmt::format("{} values, but the profile declares {} sample type{} (goroutine/count)",
+                         values.count,
+                         m_sample_types.size(),
+                         m_sample_types.size() == 1 ? "" : "s"));
       }
-    });
-    if (values.size() != m_sample_types.size()) {
-      fail(where,
-           sample.offset,
-           fmt::format("{} values, but the profile declares {} sample type{} (goroutine/count)",
-                       values.size(),
-                       m_sample_types.size(),
-                       m_sample_types.size() == 1 ? "" : "s"));
-    }
-    if (values[0] <= 0) {
-      fail(where,
-           sample.offset,
-           fmt::format("goroutine count {}: expected a positive count", values[0]));
-    }
-    auto count = static_cast<uint64_t>(values[0]);
-    if (total + count < total) {
-      fail(where, sample.offset, "the goroutine counts add up past 2^64");
-    }
-    total += count;
+      if (values.first <= 0) {
+        fail(where,
+             offset,
+             fmt::format("goroutine count {}: expected a positive count", values.first));
+      }
+      check_total(m_overflow_ordinal == ordinal);
 
-    try {
-      builder.begin(count);
-      if (leaked) {
-        builder.leaked();
-      }
-      if (locations.empty()) {
-        // A goroutine whose only frame was runtime.goexit, which Go's profile builder drops.
-        builder.frame("runtime.goexit", "", 0);
-      }
-      for (size_t index : locations) {
-        const auto& location = m_locations[index];
-        for (size_t j = 0; j < location.line_count; ++j) {
-          const auto& frame = m_frames[location.first_line + j];
-          builder.frame(frame.function, frame.file, frame.line);
+      try {
+        builder.begin(record.count());
+        if (leaked) {
+          builder.leaked();
         }
+        if (locations.empty()) {
+          // A goroutine whose only frame was runtime.goexit, which Go's profile builder drops.
+          builder.frame("runtime.goexit", "", 0);
+        }
+        for (size_t index : locations) {
+          const auto& location = m_locations[index];
+          for (size_t j = 0; j < location.line_count; ++j) {
+            const auto& frame = m_frames[location.first_line + j];
+            builder.frame(frame.function, frame.file, frame.line);
+          }
+        }
+        for (const auto& [key, value] : labels) {
+          builder.label(key, value);
+        }
+        builder.commit();
+      } catch (const ParseError& error) {
+        fail(where, offset, error.message());
       }
-      for (const auto& [key, value] : labels) {
-        builder.label(key, value);
-      }
-      builder.commit();
-    } catch (const ParseError& error) {
-      fail(where, sample.offset, error.message());
     }
+    m_samples.release(block);
   }
+  check_total(true);
 }
 
 } // namespace
 
 void parse_pprof(ByteSource& source, TextParseContext& context, bool gzipped) {
-  // READ
-  const uint64_t limit = context.options.limits.max_input_bytes;
-  std::string bytes;
-  constexpr size_t k_chunk = 64 * 1024;
-  for (;;) {
-    size_t have = bytes.size();
-    bytes.resize(have + k_chunk);
-    size_t n = source.read(bytes.data() + have, k_chunk);
-    bytes.resize(have + n);
-    if (n == 0) {
-      break;
-    }
-    if (bytes.size() > limit) {
-      throw ParseError(0,
-                       fmt::format("pprof: profile larger than {} bytes{} (the --max-input-size "
-                                   "limit); raise --max-input-size if it is really that large",
-                                   limit,
-                                   gzipped ? " after gunzip" : ""));
-    }
-  }
-  if (bytes.empty()) {
+  ProfileStream stream(source, context.options.limits.max_input_bytes, gzipped);
+  if (stream.fill(1) == 0) {
     throw ParseError(0,
                      gzipped ? "pprof: the gzip stream holds no bytes: expected a profile.proto "
                                "Profile"
                              : "pprof: empty input: expected a profile.proto Profile");
   }
 
-  ProfileDecoder decoder(bytes, gzipped);
-  decoder.collect();
+  ProfileDecoder decoder(gzipped);
+  decoder.collect(stream);
   decoder.check_strings();
   bool leaked = decoder.check_sample_types();
   decoder.index_tables();

@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <doctest/doctest.h>
 #include <fstream>
 #include <initializer_list>
 #include <iterator>
+#include <limits>
 #include <protozero/pbf_writer.hpp>
 #include <string>
 #include <string_view>
@@ -231,6 +233,86 @@ ProfileWriter one_goroutine() {
   return profile;
 }
 
+// Serves bytes `step` at a time: every top-level field straddles reads.
+class TrickleSource final : public ByteSource {
+public:
+  TrickleSource(std::string bytes, size_t step)
+    : m_bytes(std::move(bytes))
+    , m_step(step) {}
+  size_t read(char* buffer, size_t capacity) override {
+    size_t n = std::min({ capacity, m_step, m_bytes.size() - m_at });
+    std::memcpy(buffer, m_bytes.data() + m_at, n);
+    m_at += n;
+    return n;
+  }
+
+private:
+  std::string m_bytes;
+  size_t m_step;
+  size_t m_at = 0;
+};
+
+// `head`, then zero bytes without end, as `/dev/zero` would; counts what it served.
+class EndlessSource final : public ByteSource {
+public:
+  explicit EndlessSource(std::string head = {})
+    : m_head(std::move(head)) {}
+  size_t read(char* buffer, size_t capacity) override {
+    size_t n = std::min(capacity, m_head.size() - std::min(m_head.size(), m_served));
+    std::memcpy(buffer, m_head.data() + m_served, n);
+    std::memset(buffer + n, 0, capacity - n);
+    m_served += capacity;
+    return capacity;
+  }
+  uint64_t served() const {
+    return m_served;
+  }
+
+private:
+  std::string m_head;
+  uint64_t m_served = 0;
+};
+
+// parse_pprof on a source, as load() calls it; returns the snapshot or the ParseError's message.
+struct Parsed {
+  Snapshot snapshot;
+  std::string error;
+};
+Parsed parse_source(ByteSource& source) {
+  Parsed out;
+  ParseOptions options;
+  StackBuilder builder(options.limits);
+  TextParseContext context{ builder, out.snapshot, options };
+  try {
+    parse_pprof(source, context, false);
+    builder.finish(out.snapshot);
+  } catch (const ParseError& error) {
+    out.error = error.message();
+  }
+  return out;
+}
+
+// Each stack as `count frames... [labels]`, in order: what a parse made, to compare two.
+std::vector<std::string> describe(const Snapshot& snapshot) {
+  std::vector<std::string> out;
+  for (const auto& stack : snapshot.stacks) {
+    std::string line = std::to_string(stack.count);
+    for (const auto& frame : frames_of(snapshot, stack)) {
+      line += " " + frame;
+    }
+    for (const auto& [key, value] : stack.labels) {
+      line += " " + key + "=" + value;
+    }
+    out.push_back(line);
+  }
+  return out;
+}
+
+// A sample with the given raw content (for values no ProfileWriter call writes).
+void raw_sample(ProfileWriter& profile, std::string_view content) {
+  profile.raw().add_string(2, std::string(content));
+}
+
 } // namespace
 
 TEST_SUITE("parse_pprof") {
@@ -431,6 +513,148 @@ TEST_SUITE("parse_pprof") {
     CHECK(load_error(raw, false) ==
           "binary data that is neither gzip nor text (a raw protobuf profile needs "
           "--input-format pprof)");
+  }
+
+  TEST_CASE("streaming: a profile read a few bytes at a time gives the same model") {
+    std::string raw = gunzip(read_testdata("go1.19-goroutine.pb.gz"));
+    auto whole = describe(load_bytes(raw, true));
+    REQUIRE(whole.size() == 27);
+    for (size_t step : { 1, 3, 4096 }) {
+      TrickleSource source(raw, step);
+      Parsed parsed = parse_source(source);
+      CHECK(parsed.error.empty());
+      CHECK(describe(parsed.snapshot) == whole);
+      CHECK(*parsed.snapshot.captured_at == "2026-11-22T19:38:52Z");
+    }
+    // Cut at every byte of the first 100: each cut fails at once, never hangs or crashes.
+    for (size_t cut = 1; cut < 100; ++cut) {
+      TrickleSource source(raw.substr(0, cut), 1);
+      CHECK_FALSE(parse_source(source).error.empty());
+    }
+  }
+
+  TEST_CASE("streaming: endless zeros fail at byte 0, after one read") {
+    EndlessSource zeros;
+    CHECK(parse_source(zeros).error ==
+          "pprof: Profile (byte 0): a field number of 0 or in the reserved range 19000-19999: not "
+          "a pprof profile, or a corrupt one");
+    CHECK(zeros.served() <= 256 * 1024);
+
+    // A valid start, then zeros: the first zero byte is where it fails.
+    std::string start = one_goroutine().bytes().substr(0, 38); // sample_type to function
+    EndlessSource tail(start);
+    CHECK(parse_source(tail).error ==
+          "pprof: Profile (byte 38): a field number of 0 or in the reserved range 19000-19999: "
+          "not a pprof profile, or a corrupt one");
+    CHECK(tail.served() <= 256 * 1024);
+  }
+
+  TEST_CASE("streaming: a field longer than 64 MiB is refused before it is read") {
+    // `32`: field 6 (string_table), length-delimited; then 64 MiB + 1 as a varint.
+    std::string header = one_goroutine().bytes().substr(0, 38) + "\x32";
+    protozero::add_varint_to_buffer(&header, (uint64_t{ 64 } << 20) + 1);
+    EndlessSource source(header);
+    CHECK(parse_source(source).error ==
+          "pprof: Profile (byte 38): field 6 (string_table) is 67108865 bytes long, over the limit "
+          "of 67108864 bytes for one field (no sample, location, function or string of a "
+          "goroutine profile comes near it): not a pprof profile, or a corrupt one");
+    CHECK(source.served() <= 256 * 1024);
+    // 64 MiB itself is allowed: the input is then cut inside the field.
+    std::string at_limit = one_goroutine().bytes().substr(0, 38) + "\x32";
+    protozero::add_varint_to_buffer(&at_limit, uint64_t{ 64 } << 20);
+    CHECK(load_error(at_limit + "abc") ==
+          "pprof: Profile (byte 38): field 6 (string_table) is 67108864 bytes long but only 3 "
+          "bytes are left in the input: the profile is truncated or corrupt");
+  }
+
+  TEST_CASE("folding: samples alike but for their value are kept once, their counts summed") {
+    ProfileWriter profile;
+    profile.sample_type("goroutine", "count")
+      .sample({ 1, 2 }, { 2 }, { { "handler", "a" } })
+      .sample({ 2 }, { 1 })
+      .sample({ 1, 2 }, { 3 }, { { "handler", "a" } })        // sample 1 again: folds
+      .sample({ 1, 2 }, { 5 }, { { "handler", "a" } }, false) // ids unpacked: other bytes
+      .sample({ 2 }, { 300 });                                // sample 2, a 2-byte value
+    // An empty packed value field beside the value: odd, valid, folds only with identical bytes.
+    raw_sample(profile, std::string("\x0a\x01\x02\x12\x00\x10\x04", 7));
+    raw_sample(profile, std::string("\x0a\x01\x02\x12\x00\x10\x04", 7));
+    profile.location(1, { { 1, 10 } })
+      .location(2, { { 2, 20 } })
+      .function(1, "main.leaf", "main.go")
+      .function(2, "main.main", "main.go");
+    Snapshot snapshot = load_bytes(gzip(profile.bytes()));
+    CHECK(snapshot.total == 2 + 1 + 3 + 5 + 300 + 4 + 4);
+    CHECK(describe(snapshot) ==
+          std::vector<std::string>{ "10 main.leaf:10 main.main:20 handler=a", "309 main.main:20" });
+
+    // Folded or not, each sample is counted once: a hundred alternating samples.
+    ProfileWriter many;
+    many.sample_type("goroutine", "count");
+    for (int i = 0; i < 100; ++i) {
+      many.sample({ 1 }, { 1 }, { { "i", std::to_string(i % 3) } });
+    }
+    many.location(1, { { 1, 10 } }).function(1, "main.main", "main.go");
+    CHECK(describe(load_bytes(many.bytes(), true)) ==
+          std::vector<std::string>{
+            "34 main.main:10 i=0", "33 main.main:10 i=1", "33 main.main:10 i=2" });
+  }
+
+  TEST_CASE("folding: errors name the first sample of a kind, by ordinal and byte") {
+    // Samples of one id and one small value are 7 bytes: sample N at byte 6 + 7 (N - 1), its
+    // location_id field 2 bytes in.
+    auto profile_of = [](std::vector<uint64_t> ids) {
+      ProfileWriter profile;
+      profile.sample_type("goroutine", "count");
+      for (uint64_t id : ids) {
+        profile.sample({ id }, { 1 });
+      }
+      profile.location(1, { { 1, 10 } })
+        .location(2, { { 1, 20 } })
+        .function(1, "main.main", "main.go");
+      return profile.bytes();
+    };
+    // A repeat of sample 1 starts folding at sample 3; the bad sample 2 was kept before it.
+    CHECK(load_error(profile_of({ 1, 9, 1 })) ==
+          "pprof: sample 2 (byte 15): location id 9 not defined");
+    // Records folded away before the bad one: its ordinal and byte still count them.
+    CHECK(load_error(profile_of({ 1, 2, 1, 2, 9 })) ==
+          "pprof: sample 5 (byte 36): location id 9 not defined");
+    // A bad sample repeated: the first one is named.
+    CHECK(load_error(profile_of({ 1, 9, 9, 2, 9 })) ==
+          "pprof: sample 2 (byte 15): location id 9 not defined");
+
+    // Identical samples with a value that is not a goroutine count: kept byte for byte.
+    ProfileWriter zero;
+    zero.sample_type("goroutine", "count");
+    for (int i = 0; i < 3; ++i) {
+      zero.sample({ 1 }, { 1 }).sample({ 1 }, { 0 });
+    }
+    zero.location(1, { { 1, 10 } }).function(1, "main.main", "main.go");
+    CHECK(load_error(zero.bytes()) ==
+          "pprof: sample 2 (byte 13): goroutine count 0: expected a positive count");
+  }
+
+  TEST_CASE("folding: the total passing 2^64 is named at the sample that takes it there") {
+    // Samples of one id and the value 2^63 - 1 (9 bytes) are 15 bytes: sample N at 6 + 15 (N - 1).
+    constexpr int64_t big = std::numeric_limits<int64_t>::max();
+    auto profile_of = [&](std::vector<uint64_t> ids) {
+      ProfileWriter profile;
+      profile.sample_type("goroutine", "count");
+      for (uint64_t id : ids) {
+        profile.sample({ id }, { big });
+      }
+      profile.location(1, { { 1, 10 } })
+        .location(2, { { 1, 20 } })
+        .function(1, "main.main", "main.go");
+      return profile.bytes();
+    };
+    std::string past = "the goroutine counts add up past 2^64";
+    CHECK(load_error(profile_of({ 1, 1, 1 })) == "pprof: sample 3 (byte 36): " + past);
+    CHECK(load_error(profile_of({ 1, 1, 2 })) == "pprof: sample 3 (byte 36): " + past);
+    CHECK(load_error(profile_of({ 1, 1, 1, 9 })) == "pprof: sample 3 (byte 36): " + past);
+    // An error in an earlier sample comes first.
+    CHECK(load_error(profile_of({ 1, 9, 1, 1 })) ==
+          "pprof: sample 2 (byte 23): location id 9 not defined");
   }
 
   TEST_CASE("errors: truncated profiles") {
