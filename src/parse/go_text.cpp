@@ -22,6 +22,7 @@
 //
 // A dump that ends inside a goroutine (a header with no frames, a function without its file
 // line, a `created by` without its file line) is truncated: an error, unless --allow-truncated.
+#include <charconv>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -143,21 +144,15 @@ bool parse_file_line(std::string_view text, FileLine& out) {
   if (colon_at == nullptr) {
     return false;
   }
-  size_t colon = static_cast<size_t>(static_cast<const char*>(colon_at) - text.data());
-  size_t i = colon + 1;
-  uint64_t number = 0;
-  while (i < text.size() && is_digit(text[i])) {
-    number = number * 10 + static_cast<uint64_t>(text[i] - '0');
-    if (number > UINT32_MAX) {
-      return false;
-    }
-    ++i;
-  }
-  if (i == colon + 1 || colon == 0 || (i < text.size() && text[i] != ' ')) {
+  const char* digits = static_cast<const char*>(colon_at) + 1;
+  const char* end = text.data() + text.size();
+  uint32_t number = 0;
+  auto [after, error] = std::from_chars(digits, end, number); // no sign, no overflow
+  if (error != std::errc() || colon_at == text.data() || (after != end && *after != ' ')) {
     return false;
   }
-  out.file = text.substr(0, colon);
-  out.line = static_cast<uint32_t>(number);
+  out.file = text.substr(0, static_cast<size_t>(static_cast<const char*>(colon_at) - text.data()));
+  out.line = number;
   return true;
 }
 
