@@ -1,6 +1,7 @@
 // Tests for src/diff.cpp: matching by key, classification, thresholds, replicas.
 #include "taskdiff/diff.hpp"
 #include "taskdiff/parse.hpp"
+#include "support.hpp"
 
 #include <doctest/doctest.h>
 #include <initializer_list>
@@ -35,7 +36,7 @@ const Change* find(const std::vector<Change>& changes, const std::string& key) {
 }
 
 Grouping corpus_group(const std::string& name, const KeyOptions& key) {
-  return group(load(std::string(TASKDIFF_TESTDATA) + "/corpus/" + name, ParseOptions{}), key);
+  return group(load(test::testdata_path("corpus/" + name), ParseOptions{}), key);
 }
 
 } // namespace

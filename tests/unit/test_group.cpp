@@ -1,6 +1,7 @@
 // Tests for src/group.cpp: keys, internal groups, level-2 wrapper dropping, shared_key().
 #include "taskdiff/group.hpp"
 #include "taskdiff/parse.hpp"
+#include "support.hpp"
 
 #include <algorithm>
 #include <doctest/doctest.h>
@@ -12,7 +13,7 @@ namespace taskdiff {
 namespace {
 
 Snapshot corpus(const std::string& name) {
-  return load(std::string(TASKDIFF_TESTDATA) + "/corpus/" + name, ParseOptions{});
+  return load(test::testdata_path("corpus/" + name), ParseOptions{});
 }
 
 const Group* largest_app_group(const Grouping& grouping) {

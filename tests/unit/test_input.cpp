@@ -2,6 +2,7 @@
 #include "taskdiff/error.hpp"
 #include "taskdiff/input.hpp"
 #include "taskdiff/parse.hpp"
+#include "support.hpp"
 
 #include <cstring>
 #include <doctest/doctest.h>
@@ -15,22 +16,7 @@ namespace taskdiff {
 
 namespace {
 
-// Hands out at most `step` bytes per read: exercises every refill path.
-class TrickleSource final : public ByteSource {
-public:
-  explicit TrickleSource(std::string bytes, size_t step = 1) : m_bytes(std::move(bytes)), m_step(step) {}
-  size_t read(char* buffer, size_t capacity) override {
-    size_t n = std::min({capacity, m_step, m_bytes.size() - m_pos});
-    std::memcpy(buffer, m_bytes.data() + m_pos, n);
-    m_pos += n;
-    return n;
-  }
-
-private:
-  std::string m_bytes;
-  size_t m_step;
-  size_t m_pos = 0;
-};
+using test::TrickleSource;
 
 std::vector<std::string> all_lines(LineReader& reader) {
   std::vector<std::string> out;

@@ -1,6 +1,7 @@
 // Tests for src/parse/go_debug1.cpp: `/debug/pprof/goroutine?debug=1` count profiles.
 #include "taskdiff/error.hpp"
 #include "taskdiff/parse.hpp"
+#include "support.hpp"
 
 #include <doctest/doctest.h>
 #include <string>
@@ -140,7 +141,7 @@ TEST_CASE("CRLF line endings") {
 }
 
 TEST_CASE("corpus unbuffered-chan cand.debug1.txt") {
-  Snapshot s = load(std::string(TASKDIFF_TESTDATA) + "/corpus/unbuffered-chan/cand.debug1.txt",
+  Snapshot s = load(test::testdata_path("corpus/unbuffered-chan/cand.debug1.txt"),
                     ParseOptions{});
   CHECK(s.format == Format::go_debug1);
   CHECK(s.total == 217);
@@ -155,7 +156,7 @@ TEST_CASE("corpus unbuffered-chan cand.debug1.txt") {
   one.threads = 1;
   ParseOptions many;
   many.threads = 8;
-  std::string path = std::string(TASKDIFF_TESTDATA) + "/corpus/unbuffered-chan/cand.debug1.txt";
+  std::string path = test::testdata_path("corpus/unbuffered-chan/cand.debug1.txt");
   Snapshot a = load(path, one);
   Snapshot b = load(path, many);
   CHECK(a.total == 217);

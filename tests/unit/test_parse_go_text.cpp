@@ -1,6 +1,7 @@
 // Tests for src/parse/go_text.cpp: debug=2 dumps and crash output (tracebacks), through load().
 #include "taskdiff/error.hpp"
 #include "taskdiff/parse.hpp"
+#include "support.hpp"
 
 #include <doctest/doctest.h>
 #include <string>
@@ -16,7 +17,7 @@ Snapshot parse_text(std::string_view text, const ParseOptions& options = {}) {
 }
 
 std::string corpus(const std::string& name) {
-  return std::string(TASKDIFF_TESTDATA) + "/corpus/" + name;
+  return test::testdata_path("corpus/" + name);
 }
 
 // Parses and expects an Error; returns it for message/line checks.
@@ -348,7 +349,7 @@ TEST_CASE("SIGQUIT corpus parsed in ranges equals a single-thread parse") {
 }
 
 TEST_CASE("a plain file parsed in ranges on 8 threads equals a single-thread parse") {
-  std::string path = std::string(TASKDIFF_TESTDATA) + "/corpus/unbuffered-chan/cand.debug2.txt";
+  std::string path = test::testdata_path("corpus/unbuffered-chan/cand.debug2.txt");
   ParseOptions one;
   one.threads = 1;
   ParseOptions many;

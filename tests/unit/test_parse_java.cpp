@@ -4,6 +4,7 @@
 #include "taskdiff/error.hpp"
 #include "taskdiff/normalize.hpp"
 #include "taskdiff/parse.hpp"
+#include "support.hpp"
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -20,19 +21,14 @@ namespace taskdiff {
 
 namespace {
 
-std::string read_testdata(const std::string& name) {
-  std::string path = std::string(TASKDIFF_TESTDATA) + "/java/" + name;
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in, "cannot open " << path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using test::read_testdata;
 
 Snapshot load_bytes(const std::string& name, std::string_view bytes, ParseOptions options = {}) {
   return load(Input::from_memory(name, bytes), options);
 }
 
 Snapshot load_testdata(const std::string& name) {
-  return load_bytes(name, read_testdata(name));
+  return load_bytes(name, read_testdata("java/" + name));
 }
 
 // `LINE: message` of the Error loading `bytes` throws, or `no error`.
@@ -233,13 +229,13 @@ TEST_CASE("CRLF gives the same stacks as LF") {
   for (const char* file : {"java25-executor.base.jstack.txt", "java25-executor.base.threads.txt",
                            "java25-executor.base.threads.json", "jdk17-sigquit-stdout.txt"}) {
     CAPTURE(file);
-    std::string text = read_testdata(file);
+    std::string text = read_testdata(std::string("java/") + file);
     std::string lf = canonical(load_bytes(file, text));
     CHECK(lf == canonical(load_bytes(file, to_crlf(text))));
     CHECK(lf.size() > 1000);
   }
   // The VisualVM file is CRLF as saved: the same stacks with its line ends made LF.
-  std::string crlf = read_testdata("tda-visualvm-crlf.txt");
+  std::string crlf = read_testdata("java/tda-visualvm-crlf.txt");
   std::string lf;
   for (char c : crlf) {
     if (c != '\r') {
@@ -441,7 +437,7 @@ TEST_CASE("function normalization, frame splitting, hidden frames") {
 }
 
 TEST_CASE("truncated jstack output is an error, or read with --allow-truncated") {
-  std::string text = read_testdata("java25-executor.base.jstack.txt");
+  std::string text = read_testdata("java/java25-executor.base.jstack.txt");
   // Cut at a thread boundary: only the missing `JNI global refs` line tells.
   std::string cut = cut_before(text, "\"http-worker-1\"");
   std::string error = load_error(cut);
@@ -463,7 +459,7 @@ TEST_CASE("truncated jstack output is an error, or read with --allow-truncated")
                     "Thread.java:840)`, found \"java.util.concurrent.ThreadPoolExecutor.getT\"",
                     std::count(mid.begin(), mid.end(), '\n') + 1));
   // Cut inside the deadlock section.
-  std::string sample = read_testdata("jdk17-sigquit-stdout.txt");
+  std::string sample = read_testdata("java/jdk17-sigquit-stdout.txt");
   CHECK(load_error(cut_before(sample, "Java stack information")) ==
         "241: the dump ends inside the deadlock section that starts at line 232, before its "
         "`Found N deadlocks.` line: the dump is truncated (a cut copy, a full disk?); capture it "
@@ -475,7 +471,7 @@ TEST_CASE("truncated jstack output is an error, or read with --allow-truncated")
 }
 
 TEST_CASE("truncated Thread.dump_to_file text and JSON are errors") {
-  std::string text = read_testdata("java25-executor.base.threads.txt");
+  std::string text = read_testdata("java/java25-executor.base.threads.txt");
   std::string cut = text.substr(0, text.find("    at java.base/java.lang.Object.wait(Object.java:389)"));
   uint64_t lines = std::count(cut.begin(), cut.end(), '\n');
   CHECK(load_error(cut) ==
@@ -490,7 +486,7 @@ TEST_CASE("truncated Thread.dump_to_file text and JSON are errors") {
   CHECK(read.total == 2); // main, Reference Handler; Finalizer dropped
   CHECK(read.warnings.size() == 1);
 
-  std::string json = read_testdata("java25-executor.base.threads.json");
+  std::string json = read_testdata("java/java25-executor.base.threads.json");
   std::string cut_json = json.substr(0, json.find("\"name\": \"Finalizer\""));
   std::string error = load_error(cut_json, {}, "t.json");
   CHECK(error.starts_with(fmt::format("{}: $.threadDump.threadContainers[0].threads[2]: invalid JSON: "
@@ -500,7 +496,7 @@ TEST_CASE("truncated Thread.dump_to_file text and JSON are errors") {
 }
 
 TEST_CASE("Thread.dump_to_file text cut at every kind of point") {
-  const std::string text = read_testdata("java25-executor.base.threads.txt");
+  const std::string text = read_testdata("java/java25-executor.base.threads.txt");
   const std::string advice = ": the dump is truncated (a cut copy, a full disk?); capture it "
                              "again, or pass --allow-truncated to compare what was read";
   const std::string no_empty_line = "without the empty line that ends every thread (if the file is "
@@ -636,7 +632,7 @@ TEST_CASE("Thread.dump_to_file text cut at every kind of point") {
 }
 
 TEST_CASE("JSON errors name the JSON path") {
-  std::string json = read_testdata("java25-executor.base.threads.json");
+  std::string json = read_testdata("java/java25-executor.base.threads.json");
   auto patched = [&](std::string_view from, std::string_view to) {
     std::string out = json;
     size_t at = out.find(from);
@@ -679,7 +675,7 @@ TEST_CASE("JSON errors name the JSON path") {
 }
 
 TEST_CASE("bad jstack lines fail with the line and what was expected") {
-  std::string text = read_testdata("java25-executor.base.jstack.txt");
+  std::string text = read_testdata("java/java25-executor.base.jstack.txt");
   // Application output inside the thread list.
   std::string noisy = text;
   noisy.insert(noisy.find("\"Reference Handler\""), "INFO request served\n");
@@ -712,7 +708,7 @@ TEST_CASE("bad jstack lines fail with the line and what was expected") {
 }
 
 TEST_CASE("UTF-16 is refused with the command that converts it") {
-  std::string utf16 = read_testdata("tda-handmade-utf16.txt");
+  std::string utf16 = read_testdata("java/tda-handmade-utf16.txt");
   std::string error = load_error(utf16);
   CHECK(error.find("UTF-16") != std::string::npos);
   CHECK(error.find("iconv -f UTF-16LE -t UTF-8") != std::string::npos);
@@ -723,8 +719,8 @@ TEST_CASE("UTF-16 is refused with the command that converts it") {
 }
 
 TEST_CASE("two dumps in one log: the last one is compared, with a warning") {
-  std::string first = read_testdata("java-executor.base.jstack.txt");
-  std::string second = read_testdata("java25-executor.base.jstack.txt");
+  std::string first = read_testdata("java/java-executor.base.jstack.txt");
+  std::string second = read_testdata("java/java25-executor.base.jstack.txt");
   Snapshot both = load_bytes("log.txt", "app started\n" + first + "INFO next\n" + second);
   CHECK(both.total == 29);
   REQUIRE(both.warnings.size() == 1);

@@ -20,17 +20,13 @@
 #include "taskdiff/error.hpp"
 #include "taskdiff/group.hpp"
 #include "taskdiff/parse.hpp"
+#include "support.hpp"
 
 namespace taskdiff {
 
 namespace {
 
-std::string read_testdata(const std::string& name) {
-  std::string path = std::string(TASKDIFF_TESTDATA) + "/" + name;
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in, "cannot open " << path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using test::read_testdata;
 
 Snapshot from_json(std::string_view bytes, const ParseOptions& options = {}) {
   return load(Input::from_memory("cand.json", bytes), options);
@@ -201,7 +197,7 @@ TEST_CASE("facts: carried when at least one record has the key; runtime defaults
 }
 
 TEST_CASE("a dump's stacks as JSON groups give the dump's groups and verdict") {
-  std::string dir = std::string(TASKDIFF_TESTDATA) + "/corpus/unbuffered-chan/";
+  std::string dir = test::testdata_path("corpus/unbuffered-chan/");
   Snapshot base = load(dir + "base.debug2.txt", ParseOptions{});
   Snapshot cand = load(dir + "cand.debug2.txt", ParseOptions{});
   Snapshot json_base = from_json(as_tasks_json(base));

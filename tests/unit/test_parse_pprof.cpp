@@ -2,6 +2,7 @@
 // malformed ones, built here from real bytes or written with protozero's pbf_writer.
 #include "taskdiff/error.hpp"
 #include "taskdiff/parse.hpp"
+#include "support.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -22,12 +23,9 @@ namespace taskdiff {
 
 namespace {
 
-std::string read_testdata(const std::string& name) {
-  std::string path = std::string(TASKDIFF_TESTDATA) + "/pprof/" + name;
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in, "cannot open " << path);
-  return { std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>() };
-}
+using test::read_testdata;
+using test::TrickleSource;
+
 
 std::string gunzip(std::string_view gz) {
   z_stream z{};
@@ -233,25 +231,6 @@ ProfileWriter one_goroutine() {
   return profile;
 }
 
-// Serves bytes `step` at a time: every top-level field straddles reads.
-class TrickleSource final : public ByteSource {
-public:
-  TrickleSource(std::string bytes, size_t step)
-    : m_bytes(std::move(bytes))
-    , m_step(step) {}
-  size_t read(char* buffer, size_t capacity) override {
-    size_t n = std::min({ capacity, m_step, m_bytes.size() - m_at });
-    std::memcpy(buffer, m_bytes.data() + m_at, n);
-    m_at += n;
-    return n;
-  }
-
-private:
-  std::string m_bytes;
-  size_t m_step;
-  size_t m_at = 0;
-};
-
 // `head`, then zero bytes without end, as `/dev/zero` would; counts what it served.
 class EndlessSource final : public ByteSource {
 public:
@@ -318,7 +297,7 @@ void raw_sample(ProfileWriter& profile, std::string_view content) {
 TEST_SUITE("parse_pprof") {
 
   TEST_CASE("go1.19 profile: counts, an inlined location, labels, capture time") {
-    Snapshot snapshot = load_bytes(read_testdata("go1.19-goroutine.pb.gz"));
+    Snapshot snapshot = load_bytes(read_testdata("pprof/go1.19-goroutine.pb.gz"));
     CHECK(snapshot.format == Format::pprof);
     CHECK(snapshot.facts.labels);
     CHECK_FALSE(snapshot.facts.wait);
@@ -372,7 +351,7 @@ TEST_SUITE("parse_pprof") {
   }
 
   TEST_CASE("go1.23 profile: generic shapes kept raw") {
-    Snapshot snapshot = load_bytes(read_testdata("go1.23-goroutine.pb.gz"));
+    Snapshot snapshot = load_bytes(read_testdata("pprof/go1.23-goroutine.pb.gz"));
     CHECK(snapshot.total == 31);
     CHECK(*snapshot.captured_at == "2026-11-22T23:29:48Z");
     auto drain = stacks_with(snapshot, "main.drain[go.shape.string]");
@@ -387,7 +366,7 @@ TEST_SUITE("parse_pprof") {
   }
 
   TEST_CASE("go1.15 profile from go-profiler-notes: labels") {
-    Snapshot snapshot = load_bytes(read_testdata("profilernotes-go1.15-goroutine.pb.gz"));
+    Snapshot snapshot = load_bytes(read_testdata("pprof/profilernotes-go1.15-goroutine.pb.gz"));
     CHECK(snapshot.total == 10); // peer-dumps README: 10 (9 samples)
     CHECK(snapshot.stacks.size() == 9);
     CHECK(*snapshot.captured_at == "2021-01-14T15:46:23Z");
@@ -422,7 +401,7 @@ TEST_SUITE("parse_pprof") {
   }
 
   TEST_CASE("corpus unbuffered-chan cand: the leak and a goexit-only goroutine") {
-    Snapshot snapshot = load_bytes(read_testdata("unbuffered-chan.cand.pb.gz"));
+    Snapshot snapshot = load_bytes(read_testdata("pprof/unbuffered-chan.cand.pb.gz"));
     // The values add up to 217, as debug1 and debug2 of the same process say; the corpus
     // README's 216 leaves out the one goroutine without frames (expected.json accepts both).
     CHECK(snapshot.total == 217);
@@ -508,7 +487,7 @@ TEST_SUITE("parse_pprof") {
   }
 
   TEST_CASE("raw protobuf: read when --input-format pprof forces it, refused otherwise") {
-    std::string raw = gunzip(read_testdata("go1.19-goroutine.pb.gz"));
+    std::string raw = gunzip(read_testdata("pprof/go1.19-goroutine.pb.gz"));
     CHECK(load_bytes(raw, true).total == 31);
     CHECK(load_error(raw, false) ==
           "binary data that is neither gzip nor text (a raw protobuf profile needs "
@@ -516,7 +495,7 @@ TEST_SUITE("parse_pprof") {
   }
 
   TEST_CASE("streaming: a profile read a few bytes at a time gives the same model") {
-    std::string raw = gunzip(read_testdata("go1.19-goroutine.pb.gz"));
+    std::string raw = gunzip(read_testdata("pprof/go1.19-goroutine.pb.gz"));
     auto whole = describe(load_bytes(raw, true));
     REQUIRE(whole.size() == 27);
     for (size_t step : { 1, 3, 4096 }) {
@@ -658,7 +637,7 @@ TEST_SUITE("parse_pprof") {
   }
 
   TEST_CASE("errors: truncated profiles") {
-    std::string raw = gunzip(read_testdata("go1.19-goroutine.pb.gz"));
+    std::string raw = gunzip(read_testdata("pprof/go1.19-goroutine.pb.gz"));
     REQUIRE(raw.size() == 5479);
     // Fields: period_type at 0 (6 bytes), period at 6 (2), sample_type at 8 (6), then the first
     // location at 14: `22 10 ...`, 16 bytes long. Cut at 20, inside it.
@@ -701,7 +680,7 @@ TEST_SUITE("parse_pprof") {
   }
 
   TEST_CASE("errors: wrong wire type") {
-    std::string raw = gunzip(read_testdata("go1.19-goroutine.pb.gz"));
+    std::string raw = gunzip(read_testdata("pprof/go1.19-goroutine.pb.gz"));
     REQUIRE(static_cast<unsigned char>(raw[0]) == 0x5a); // field 11 (period_type), length-delimited
     raw[0] = 0x58;                                       // field 11 as a varint
     CHECK(load_error(raw) ==

@@ -17,13 +17,14 @@
 #include "taskdiff/group.hpp"
 #include "taskdiff/parse.hpp"
 #include "taskdiff/version.hpp"
+#include "support.hpp"
 
 namespace taskdiff {
 
 namespace {
 
 std::string corpus(const std::string& name) {
-  return std::string(TASKDIFF_TESTDATA) + "/corpus/" + name;
+  return test::testdata_path("corpus/" + name);
 }
 
 std::string to_json(const Snapshot& snapshot) {
