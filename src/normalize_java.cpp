@@ -209,4 +209,13 @@ bool split_java_frame(std::string_view text, JavaFrame& frame) {
   return true;
 }
 
+bool is_java_thread_state(std::string_view word) {
+  for (std::string_view state : {"NEW", "RUNNABLE", "BLOCKED", "WAITING", "TIMED_WAITING", "TERMINATED"}) {
+    if (word == state) {
+      return true;
+    }
+  }
+  return false;
+}
+
 } // namespace taskdiff

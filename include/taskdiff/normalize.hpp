@@ -63,6 +63,10 @@ std::string_view infer_go_wait(std::string_view leaf_function);
 
 // --- Java names (src/normalize_java.cpp) ---
 
+// A java.lang.Thread.State name: `NEW`, `RUNNABLE`, `BLOCKED`, `WAITING`, `TIMED_WAITING`,
+// `TERMINATED`.
+bool is_java_thread_state(std::string_view word);
+
 // Java thread names group by pool: each maximal run of ASCII digits becomes a letter, the first
 // `N`, the second `M`, every later one `K`: `pool-7-thread-3` -> `pool-N-thread-M`,
 // `ForkJoinPool-1-worker-5` -> `ForkJoinPool-N-worker-M`, `Thread-14` -> `Thread-N`,

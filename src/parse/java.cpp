@@ -68,18 +68,6 @@ namespace {
 
 using namespace text;
 
-bool all_digits(std::string_view text) {
-  if (text.empty()) {
-    return false;
-  }
-  for (char c : text) {
-    if (!is_digit(c)) {
-      return false;
-    }
-  }
-  return true;
-}
-
 bool is_hex_number(std::string_view text) {
   if (!starts_with(text, "0x") || text.size() == 2) {
     return false;
@@ -131,15 +119,6 @@ bool is_heap_start(std::string_view line) {
 bool is_histogram_header(std::string_view line) {
   line = trim(line);
   return starts_with(line, "num ") && line.find("#instances") != std::string_view::npos;
-}
-
-bool is_java_state(std::string_view word) {
-  for (std::string_view state : {"NEW", "RUNNABLE", "BLOCKED", "WAITING", "TIMED_WAITING", "TERMINATED"}) {
-    if (word == state) {
-      return true;
-    }
-  }
-  return false;
 }
 
 // The text after `- ` on a lock line under a frame (HotSpot `print_lock_info`, VisualVM's
@@ -507,7 +486,7 @@ private:
     size_t space = rest.find(' ');
     std::string_view word = rest.substr(0, space);
     std::string_view detail = space == std::string_view::npos ? std::string_view{} : trim(rest.substr(space));
-    if (!is_java_state(word)) {
+    if (!is_java_thread_state(word)) {
       fail(fmt::format("expected a thread state (NEW, RUNNABLE, BLOCKED, WAITING, TIMED_WAITING, "
                        "TERMINATED) after `java.lang.Thread.State:`, found {}",
                        quote_excerpt(word)));

@@ -70,27 +70,6 @@ namespace {
 
 using namespace text;
 
-bool all_digits(std::string_view text) {
-  if (text.empty()) {
-    return false;
-  }
-  for (char c : text) {
-    if (!is_digit(c)) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool is_java_state(std::string_view word) {
-  for (std::string_view state : {"NEW", "RUNNABLE", "BLOCKED", "WAITING", "TIMED_WAITING", "TERMINATED"}) {
-    if (word == state) {
-      return true;
-    }
-  }
-  return false;
-}
-
 // java.time.Instant.toString(): `2026-11-22T23:55:21.218495962Z` (fraction optional).
 bool is_instant(std::string_view text) {
   if (text.size() < 20 || text.back() != 'Z') {
@@ -359,7 +338,7 @@ private:
       size_t before = last == std::string_view::npos || last == 0 ? std::string_view::npos
                                                                    : rest.rfind(' ', last - 1);
       if (before == std::string_view::npos || !is_instant(rest.substr(last + 1)) ||
-          !is_java_state(rest.substr(before + 1, last - before - 1))) {
+          !is_java_thread_state(rest.substr(before + 1, last - before - 1))) {
         fail(fmt::format("expected `\"NAME\" STATE TIME` (JDK 25) or `\"NAME\"` (JDK 21) after "
                          "the thread id, found {}",
                          quote_excerpt(line)));
@@ -551,7 +530,7 @@ private:
       m_has_name = true;
     } else if (name == "state") {
       m_record.state = take_string(value, "a string");
-      if (!is_java_state(m_record.state)) {
+      if (!is_java_thread_state(m_record.state)) {
         fail(fmt::format("expected a thread state (NEW, RUNNABLE, BLOCKED, WAITING, "
                          "TIMED_WAITING, TERMINATED), found {}",
                          quote_excerpt(m_record.state)));

@@ -1,6 +1,7 @@
 // Small text predicates shared by the line-oriented parsers and the detector.
 #pragma once
 
+#include <algorithm>
 #include <cstring>
 #include <string_view>
 
@@ -17,6 +18,11 @@ inline bool ends_with(std::string_view text, std::string_view suffix) {
 
 inline bool is_digit(char c) {
   return c >= '0' && c <= '9';
+}
+
+// One or more ASCII digits and nothing else.
+inline bool all_digits(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), is_digit);
 }
 
 inline bool is_hex(char c) {
