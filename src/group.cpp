@@ -88,7 +88,8 @@ std::string inferred_wait(const Snapshot& snapshot, const Stack& stack) {
 
 std::string key_function(const Snapshot& snapshot, std::string_view function, bool strict) {
   if (snapshot.runtime == Runtime::java) {
-    return normalize_java_function(function);
+    std::string name = normalize_java_function(function);
+    return strict ? name : unnumber_java_lambdas(name);
   }
   return normalize_function(function, strict);
 }

@@ -218,4 +218,29 @@ bool is_java_thread_state(std::string_view word) {
   return false;
 }
 
+std::string unnumber_java_lambdas(std::string_view name) {
+  std::string out;
+  out.reserve(name.size());
+  size_t i = 0;
+  while (i < name.size()) {
+    // `lambda$` + enclosing method + `$` + index; the method may be `static` or `new`.
+    size_t at = name.find("lambda$", i);
+    if (at == std::string_view::npos) {
+      break;
+    }
+    size_t dollar = name.find('$', at + 7);
+    size_t end = dollar == std::string_view::npos ? dollar : skip_digits(name, dollar + 1);
+    if (dollar == std::string_view::npos || end == dollar + 1) {
+      out.append(name.substr(i, at + 7 - i));
+      i = at + 7;
+      continue;
+    }
+    out.append(name.substr(i, dollar + 1 - i));
+    out += 'N';
+    i = end;
+  }
+  out.append(name.substr(i));
+  return out;
+}
+
 } // namespace taskdiff

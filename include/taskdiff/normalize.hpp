@@ -22,6 +22,11 @@ std::string normalize_function(std::string_view name, bool keep_closure_numbers)
 // hidden-class and generated-accessor suffixes removed.
 std::string normalize_java_function(std::string_view name);
 
+// javac's synthetic lambda methods are numbered per class in source order, so adding a lambda
+// renumbers the ones after it: for the default key, `Foo.lambda$main$3` -> `Foo.lambda$main$N`
+// (as Go closure numbers become `N`).
+std::string unnumber_java_lambdas(std::string_view name);
+
 // True for frames of the runtime package itself (`runtime.gopark`, `runtime.goexit`), which
 // only some formats and traceback levels print, and for the `panic` frame. Exported runtime
 // functions (`runtime.Gosched`) are kept, and so are linknamed blocking points outside package

@@ -124,6 +124,16 @@ TEST_CASE("infer_go_wait") {
   CHECK(infer_go_wait("runtime.gopark").empty());
 }
 
+TEST_CASE("unnumber_java_lambdas") {
+  CHECK(unnumber_java_lambdas("Leak.lambda$main$0") == "Leak.lambda$main$N");
+  CHECK(unnumber_java_lambdas("a.B.lambda$static$12") == "a.B.lambda$static$N");
+  CHECK(unnumber_java_lambdas("a.B$$Lambda.run") == "a.B$$Lambda.run");
+  CHECK(unnumber_java_lambdas("a.B.lambda$run$3$lambda$run$1") == "a.B.lambda$run$N$lambda$run$N");
+  CHECK(unnumber_java_lambdas("a.B.lambda$x") == "a.B.lambda$x");     // no index: kept
+  CHECK(unnumber_java_lambdas("a.B.lambda$x$y") == "a.B.lambda$x$y"); // not digits: kept
+  CHECK(unnumber_java_lambdas("lambda$") == "lambda$");
+}
+
 } // TEST_SUITE
 
 } // namespace taskdiff
