@@ -33,8 +33,8 @@ Snapshot load(const std::string& path, const ParseOptions& options);
 Snapshot load(Input input, const ParseOptions& options);
 
 // Parser entry points. Each fills `out` (facts, format, panic message...) and `builder`.
-// Go text parsers can start mid-file at a record boundary (`at_record_start`), so a plain file
-// is parsed in ranges on several threads.
+// The debug=2 parser can start mid-file at a record boundary (`at_record_start`), so a plain
+// debug=2 file is parsed in ranges on several threads.
 struct TextParseContext {
   StackBuilder& builder;
   Snapshot& out;

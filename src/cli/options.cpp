@@ -73,7 +73,10 @@ void add_input_options(CLI::App* command, RawOptions& raw, bool grouping = true)
       ->option_text("SIZE");
   command->add_option("--max-groups", raw.max_groups, "Refuse inputs with more distinct stacks")
       ->capture_default_str();
-  command->add_option("--threads", raw.threads, "Parser threads per input file")->capture_default_str();
+  command->add_option("--threads", raw.threads,
+                      "Parser threads per input: a debug=2 file of 16 MiB or more is read in that "
+                      "many parts at once")
+      ->capture_default_str();
 }
 
 void add_output_options(CLI::App* command, RawOptions& raw) {

@@ -92,7 +92,7 @@ public:
 
   void run() {
     std::string_view line;
-    bool header_seen = m_context.at_record_start;
+    bool header_seen = false;
     while (m_lines.next(line)) {
       if (!header_seen) {
         if (line.empty()) {
@@ -112,7 +112,7 @@ public:
       }
       begin_record(line);
     }
-    if (m_in_record && m_lines.last_line_unterminated() && m_context.is_last_range) {
+    if (m_in_record && m_lines.last_line_unterminated()) {
       // Go ends every line (and the profile) with `\n`: a record cut inside a `#` line may keep
       // its count and lose frames, which the total cannot show.
       fail("the profile ends in the middle of a line, inside its last record: the dump is "
