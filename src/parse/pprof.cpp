@@ -13,13 +13,10 @@
 // sample names its labels by string index. Pass 1 decodes locations, functions and mappings into
 // small tables at once and keeps the string table and the samples until the end, compactly: each
 // in an arena of 1 MiB blocks (bytes, no object per entry). Samples whose bytes are the same but
-// for their one value (the goroutine count) fold into one record holding the sum, so memory grows
-// with the string table and the distinct samples, not with the input. runtime/pprof writes one
-// Sample per distinct stack and label set, so a real profile never folds, and a full index of a
-// million samples would cost a cache miss or two each: samples are kept as they come, each looked
-// up only among recent ones, until a repeat shows up there or k_fold_after bytes of them are kept;
-// from then on all are folded through a full index (a generated or hostile profile repeating its
-// samples then costs one record per distinct one).
+// for their one value (the goroutine count) fold into one record holding the sum, through an
+// index of the records by those bytes, so memory grows with the string table and the distinct
+// samples, not with the input (runtime/pprof writes one Sample per distinct stack and label set;
+// a generated or hostile profile may repeat them).
 //
 // Errors come in two kinds: the wire-level ones (keys, wire types, lengths, varints, in the
 // Profile and in each message in it) fail at once, at the first bad byte in file order; what needs
@@ -77,7 +74,6 @@
 #include "taskdiff/parse.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -419,10 +415,6 @@ private:
   std::vector<Block> m_blocks;
 };
 
-// The fold table's slots keep a record's position in their low 44 bits (block index < 2^24: far
-// past any input) and a tag of its key's hash above.
-constexpr uint64_t k_position_mask = (uint64_t{ 1 } << 44) - 1;
-
 // A retained sample, as written in the samples arena:
 //   count        8 bytes, host order: the goroutines of every sample folded into this one
 //   ordinal_gap  varint: its ordinal among the Profile's samples less the previous record's
@@ -613,14 +605,14 @@ private:
     size_t value_size = 0;
     std::string_view content;
   };
-  uint64_t write_record(const NewRecord& sample, const Where& where);
+  uint64_t write_record(const NewRecord& sample);
   SampleRecord record_at(uint64_t position) const {
     return read_record(m_samples.at(position), m_samples.end_of(position));
   }
   static bool same_key(const SampleRecord& record, std::string_view key, bool has_value);
-  size_t find_slot(uint64_t hash, std::string_view key, bool has_value) const;
-  void start_folding();
-  void grow_slots(size_t slots);
+  static uint64_t key_hash(std::string_view key, bool has_value) {
+    return XXH3_64bits_withSeed(key.data(), key.size(), has_value);
+  }
   std::string_view string_at(int64_t index,
                              const Where& where,
                              size_t at,
@@ -650,18 +642,42 @@ private:
   int64_t m_time_nanos = 0;
   size_t m_time_nanos_offset = 0;
 
-  // Samples (pass 1): records in m_samples. Before folding starts, the last record seen with each
-  // of k_recent_slots hash values is in m_recent; once it has, every record is in m_slots, an
-  // open-addressing index. Both hold `hash tag | record position + 1` (0: empty).
-  static constexpr size_t k_recent_slots = 4096;
-  static constexpr size_t k_fold_after = size_t{ 64 } << 20; // bytes of records
+  // Samples (pass 1): records in m_samples, indexed by their key (bytes less the value) in
+  // m_index, which holds their positions. A lookup passes the Probe of a new sample.
+  struct Probe {
+    std::string_view key;
+    bool has_value = false;
+    uint64_t hash = 0;
+  };
+  struct RecordHash {
+    using is_transparent = void;
+    const ProfileDecoder* decoder;
+    size_t operator()(const Probe& probe) const { return probe.hash; }
+    size_t operator()(uint64_t position) const {
+      if (position == decoder->m_inserting.position) {
+        return decoder->m_inserting.hash; // known: the Probe that missed
+      }
+      SampleRecord record = decoder->record_at(position);
+      std::string key(record.key_head());
+      key.append(record.key_tail());
+      return key_hash(key, record.value_size != 0);
+    }
+  };
+  struct RecordEqual {
+    using is_transparent = void;
+    const ProfileDecoder* decoder;
+    bool operator()(uint64_t a, uint64_t b) const { return a == b; }
+    bool operator()(const Probe& probe, uint64_t position) const {
+      return same_key(decoder->record_at(position), probe.key, probe.has_value);
+    }
+    bool operator()(uint64_t position, const Probe& probe) const { return (*this)(probe, position); }
+  };
   Arena m_samples;
-  size_t m_records = 0;
-  size_t m_record_bytes = 0;
-  bool m_folding = false;
-  std::vector<uint64_t> m_recent = std::vector<uint64_t>(k_recent_slots);
-  std::vector<uint64_t> m_slots;
-  size_t m_slots_used = 0;
+  struct {
+    uint64_t position = UINT64_MAX;
+    uint64_t hash = 0;
+  } m_inserting; // the record being added to m_index, and its key's hash
+  std::unordered_set<uint64_t, RecordHash, RecordEqual> m_index{ 0, RecordHash{ this }, RecordEqual{ this } };
   std::string m_key; // the key of the sample being retained
   uint64_t m_sample_count = 0;
   uint64_t m_last_ordinal = 0; // of the last record written
@@ -1072,8 +1088,8 @@ void ProfileDecoder::collect(ProfileStream& stream) {
     }
     stream.consume(size);
   }
-  m_recent = {}; // the samples are all in: no more folding
-  m_slots = {};
+  m_index.clear(); // the samples are all in: no more folding
+  m_index.rehash(0);
 }
 
 // A Sample's fields: each known field's wire type checked (so is each Label's), its location ids
@@ -1145,10 +1161,9 @@ SampleValues ProfileDecoder::decode_sample(data_view content,
 // the same key (its bytes less its one value field).
 //
 // A real profile never repeats a key (runtime/pprof writes one Sample per distinct stack and label
-// set), and a full index of a million keys costs a cache miss or two per sample (0.3 s per million
-// on the 2-core VM). So samples are first kept as they come, each key looked up only in a small
-// table of recent ones; the first repeat found there, or k_fold_after bytes of records, switches
-// to folding: the records so far are folded through a full index, and so is every later sample.
+// set); the index costs its profiles of a million distinct samples about 0.8 s (std::unordered_set
+// of record positions, 2-core VM), and keeps a generated or hostile one that repeats its samples
+// at the memory of the distinct ones.
 void ProfileDecoder::retain_sample(data_view content, size_t message_at) {
   ++m_sample_count;
   const Where profile{ "Profile", 0, k_profile_names };
@@ -1183,36 +1198,17 @@ void ProfileDecoder::retain_sample(data_view content, size_t message_at) {
   std::string_view tail = sample.content.substr(sample.value_at + sample.value_size);
   bool has_value = sample.value_size != 0;
   m_key.assign(head).append(tail);
-  uint64_t hash = XXH3_64bits_withSeed(m_key.data(), m_key.size(), has_value);
-
-  if (!m_folding) {
-    uint64_t& recent = m_recent[hash & (k_recent_slots - 1)];
-    if (!(recent != 0 && (recent & ~k_position_mask) == (hash & ~k_position_mask) &&
-          same_key(record_at((recent & k_position_mask) - 1), m_key, has_value))) {
-      uint64_t position = write_record(sample, where);
-      recent = (hash & ~k_position_mask) | (position + 1);
-      if (m_record_bytes > k_fold_after) {
-        start_folding();
-      }
-      return;
-    }
-    start_folding(); // a repeat: fold, then fold this sample in below
-  }
-  if ((m_slots_used + 1) * 2 > m_slots.size()) {
-    grow_slots(m_slots.size() * 2);
-  }
-  size_t slot = find_slot(hash, m_key, has_value);
-  if (m_slots[slot] != 0) {
-    record_at((m_slots[slot] & k_position_mask) - 1).add(goroutines);
+  Probe probe{ m_key, has_value, key_hash(m_key, has_value) };
+  if (auto found = m_index.find(probe); found != m_index.end()) {
+    record_at(*found).add(goroutines);
     return;
   }
-  uint64_t position = write_record(sample, where);
-  m_slots[slot] = (hash & ~k_position_mask) | (position + 1);
-  ++m_slots_used;
+  m_inserting = { write_record(sample), probe.hash };
+  m_index.insert(m_inserting.position);
 }
 
 // Appends a record to m_samples; returns its position.
-uint64_t ProfileDecoder::write_record(const NewRecord& sample, const Where& where) {
+uint64_t ProfileDecoder::write_record(const NewRecord& sample) {
   uint64_t fields[] = { sample.ordinal - m_last_ordinal,
                         sample.offset - m_last_offset,
                         sample.header_size,
@@ -1225,9 +1221,6 @@ uint64_t ProfileDecoder::write_record(const NewRecord& sample, const Where& wher
   }
   uint64_t position = 0;
   char* out = m_samples.allocate(size, position);
-  if (position + 1 > k_position_mask) {
-    fail(where, sample.offset, "too many distinct samples to keep"); // past 16 TB of them
-  }
   std::memcpy(out, &sample.count, sizeof sample.count);
   out += sizeof sample.count;
   for (uint64_t field : fields) {
@@ -1236,8 +1229,6 @@ uint64_t ProfileDecoder::write_record(const NewRecord& sample, const Where& wher
   std::memcpy(out, sample.content.data(), sample.content.size());
   m_last_ordinal = sample.ordinal;
   m_last_offset = sample.offset;
-  m_record_bytes += size;
-  ++m_records;
   return position;
 }
 
@@ -1246,93 +1237,6 @@ bool ProfileDecoder::same_key(const SampleRecord& record, std::string_view key, 
   auto tail = record.key_tail();
   return (record.value_size != 0) == has_value && head.size() + tail.size() == key.size() &&
          key.substr(0, head.size()) == head && key.substr(head.size()) == tail;
-}
-
-// The slot of the record whose key is `key`, or the empty slot where it goes (linear probing; a
-// slot's hash tag spares reading records whose key hashes elsewhere).
-size_t ProfileDecoder::find_slot(uint64_t hash, std::string_view key, bool has_value) const {
-  size_t mask = m_slots.size() - 1;
-  uint64_t tag = hash & ~k_position_mask;
-  for (size_t i = hash & mask;; i = (i + 1) & mask) {
-    uint64_t slot = m_slots[i];
-    if (slot == 0) {
-      return i;
-    }
-    if ((slot & ~k_position_mask) == tag &&
-        same_key(record_at((slot & k_position_mask) - 1), key, has_value)) {
-      return i;
-    }
-  }
-}
-
-// Folds the records kept so far through a full index, which every later sample then goes
-// through. The records are rewritten in order into a new arena, each folded into the first with
-// its key; the old arena's blocks are freed as they are read.
-void ProfileDecoder::start_folding() {
-  m_folding = true;
-  m_recent = {};
-  Arena kept = std::move(m_samples);
-  m_samples = Arena();
-  size_t records = m_records;
-  m_records = 0;
-  m_record_bytes = 0;
-  m_last_ordinal = 0;
-  m_last_offset = 0;
-  m_slots.assign(std::bit_ceil(std::max<size_t>(1024, 2 * (records + 1))), 0);
-  m_slots_used = 0;
-  const Where profile{ "Profile", 0, k_profile_names };
-  std::string key;
-  NewRecord sample;
-  for (size_t block = 0; block < kept.blocks(); ++block) {
-    auto [next, end] = kept.block(block);
-    while (next < end) {
-      SampleRecord record = read_record(next, end);
-      next += record.size;
-      sample.ordinal += record.ordinal_gap;
-      sample.offset += record.offset_gap;
-      bool has_value = record.value_size != 0;
-      key.assign(record.key_head()).append(record.key_tail());
-      uint64_t hash = XXH3_64bits_withSeed(key.data(), key.size(), has_value);
-      size_t slot = find_slot(hash, key, has_value);
-      if (m_slots[slot] != 0) {
-        record_at((m_slots[slot] & k_position_mask) - 1).add(record.count());
-        continue;
-      }
-      sample.count = record.count();
-      sample.header_size = record.header_size;
-      sample.value_at = record.value_at;
-      sample.value_size = record.value_size;
-      sample.content = record.content;
-      uint64_t position =
-        write_record(sample, Where{ "sample", sample.ordinal, k_sample_names, &profile });
-      m_slots[slot] = (hash & ~k_position_mask) | (position + 1);
-      ++m_slots_used;
-    }
-    kept.release(block);
-  }
-}
-
-// Resizes the index to `slots` (a power of two), rehashing every record's key: records are read
-// in arena order, not slot order, which is faster by far once they outgrow the CPU's caches.
-void ProfileDecoder::grow_slots(size_t slots) {
-  m_slots.assign(slots, 0);
-  size_t mask = m_slots.size() - 1;
-  std::string key;
-  for (size_t block = 0; block < m_samples.blocks(); ++block) {
-    auto [begin, end] = m_samples.block(block);
-    for (char* next = begin; next < end;) {
-      SampleRecord record = read_record(next, end);
-      auto position = (uint64_t{ block } << Arena::k_block_bits) | uint64_t(next - begin);
-      next += record.size;
-      key.assign(record.key_head()).append(record.key_tail());
-      uint64_t hash = XXH3_64bits_withSeed(key.data(), key.size(), record.value_size != 0);
-      size_t i = hash & mask;
-      while (m_slots[i] != 0) {
-        i = (i + 1) & mask;
-      }
-      m_slots[i] = (hash & ~k_position_mask) | (position + 1);
-    }
-  }
 }
 
 std::string_view ProfileDecoder::string_at(int64_t index,
