@@ -107,12 +107,13 @@ void write_notes(std::ostream& out, const std::vector<std::string>& notes, const
   }
 }
 
-// What the tasks of a runtime are called.
-std::string_view tasks_noun(Runtime runtime) {
+// What `count` tasks of a runtime are called.
+std::string_view tasks_noun(Runtime runtime, uint64_t count = 2) {
+  bool one = count == 1;
   switch (runtime) {
-  case Runtime::go: return "goroutines";
-  case Runtime::java: return "threads";
-  case Runtime::other: return "tasks";
+  case Runtime::go: return one ? "goroutine" : "goroutines";
+  case Runtime::java: return one ? "thread" : "threads";
+  case Runtime::other: return one ? "task" : "tasks";
   }
   return "tasks";
 }
@@ -122,8 +123,8 @@ std::string input_line(const Snapshot& snapshot, const Grouping& groups) {
   if (snapshot.replicas > 1) {
     text += fmt::format(", {} replicas", snapshot.replicas);
   }
-  text += fmt::format("): {} {} in {} groups", snapshot.total, tasks_noun(snapshot.runtime),
-                      groups.groups.size());
+  text += fmt::format("): {} {} in {} group{}", snapshot.total, tasks_noun(snapshot.runtime, snapshot.total),
+                      groups.groups.size(), groups.groups.size() == 1 ? "" : "s");
   if (!snapshot.panic_message.empty()) {
     std::string_view first = snapshot.panic_message;
     first = first.substr(0, first.find('\n'));
@@ -207,9 +208,11 @@ void write_show_text(std::ostream& out, const ShowReport& report, const TextStyl
   }
   if (hidden > 0) {
     out << '\n'
-        << paint.dim(fmt::format("{} {} in {} runtime or internal groups not shown (--all "
+        << paint.dim(fmt::format("{} {} in {} runtime or internal group{} not shown (--all "
                                  "shows them)",
-                                 report.groups.internal, tasks_noun(report.snapshot.runtime), hidden))
+                                 report.groups.internal,
+                                 tasks_noun(report.snapshot.runtime, report.groups.internal), hidden,
+                                 hidden == 1 ? "" : "s"))
         << '\n';
   }
   write_notes(out, report.notes, paint);
