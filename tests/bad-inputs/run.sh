@@ -20,11 +20,15 @@ else
   echo "scratch: $scratch"
 fi
 
-# Sanitizer builds are slower and use more memory: scale the limits.
+# Sanitizer builds are slower and use more memory: scale the limits. (The symbol lists are read
+# whole, not with `grep -q`: under pipefail, grep leaving early makes nm die of SIGPIPE and the
+# test false at random, which left a sanitizer build with the plain limits.)
 scale=1
-if nm "$TD" 2>/dev/null | grep -q __asan_init || ldd "$TD" 2>/dev/null | grep -q libasan; then
+asan_symbols=$(nm "$TD" 2>/dev/null; ldd "$TD" 2>/dev/null)
+if [[ $asan_symbols == *__asan_init* || $asan_symbols == *libasan* ]]; then
   scale=4
 fi
+unset asan_symbols
 time_tool=""
 [[ -x /usr/bin/time ]] && time_tool=/usr/bin/time
 
