@@ -46,7 +46,8 @@ std::string wait_text(const Group& group) {
     text += fmt::format(" (+{} other wait states)", group.waits.size() - 1);
   }
   if (group.max_wait_minutes >= 0) {
-    text += fmt::format(", longest {} minutes", group.max_wait_minutes);
+    text += fmt::format(", longest {} minute{}", group.max_wait_minutes,
+                        group.max_wait_minutes == 1 ? "" : "s");
   }
   if (group.locked_to_thread) {
     text += ", locked to thread";
