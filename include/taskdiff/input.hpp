@@ -13,6 +13,10 @@
 
 #include "taskdiff/limits.hpp"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace taskdiff {
 
 class ByteSource {
@@ -78,14 +82,22 @@ public:
 
   bool next(std::string_view& line) {
     // The fast path, taken for nearly every line: a whole line in the buffer, before any NUL
-    // byte, within the length limit. Everything else (the first line's byte order mark, peeked
-    // lines, refills, errors) is next_slow's.
+    // byte, within the length limit. Newlines are found 64 bytes at a time, as a bit mask that
+    // serves the next few lines (a memchr call per line was a sixth of a debug=2 parse).
+    // Everything else (the first line's byte order mark, peeked lines, the buffer's last bytes,
+    // refills, errors) is next_slow's.
     if (m_fast && !m_peeked) {
-      const char* start = m_buffer.get() + m_begin;
-      if (const auto* newline = static_cast<const char*>(std::memchr(start, '\n', m_end - m_begin))) {
-        auto length = static_cast<size_t>(newline - start);
-        if (m_begin + length < m_nul_index && length <= m_max_line) {
-          m_begin += length + 1;
+      while (m_newlines == 0 && m_end - m_scanned >= 64) {
+        m_newlines = newline_mask(m_buffer.get() + m_scanned);
+        m_scanned += 64;
+      }
+      if (m_newlines != 0) {
+        size_t newline = m_scanned - 64 + static_cast<size_t>(__builtin_ctzll(m_newlines));
+        size_t length = newline - m_begin;
+        if (newline < m_nul_index && length <= m_max_line) {
+          m_newlines &= m_newlines - 1;
+          const char* start = m_buffer.get() + m_begin;
+          m_begin = newline + 1;
           if (length != 0 && start[length - 1] == '\r') {
             --length;
           }
@@ -110,6 +122,26 @@ private:
   bool next_slow(std::string_view& line);
   bool refill();
 
+  // Bit i set when p[i] is a newline.
+  static uint64_t newline_mask(const char* p) {
+#if defined(__SSE2__)
+    const __m128i newline = _mm_set1_epi8('\n');
+    uint64_t mask = 0;
+    for (int i = 0; i < 4; ++i) {
+      __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
+      auto bits = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, newline)));
+      mask |= uint64_t{bits} << (16 * i);
+    }
+    return mask;
+#else
+    uint64_t mask = 0;
+    for (int i = 0; i < 64; ++i) {
+      mask |= uint64_t{p[i] == '\n'} << i;
+    }
+    return mask;
+#endif
+  }
+
   ByteSource& m_source;
   size_t m_max_line;
   std::unique_ptr<char[]> m_buffer;
@@ -127,6 +159,10 @@ private:
   uint64_t m_first_nul = UINT64_MAX;
   size_t m_nul_index = SIZE_MAX; // the same NUL as an index in m_buffer
   bool m_fast = false;           // the first line (and its byte order mark) is behind us
+  // The fast path's newline search: bit i of m_newlines is a newline at m_scanned - 64 + i, for
+  // the positions at or after m_begin; none before m_scanned otherwise. next_slow resets both.
+  size_t m_scanned = 0;
+  uint64_t m_newlines = 0;
 };
 
 } // namespace taskdiff

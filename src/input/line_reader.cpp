@@ -112,6 +112,8 @@ bool LineReader::next_slow(std::string_view& line) {
     line.remove_prefix(3);
   }
   m_fast = true;
+  m_scanned = m_begin;
+  m_newlines = 0;
   ++m_line_number;
   return true;
 }

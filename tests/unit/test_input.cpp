@@ -123,6 +123,58 @@ TEST_CASE("LineReader: a line over max_line_bytes is an error with its line numb
   }
 }
 
+TEST_CASE("LineReader: the same lines whatever the read sizes") {
+  // Lines of every length around the fast path's 64-byte blocks, some with `\r\n`, past the
+  // 1 MiB buffer so refills land inside lines and inside blocks.
+  std::vector<std::string> expected;
+  std::string text;
+  uint32_t state = 12345;
+  while (text.size() < (size_t{3} << 20)) {
+    state = state * 1103515245 + 12345;
+    size_t length = (state >> 8) % 200;
+    std::string line(length, static_cast<char>('a' + expected.size() % 26));
+    text += line;
+    text += (state & 1) != 0 ? "\r\n" : "\n";
+    expected.push_back(std::move(line));
+  }
+  for (size_t step : {size_t{1}, size_t{63}, size_t{64}, size_t{65}, size_t{4096}, text.size()}) {
+    CAPTURE(step);
+    TrickleSource source(text, step);
+    LineReader reader(source, 1024);
+    CHECK(all_lines(reader) == expected);
+    CHECK(reader.line_number() == expected.size());
+  }
+}
+
+TEST_CASE("LineReader: a NUL byte deep in the input is an error on its line") {
+  std::string text;
+  for (int i = 0; i < 5000; ++i) {
+    text += "\t/src/main.go:42 +0x1d\n";
+  }
+  text += "main.main(";
+  text += '\0';
+  text += ")\n";
+  for (int i = 0; i < 100; ++i) {
+    text += "after\n";
+  }
+  for (size_t step : {size_t{7}, text.size()}) {
+    CAPTURE(step);
+    TrickleSource source(text, step);
+    LineReader reader(source, 1024);
+    std::string_view line;
+    for (int i = 0; i < 5000; ++i) {
+      REQUIRE(reader.next(line));
+    }
+    try {
+      reader.next(line);
+      FAIL("expected ParseError");
+    } catch (const ParseError& error) {
+      CHECK(error.line() == 5001);
+      CHECK(error.message().find("a NUL byte at column 11") == 0);
+    }
+  }
+}
+
 TEST_CASE("LineReader: a line longer than the initial 1 MiB buffer") {
   std::string big(3 << 20, 'y');
   TrickleSource source("a\n" + big + "\nb", 1 << 16);
