@@ -8,11 +8,16 @@ namespace taskdiff {
 
 std::string_view change_kind_name(ChangeKind kind) {
   switch (kind) {
-  case ChangeKind::new_group: return "new";
-  case ChangeKind::growing: return "growing";
-  case ChangeKind::shrinking: return "shrinking";
-  case ChangeKind::vanished: return "vanished";
-  case ChangeKind::below_threshold: return "below-threshold";
+    case ChangeKind::new_group:
+      return "new";
+    case ChangeKind::growing:
+      return "growing";
+    case ChangeKind::shrinking:
+      return "shrinking";
+    case ChangeKind::vanished:
+      return "vanished";
+    case ChangeKind::below_threshold:
+      return "below-threshold";
   }
   return "unknown";
 }
@@ -25,7 +30,8 @@ double per_replica(uint64_t count, uint32_t replicas) {
 
 ChangeKind classify(double base, double cand, const Thresholds& t) {
   if (base == 0) {
-    return cand >= static_cast<double>(t.min_new) ? ChangeKind::new_group : ChangeKind::below_threshold;
+    return cand >= static_cast<double>(t.min_new) ? ChangeKind::new_group
+                                                  : ChangeKind::below_threshold;
   }
   if (cand == 0) {
     return ChangeKind::vanished;
@@ -69,7 +75,8 @@ DiffResult diff(const Grouping& base, const Grouping& cand, const Thresholds& th
     if (group.internal) {
       continue;
     }
-    Change change{ChangeKind::new_group, 0, per_replica(group.count, cand_replicas), nullptr, &group};
+    Change change{ChangeKind::new_group, 0, per_replica(group.count, cand_replicas), nullptr,
+                  &group};
     if (auto it = base_index.find(group.key); it != base_index.end()) {
       change.base_group = it->second;
       change.base = per_replica(it->second->count, base_replicas);
@@ -80,8 +87,8 @@ DiffResult diff(const Grouping& base, const Grouping& cand, const Thresholds& th
     }
     change.kind = classify(change.base, change.cand, thresholds);
     auto& list = (change.kind == ChangeKind::new_group || change.kind == ChangeKind::growing)
-                     ? result.findings
-                     : result.changes;
+                   ? result.findings
+                   : result.changes;
     list.push_back(change);
   }
   for (const auto& group : base.groups) {
@@ -89,7 +96,7 @@ DiffResult diff(const Grouping& base, const Grouping& cand, const Thresholds& th
       continue;
     }
     result.changes.push_back(
-        Change{ChangeKind::vanished, per_replica(group.count, base_replicas), 0, &group, nullptr});
+      Change{ChangeKind::vanished, per_replica(group.count, base_replicas), 0, &group, nullptr});
   }
   std::sort(result.findings.begin(), result.findings.end(), worse);
   std::sort(result.changes.begin(), result.changes.end(), worse);

@@ -45,7 +45,8 @@ std::vector<size_t> kept_frames(const Snapshot& snapshot, const Stack& stack) {
   // group. Level 2 shows itself by runtime frames at both ends (`runtime.gopark` ...
   // `runtime.goexit`). Limitation: a one-line `go func() { ... }()` closure looks the same at
   // level 2 and is dropped too.
-  bool level2 = !stack.frames.empty() && is_go_runtime_frame(symbols[stack.frames.front().function]) &&
+  bool level2 = !stack.frames.empty() &&
+                is_go_runtime_frame(symbols[stack.frames.front().function]) &&
                 symbols[stack.frames.back().function] == "runtime.goexit";
   if (snapshot.runtime == Runtime::go && level2 && kept.size() >= 2 && stack.created_by) {
     const Frame& outer = stack.frames[kept.back()];
@@ -133,7 +134,8 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
     if (options.wait) {
       append_part(key, "wait", options.strict ? stack.state : wait_class(stack.state));
     }
-    // Internal stacks with no kept frame still key on their raw frames, so runtime groups stay apart.
+    // Internal stacks with no kept frame still key on their raw frames, so runtime groups stay
+    // apart.
     size_t depth = std::min(kept.size(), options.depth);
     if (kept.empty()) {
       for (size_t i = 0; i < std::min(stack.frames.size(), options.depth); ++i) {
@@ -149,9 +151,11 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
       append_part(key, "frame", function);
     }
     if (options.created_by && stack.created_by) {
-      std::string creator = key_function(snapshot, symbols[stack.created_by->function], options.strict);
+      std::string creator =
+        key_function(snapshot, symbols[stack.created_by->function], options.strict);
       if (options.strict) {
-        creator += fmt::format(" {}:{}", base_name(symbols[stack.created_by->file]), stack.created_by->line);
+        creator +=
+          fmt::format(" {}:{}", base_name(symbols[stack.created_by->file]), stack.created_by->line);
       }
       append_part(key, "created_by", creator);
     }
@@ -179,7 +183,8 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
     group.locked_to_thread = group.locked_to_thread || stack.locked_to_thread;
     group.leaked = group.leaked || stack.leaked;
     std::string wait = snapshot.facts.wait ? stack.state : inferred_wait(snapshot, stack);
-    if (!wait.empty() && std::find(group.waits.begin(), group.waits.end(), wait) == group.waits.end()) {
+    if (!wait.empty() &&
+        std::find(group.waits.begin(), group.waits.end(), wait) == group.waits.end()) {
       group.waits.push_back(wait);
     }
     if (stack.count > representative_count[g]) {

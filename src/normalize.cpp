@@ -13,15 +13,15 @@ using namespace text;
 
 // Top-level directories of the Go standard library (GOROOT/src), Go 1.1 to 1.26.
 constexpr std::array<std::string_view, 43> k_go_std_roots = {
-    "archive", "bufio",   "builtin", "bytes",    "cmp",     "compress", "container", "context",
-    "crypto",  "database", "debug",  "embed",    "encoding", "errors",  "expvar",    "flag",
-    "fmt",     "go",      "hash",    "html",     "image",   "index",    "internal",  "io",
-    "iter",    "log",     "maps",    "math",     "mime",    "net",      "os",        "path",
-    "plugin",  "reflect", "regexp",  "runtime",  "slices",  "sort",     "strconv",   "strings",
-    "sync",    "syscall", "testing"};
+  "archive", "bufio",    "builtin", "bytes",   "cmp",      "compress", "container", "context",
+  "crypto",  "database", "debug",   "embed",   "encoding", "errors",   "expvar",    "flag",
+  "fmt",     "go",       "hash",    "html",    "image",    "index",    "internal",  "io",
+  "iter",    "log",      "maps",    "math",    "mime",     "net",      "os",        "path",
+  "plugin",  "reflect",  "regexp",  "runtime", "slices",   "sort",     "strconv",   "strings",
+  "sync",    "syscall",  "testing"};
 // `vendor` holds the standard library's own vendored packages (`vendor/golang.org/x/net/...`).
-constexpr std::array<std::string_view, 8> k_go_std_roots_more = {"text",   "time", "unicode", "unique",
-                                                                 "unsafe", "weak", "structs", "vendor"};
+constexpr std::array<std::string_view, 8> k_go_std_roots_more = {
+  "text", "time", "unicode", "unique", "unsafe", "weak", "structs", "vendor"};
 
 // Appends `name` with every bracketed part (generic type arguments, possibly nested and holding
 // `/`, `.`, `,` and spaces in protobuf names) replaced by `[...]`.
@@ -110,7 +110,8 @@ bool is_go_wrapper(std::string_view function) {
     }
     size_t digits = at + marker.size();
     if (digits < function.size() &&
-        std::all_of(function.begin() + static_cast<std::ptrdiff_t>(digits), function.end(), is_digit)) {
+        std::all_of(function.begin() + static_cast<std::ptrdiff_t>(digits), function.end(),
+                    is_digit)) {
       return true;
     }
   }
@@ -122,7 +123,8 @@ bool is_go_closure(std::string_view function) {
   if (at == std::string_view::npos || at + 5 >= function.size()) {
     return false;
   }
-  return std::all_of(function.begin() + static_cast<std::ptrdiff_t>(at + 5), function.end(), is_digit);
+  return std::all_of(function.begin() + static_cast<std::ptrdiff_t>(at + 5), function.end(),
+                     is_digit);
 }
 
 std::string_view go_package(std::string_view function) {
@@ -155,7 +157,7 @@ bool is_standard_library(std::string_view function, Runtime runtime) {
   }
   return std::find(k_go_std_roots.begin(), k_go_std_roots.end(), root) != k_go_std_roots.end() ||
          std::find(k_go_std_roots_more.begin(), k_go_std_roots_more.end(), root) !=
-             k_go_std_roots_more.end();
+           k_go_std_roots_more.end();
 }
 
 std::string_view base_name(std::string_view file) {
@@ -189,9 +191,9 @@ std::string display_path(std::string_view file) {
 }
 
 std::string wait_class(std::string_view state) {
-  for (std::string_view java : {"TIMED_WAITING", "WAITING", "RUNNABLE", "BLOCKED", "NEW", "TERMINATED"}) {
-    if (starts_with(state, java) &&
-        (state.size() == java.size() || state[java.size()] == ' ')) {
+  for (std::string_view java :
+       {"TIMED_WAITING", "WAITING", "RUNNABLE", "BLOCKED", "NEW", "TERMINATED"}) {
+    if (starts_with(state, java) && (state.size() == java.size() || state[java.size()] == ' ')) {
       return std::string(java);
     }
   }
@@ -227,7 +229,8 @@ std::string_view infer_go_wait(std::string_view function) {
   if (function == "time.Sleep") {
     return "sleep";
   }
-  if (starts_with(function, "sync.runtime_Semacquire") || starts_with(function, "sync.runtime_SemacquireMutex")) {
+  if (starts_with(function, "sync.runtime_Semacquire") ||
+      starts_with(function, "sync.runtime_SemacquireMutex")) {
     return "semacquire";
   }
   if (function == "sync.runtime_notifyListWait") {

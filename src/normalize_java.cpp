@@ -8,8 +8,8 @@
 // Thread.dump_to_file (`java.base/Class.method(File.java:1)`).
 #include <cstring>
 
-#include "taskdiff/normalize.hpp"
 #include "parse/text_util.hpp"
+#include "taskdiff/normalize.hpp"
 
 namespace taskdiff {
 
@@ -35,10 +35,10 @@ size_t skip_digits(std::string_view text, size_t pos) {
 
 // Generated classes whose trailing counter depends on load order (reflection inflation).
 constexpr std::string_view k_counted_classes[] = {
-    "GeneratedSerializationConstructorAccessor",
-    "GeneratedConstructorAccessor",
-    "GeneratedMethodAccessor",
-    "$Proxy",
+  "GeneratedSerializationConstructorAccessor",
+  "GeneratedConstructorAccessor",
+  "GeneratedMethodAccessor",
+  "$Proxy",
 };
 
 // `$$Word$$` of a CGLIB-style generated class (`$$EnhancerBySpringCGLIB$$`, `$$SpringCGLIB$$`):
@@ -210,7 +210,8 @@ bool split_java_frame(std::string_view text, JavaFrame& frame) {
 }
 
 bool is_java_thread_state(std::string_view word) {
-  for (std::string_view state : {"NEW", "RUNNABLE", "BLOCKED", "WAITING", "TIMED_WAITING", "TERMINATED"}) {
+  for (std::string_view state :
+       {"NEW", "RUNNABLE", "BLOCKED", "WAITING", "TIMED_WAITING", "TERMINATED"}) {
     if (word == state) {
       return true;
     }

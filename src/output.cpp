@@ -56,7 +56,8 @@ void write_file_atomically(const std::string& path, std::string_view content) {
   std::string temp = path + ".tmp-XXXXXX";
   int fd = ::mkstemp(temp.data());
   if (fd < 0) {
-    throw Error(path, 0, fmt::format("cannot create a temporary file beside it: {}", std::strerror(errno)));
+    throw Error(path, 0,
+                fmt::format("cannot create a temporary file beside it: {}", std::strerror(errno)));
   }
   int error = 0;
   (void)::fchmod(fd, 0644); // mkstemp makes 0600; a report or baseline is not secret

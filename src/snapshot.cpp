@@ -33,7 +33,8 @@ namespace {
 // A JSON string literal. Invalid UTF-8 (a hostile dump) becomes U+FFFD rather than a file
 // no JSON parser reads.
 std::string json_string(std::string_view text) {
-  return nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return nlohmann::json(std::string(text))
+    .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 const char* boolean(bool value) {
@@ -59,7 +60,9 @@ public:
     }
     return it->second;
   }
-  const std::vector<SymbolTable::Id>& order() const { return m_order; }
+  const std::vector<SymbolTable::Id>& order() const {
+    return m_order;
+  }
 
 private:
   std::unordered_map<SymbolTable::Id, uint32_t> m_index;
@@ -73,10 +76,10 @@ void write_snapshot(std::ostream& out, const Snapshot& snapshot) {
   out << "{\"schema\":\"" << k_snapshot_schema << "\",\n";
   out << "\"tool\":{\"name\":\"taskdiff\",\"version\":" << json_string(k_version) << "},\n";
   const Facts& facts = snapshot.facts;
-  out << "\"source\":{\"runtime\":\"" << runtime_name(snapshot.runtime) << "\",\"facts\":{\"wait\":"
-      << boolean(facts.wait) << ",\"created_by\":" << boolean(facts.created_by)
-      << ",\"labels\":" << boolean(facts.labels) << ",\"thread_names\":" << boolean(facts.thread_names)
-      << "},\"dumps\":[";
+  out << "\"source\":{\"runtime\":\"" << runtime_name(snapshot.runtime)
+      << "\",\"facts\":{\"wait\":" << boolean(facts.wait)
+      << ",\"created_by\":" << boolean(facts.created_by) << ",\"labels\":" << boolean(facts.labels)
+      << ",\"thread_names\":" << boolean(facts.thread_names) << "},\"dumps\":[";
   for (size_t i = 0; i < origins.size(); ++i) {
     const Origin& origin = origins[i];
     out << (i > 0 ? "," : "") << "{\"format\":\"" << format_name(origin.format)
@@ -176,7 +179,8 @@ Snapshot merge_snapshots(std::vector<Snapshot>&& inputs, const Limits& limits) {
       throw Error(input.source, 0,
                   fmt::format("cannot merge this {} input with {} ({}): replicas of one service "
                               "run one runtime",
-                              runtime_name(input.runtime), first.source, runtime_name(first.runtime)));
+                              runtime_name(input.runtime), first.source,
+                              runtime_name(first.runtime)));
     }
     if (input.format != merged.format) {
       merged.format = Format::snapshot; // mixed formats: only the origins tell them apart
@@ -239,7 +243,8 @@ Snapshot merge_snapshots(std::vector<Snapshot>&& inputs, const Limits& limits) {
 
   for (Snapshot& input : inputs) {
     for (Origin& origin : origins_of(input)) {
-      if (origin.captured_at && (!merged.captured_at || *origin.captured_at < *merged.captured_at)) {
+      if (origin.captured_at &&
+          (!merged.captured_at || *origin.captured_at < *merged.captured_at)) {
         merged.captured_at = origin.captured_at;
       }
       merged.origins.push_back(std::move(origin));
@@ -259,7 +264,8 @@ Snapshot merge_snapshots(std::vector<Snapshot>&& inputs, const Limits& limits) {
 std::string gzip_compress(std::string_view bytes) {
   z_stream z{};
   // 16 + MAX_WBITS: a gzip wrapper; zlib writes its header with no name and time 0.
-  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) !=
+      Z_OK) {
     throw Error("cannot start gzip compression (zlib)");
   }
   std::string out;
@@ -269,10 +275,12 @@ std::string gzip_compress(std::string_view bytes) {
   while (status != Z_STREAM_END) {
     // avail_in is 32 bits: feed large inputs in slices.
     if (z.avail_in == 0) {
-      size_t consumed = static_cast<size_t>(reinterpret_cast<const char*>(z.next_in) - bytes.data());
+      size_t consumed =
+        static_cast<size_t>(reinterpret_cast<const char*>(z.next_in) - bytes.data());
       z.avail_in = static_cast<uInt>(std::min<size_t>(bytes.size() - consumed, 1 << 30));
     }
-    bool last = reinterpret_cast<const char*>(z.next_in) + z.avail_in == bytes.data() + bytes.size();
+    bool last =
+      reinterpret_cast<const char*>(z.next_in) + z.avail_in == bytes.data() + bytes.size();
     z.next_out = reinterpret_cast<Bytef*>(buffer);
     z.avail_out = sizeof buffer;
     status = deflate(&z, last ? Z_FINISH : Z_NO_FLUSH);

@@ -32,22 +32,22 @@ struct ShownFrame {
 };
 
 struct Group {
-  std::string key;          // canonical key text (compared between base and cand)
+  std::string key; // canonical key text (compared between base and cand)
   uint64_t count = 0;
-  bool internal = false;    // runtime goroutine or the dumper itself: never a finding
+  bool internal = false; // runtime goroutine or the dumper itself: never a finding
   Runtime runtime = Runtime::go;
-  std::string wait;         // the wait reason of the largest contributing stack
+  std::string wait; // the wait reason of the largest contributing stack
   bool wait_inferred = false;
   std::vector<std::string> waits; // every distinct wait reason merged into this group
   int64_t max_wait_minutes = -1;
   bool locked_to_thread = false;
   bool leaked = false;
-  std::vector<ShownFrame> stack;  // kept frames of the largest contributing stack, leaf first
+  std::vector<ShownFrame> stack;   // kept frames of the largest contributing stack, leaf first
   std::vector<std::string> frames; // their function names (the JSON `frames`)
   std::optional<ShownFrame> created_by;
   std::vector<std::pair<std::string, std::string>> labels;
   std::string thread_name;
-  size_t blocking = 0;      // index in `stack` of the frame it blocks in (the leaf kept frame)
+  size_t blocking = 0; // index in `stack` of the frame it blocks in (the leaf kept frame)
   std::optional<size_t> app_frame; // first application (non-standard-library) frame
 };
 

@@ -23,15 +23,15 @@
 namespace taskdiff {
 
 enum class Format {
-  go_debug2,     // /debug/pprof/goroutine?debug=2, runtime.Stack(buf, true)
-  go_traceback,  // panic / fatal error / SIGQUIT output, possibly inside log text
-  go_debug1,     // /debug/pprof/goroutine?debug=1 (also goroutineleak)
-  pprof,         // profile.proto, gzipped or raw
-  java,          // jstack, jcmd Thread.print, SIGQUIT on the JVM's stdout
+  go_debug2,         // /debug/pprof/goroutine?debug=2, runtime.Stack(buf, true)
+  go_traceback,      // panic / fatal error / SIGQUIT output, possibly inside log text
+  go_debug1,         // /debug/pprof/goroutine?debug=1 (also goroutineleak)
+  pprof,             // profile.proto, gzipped or raw
+  java,              // jstack, jcmd Thread.print, SIGQUIT on the JVM's stdout
   java_threads_text, // jcmd Thread.dump_to_file (text), JDK 21+
   java_threads_json, // jcmd Thread.dump_to_file -format=json, JDK 21+
-  snapshot,      // taskdiff.snapshot/1
-  tasks_json,    // taskdiff.tasks/1: generic JSON tasks or pre-counted groups
+  snapshot,          // taskdiff.snapshot/1
+  tasks_json,        // taskdiff.tasks/1: generic JSON tasks or pre-counted groups
 };
 
 // Whose names these are: decides the frame filters and what counts as a standard library.
@@ -48,9 +48,9 @@ std::vector<Format> all_formats();
 
 // Which facts an input carries. Grouping keys only on facts both sides of a diff carry.
 struct Facts {
-  bool wait = false;       // a wait state per record (debug=2 status, Java thread state)
-  bool created_by = false; // the creating function (Go `created by`)
-  bool labels = false;     // pprof labels (debug=1 `# labels:`, protobuf Label)
+  bool wait = false;         // a wait state per record (debug=2 status, Java thread state)
+  bool created_by = false;   // the creating function (Go `created by`)
+  bool labels = false;       // pprof labels (debug=1 `# labels:`, protobuf Label)
   bool thread_names = false; // Java thread names (normalized to pool patterns)
 };
 Facts format_facts(Format format);
@@ -60,8 +60,12 @@ class SymbolTable {
 public:
   using Id = uint32_t;
   Id intern(std::string_view text);
-  std::string_view operator[](Id id) const { return m_strings[id]; }
-  size_t size() const { return m_strings.size(); }
+  std::string_view operator[](Id id) const {
+    return m_strings[id];
+  }
+  size_t size() const {
+    return m_strings.size();
+  }
 
 private:
   std::deque<std::string> m_strings; // a deque never moves its elements: the views stay valid
@@ -80,14 +84,14 @@ struct Frame {
 // One distinct raw stack and how many goroutines share it.
 struct Stack {
   uint64_t count = 0;
-  std::string state;          // raw wait reason / status / Java state; empty when unknown
+  std::string state;             // raw wait reason / status / Java state; empty when unknown
   int64_t max_wait_minutes = -1; // longest `N minutes` seen; -1 when none printed
   bool locked_to_thread = false;
-  bool leaked = false;        // from a goroutineleak profile: leaked by construction
-  std::vector<Frame> frames;  // leaf first
+  bool leaked = false;       // from a goroutineleak profile: leaked by construction
+  std::vector<Frame> frames; // leaf first
   std::optional<Frame> created_by;
   std::vector<std::pair<std::string, std::string>> labels; // sorted by key
-  std::string thread_name;    // Java: normalized pool pattern (`pool-N-thread-M`)
+  std::string thread_name; // Java: normalized pool pattern (`pool-N-thread-M`)
 };
 
 // A dump that went into a snapshot file (`taskdiff snapshot`), kept so that a snapshot of
@@ -99,21 +103,24 @@ struct Origin {
 };
 
 struct Snapshot {
-  std::string source;   // name for messages: the path, or `-` for stdin
+  std::string source; // name for messages: the path, or `-` for stdin
   Format format = Format::go_debug2;
   Runtime runtime = Runtime::go; // a snapshot file keeps the runtime of the dumps it was made from
   Facts facts;
-  uint64_t total = 0;   // every goroutine/thread the input lists, runtime ones included
+  uint64_t total = 0;    // every goroutine/thread the input lists, runtime ones included
   uint32_t replicas = 1; // dumps merged into this snapshot
-  SymbolTable symbols;  // symbols[0] is the empty string
+  SymbolTable symbols;   // symbols[0] is the empty string
   std::vector<Stack> stacks;
-  std::string panic_message;         // crash output: the `panic:`/`fatal error:`/signal lines
+  std::string panic_message;              // crash output: the `panic:`/`fatal error:`/signal lines
   std::optional<std::string> captured_at; // RFC 3339, where the input carries a capture time
-  std::vector<std::string> warnings; // said on stderr and in reports (e.g. a truncated dump read anyway)
-  bool leak_profile = false;         // Go goroutineleak profile
-  std::vector<Origin> origins;       // a snapshot file: one per dump merged into it; empty for a dump
+  std::vector<std::string>
+    warnings;                  // said on stderr and in reports (e.g. a truncated dump read anyway)
+  bool leak_profile = false;   // Go goroutineleak profile
+  std::vector<Origin> origins; // a snapshot file: one per dump merged into it; empty for a dump
 
-  Snapshot() { symbols.intern(""); }
+  Snapshot() {
+    symbols.intern("");
+  }
 };
 
 // The sink parsers push records into. Usage per record:
@@ -142,9 +149,15 @@ public:
   // Folds the record into its distinct stack; throws ParseError(at_line) past max_groups.
   void commit(uint64_t at_line = 0);
 
-  size_t frames_in_record() const { return m_frames; }
-  uint64_t records() const { return m_records; }
-  uint64_t total() const { return m_total; }
+  size_t frames_in_record() const {
+    return m_frames;
+  }
+  uint64_t records() const {
+    return m_records;
+  }
+  uint64_t total() const {
+    return m_total;
+  }
 
   // Moves the distinct stacks into `snapshot` (adds to what it holds; total is added too).
   void finish(Snapshot& snapshot);
@@ -160,11 +173,19 @@ private:
   // A growable byte buffer written without zero-filling.
   class Bytes {
   public:
-    explicit Bytes(size_t capacity) : m_data(new char[capacity]), m_capacity(capacity) {}
+    explicit Bytes(size_t capacity)
+      : m_data(new char[capacity])
+      , m_capacity(capacity) {}
     char* grow(size_t bytes); // room for `bytes` more; returns where to write them
-    void clear() { m_size = 0; }
-    const char* data() const { return m_data.get(); }
-    size_t size() const { return m_size; }
+    void clear() {
+      m_size = 0;
+    }
+    const char* data() const {
+      return m_data.get();
+    }
+    size_t size() const {
+      return m_size;
+    }
 
   private:
     std::unique_ptr<char[]> m_data;

@@ -15,9 +15,9 @@
 namespace taskdiff {
 
 struct ParseOptions {
-  std::optional<Format> format;  // --input-format; detected from content when unset
-  bool allow_truncated = false;  // read a cut debug=2 dump anyway (its last record dropped), loudly
-  unsigned threads = 2;          // a plain file may be split among this many parser threads
+  std::optional<Format> format; // --input-format; detected from content when unset
+  bool allow_truncated = false; // read a cut debug=2 dump anyway (its last record dropped), loudly
+  unsigned threads = 2;         // a plain file may be split among this many parser threads
   Limits limits;
 };
 
@@ -39,16 +39,16 @@ struct TextParseContext {
   StackBuilder& builder;
   Snapshot& out;
   const ParseOptions& options;
-  bool at_record_start = false; // this range begins at a record boundary, not at the file start
-  bool is_last_range = true;    // this range ends at the end of the input
-  uint64_t input_size = 0;      // bytes in the whole input when known (a plain file), else 0
+  bool at_record_start = false;    // this range begins at a record boundary, not at the file start
+  bool is_last_range = true;       // this range ends at the end of the input
+  uint64_t input_size = 0;         // bytes in the whole input when known (a plain file), else 0
   uint64_t goroutine_one_line = 0; // out: line of goroutine 1's header in this range, 0 if none
 };
 void parse_go_text(LineReader& lines, TextParseContext& context); // debug=2 and tracebacks
 void parse_go_debug1(LineReader& lines, TextParseContext& context);
 void parse_pprof(ByteSource& source, TextParseContext& context, bool gzipped);
-void parse_java(LineReader& lines, TextParseContext& context);               // jstack, jcmd
-void parse_java_threads_text(LineReader& lines, TextParseContext& context);  // dump_to_file
+void parse_java(LineReader& lines, TextParseContext& context);              // jstack, jcmd
+void parse_java_threads_text(LineReader& lines, TextParseContext& context); // dump_to_file
 void parse_java_threads_json(ByteSource& source, TextParseContext& context);
 void parse_snapshot(ByteSource& source, TextParseContext& context);
 void parse_tasks_json(ByteSource& source, TextParseContext& context);

@@ -14,8 +14,8 @@ namespace taskdiff {
 
 struct TextStyle {
   bool color = false;
-  bool all = false;          // show: internal (runtime, dumper) groups too
-  size_t max_stack = 16;     // frames printed per stack
+  bool all = false;      // show: internal (runtime, dumper) groups too
+  size_t max_stack = 16; // frames printed per stack
 };
 
 struct DiffReport {

@@ -60,6 +60,7 @@ public:
 // Builds the CLI11 app with its subcommands bound to `raw`.
 void define_options(CLI::App& app, RawOptions& raw);
 Command chosen_command(const CLI::App& app);
-Config validate(Command command, const RawOptions& raw, bool stdout_is_terminal, const char* no_color);
+Config validate(Command command, const RawOptions& raw, bool stdout_is_terminal,
+                const char* no_color);
 
 } // namespace taskdiff::cli

@@ -32,7 +32,10 @@ std::string errno_text(int error) {
 
 class FdSource final : public ByteSource {
 public:
-  FdSource(std::string name, int fd, bool owned) : m_name(std::move(name)), m_fd(fd), m_owned(owned) {}
+  FdSource(std::string name, int fd, bool owned)
+    : m_name(std::move(name))
+    , m_fd(fd)
+    , m_owned(owned) {}
   ~FdSource() override {
     if (m_owned) {
       ::close(m_fd);
@@ -59,7 +62,9 @@ private:
 class RangeSource final : public ByteSource {
 public:
   RangeSource(std::string path, uint64_t begin, uint64_t end)
-      : m_path(std::move(path)), m_offset(begin), m_end(end) {
+    : m_path(std::move(path))
+    , m_offset(begin)
+    , m_end(end) {
     m_fd = ::open(m_path.c_str(), O_RDONLY | O_CLOEXEC);
     if (m_fd < 0) {
       throw Error(m_path, 0, fmt::format("cannot open: {}", errno_text(errno)));
@@ -69,7 +74,9 @@ public:
                     POSIX_FADV_SEQUENTIAL);
 #endif
   }
-  ~RangeSource() override { ::close(m_fd); }
+  ~RangeSource() override {
+    ::close(m_fd);
+  }
   size_t read(char* buffer, size_t capacity) override {
     size_t want = static_cast<size_t>(std::min<uint64_t>(capacity, m_end - m_offset));
     if (want == 0) {
@@ -98,7 +105,8 @@ private:
 class ChainSource final : public ByteSource {
 public:
   ChainSource(std::string prefix, std::unique_ptr<ByteSource> next)
-      : m_prefix(std::move(prefix)), m_next(std::move(next)) {}
+    : m_prefix(std::move(prefix))
+    , m_next(std::move(next)) {}
   size_t read(char* buffer, size_t capacity) override {
     if (m_pos < m_prefix.size()) {
       size_t n = std::min(capacity, m_prefix.size() - m_pos);
@@ -126,13 +134,17 @@ private:
 class GzipSource final : public ByteSource {
 public:
   GzipSource(std::string name, std::unique_ptr<ByteSource> compressed)
-      : m_name(std::move(name)), m_in(std::move(compressed)), m_buffer(k_chunk_bytes) {
+    : m_name(std::move(name))
+    , m_in(std::move(compressed))
+    , m_buffer(k_chunk_bytes) {
     std::memset(&m_z, 0, sizeof m_z);
     if (inflateInit2(&m_z, 16 + MAX_WBITS) != Z_OK) {
       throw Error(m_name, 0, "cannot start the gzip decoder");
     }
   }
-  ~GzipSource() override { inflateEnd(&m_z); }
+  ~GzipSource() override {
+    inflateEnd(&m_z);
+  }
 
   size_t read(char* buffer, size_t capacity) override {
     if (m_finished) {
@@ -152,10 +164,11 @@ public:
       }
       if (m_z.avail_in == 0 && m_in_eof) {
         if (m_in_member) {
-          throw Error(m_name, 0, fmt::format("truncated gzip stream: the compressed data ends after "
-                                             "{} bytes, in the middle of a member; was the "
-                                             "download cut short?",
-                                             m_compressed));
+          throw Error(m_name, 0,
+                      fmt::format("truncated gzip stream: the compressed data ends after "
+                                  "{} bytes, in the middle of a member; was the "
+                                  "download cut short?",
+                                  m_compressed));
         }
         m_finished = true;
         break;
@@ -176,9 +189,10 @@ public:
           continue;
         }
         if (m_z.avail_in < 2 || m_z.next_in[0] != 0x1f || m_z.next_in[1] != 0x8b) {
-          throw Error(m_name, 0, fmt::format("unexpected bytes after the end of the gzip stream "
-                                             "(at compressed offset {})",
-                                             m_compressed - m_z.avail_in));
+          throw Error(m_name, 0,
+                      fmt::format("unexpected bytes after the end of the gzip stream "
+                                  "(at compressed offset {})",
+                                  m_compressed - m_z.avail_in));
         }
         inflateReset(&m_z);
         m_in_member = true;
@@ -192,7 +206,8 @@ public:
         continue; // needs more input
       }
       if (rc != Z_OK) {
-        throw Error(m_name, 0, fmt::format("corrupt gzip data: {}", m_z.msg ? m_z.msg : "inflate failed"));
+        throw Error(m_name, 0,
+                    fmt::format("corrupt gzip data: {}", m_z.msg ? m_z.msg : "inflate failed"));
       }
     }
     return capacity - m_z.avail_out;
@@ -213,14 +228,17 @@ private:
 class LimitSource final : public ByteSource {
 public:
   LimitSource(std::string name, std::unique_ptr<ByteSource> inner, uint64_t limit)
-      : m_name(std::move(name)), m_inner(std::move(inner)), m_limit(limit) {}
+    : m_name(std::move(name))
+    , m_inner(std::move(inner))
+    , m_limit(limit) {}
   size_t read(char* buffer, size_t capacity) override {
     size_t n = m_inner->read(buffer, capacity);
     m_seen += n;
     if (m_seen > m_limit) {
-      throw Error(m_name, 0, fmt::format("input larger than {} bytes{}; raise --max-input-size if "
-                                         "this dump is really that large",
-                                         m_limit, " (the --max-input-size limit)"));
+      throw Error(m_name, 0,
+                  fmt::format("input larger than {} bytes{}; raise --max-input-size if "
+                              "this dump is really that large",
+                              m_limit, " (the --max-input-size limit)"));
     }
     return n;
   }
@@ -234,7 +252,8 @@ private:
 
 class PrefetchSource final : public ByteSource {
 public:
-  explicit PrefetchSource(std::unique_ptr<ByteSource> inner) : m_inner(std::move(inner)) {
+  explicit PrefetchSource(std::unique_ptr<ByteSource> inner)
+    : m_inner(std::move(inner)) {
     m_thread = std::thread([this] { produce(); });
   }
   ~PrefetchSource() override {
@@ -366,8 +385,9 @@ Input Input::open(const std::string& path, const Limits& limits) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
       int error = errno;
-      throw Error(path, 0, fmt::format("cannot open: {}{}", errno_text(error),
-                                       error == ENOENT ? " (check the path; `-` reads stdin)" : ""));
+      throw Error(path, 0,
+                  fmt::format("cannot open: {}{}", errno_text(error),
+                              error == ENOENT ? " (check the path; `-` reads stdin)" : ""));
     }
     struct stat st {};
     if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -382,7 +402,8 @@ Input Input::open(const std::string& path, const Limits& limits) {
   std::string first;
   read_up_to(*raw, first, 2);
   input.m_gzipped = has_gzip_magic(first);
-  std::unique_ptr<ByteSource> content = std::make_unique<ChainSource>(std::move(first), std::move(raw));
+  std::unique_ptr<ByteSource> content =
+    std::make_unique<ChainSource>(std::move(first), std::move(raw));
   if (input.m_gzipped) {
     content = std::make_unique<GzipSource>(path, std::move(content));
   }
@@ -393,9 +414,10 @@ Input Input::open(const std::string& path, const Limits& limits) {
   }
   if (regular && !input.m_gzipped) {
     if (size > limits.max_input_bytes) {
-      throw Error(path, 0, fmt::format("input larger than {} bytes (the --max-input-size limit); "
-                                       "raise --max-input-size if this dump is really that large",
-                                       limits.max_input_bytes));
+      throw Error(path, 0,
+                  fmt::format("input larger than {} bytes (the --max-input-size limit); "
+                              "raise --max-input-size if this dump is really that large",
+                              limits.max_input_bytes));
     }
     input.m_plain = PlainFile{path, size};
   }
@@ -409,13 +431,12 @@ Input Input::from_memory(std::string name, std::string_view bytes, const Limits&
   input.m_name = std::move(name);
   input.m_limits = limits;
   input.m_gzipped = has_gzip_magic(bytes);
-  std::unique_ptr<ByteSource> content =
-      std::make_unique<ChainSource>(std::string(bytes), nullptr);
+  std::unique_ptr<ByteSource> content = std::make_unique<ChainSource>(std::string(bytes), nullptr);
   if (input.m_gzipped) {
     content = std::make_unique<GzipSource>(input.m_name, std::move(content));
   }
   input.m_source =
-      std::make_unique<LimitSource>(input.m_name, std::move(content), limits.max_input_bytes);
+    std::make_unique<LimitSource>(input.m_name, std::move(content), limits.max_input_bytes);
   input.fill_head();
   return input;
 }

@@ -71,15 +71,25 @@ bool read_quoted(std::string_view& text, std::string& out) {
       return false;
     }
     switch (text[i]) {
-    case 'n': out += '\n'; break;
-    case 't': out += '\t'; break;
-    case 'r': out += '\r'; break;
-    case '\\': out += '\\'; break;
-    case '"': out += '"'; break;
-    default:
-      // \xNN, \uNNNN and friends: kept as written; labels are compared, not displayed raw.
-      out += '\\';
-      out += text[i];
+      case 'n':
+        out += '\n';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case '"':
+        out += '"';
+        break;
+      default:
+        // \xNN, \uNNNN and friends: kept as written; labels are compared, not displayed raw.
+        out += '\\';
+        out += text[i];
     }
   }
   return false;
@@ -88,7 +98,9 @@ bool read_quoted(std::string_view& text, std::string& out) {
 class GoDebug1Parser {
 public:
   GoDebug1Parser(LineReader& lines, TextParseContext& context)
-      : m_lines(lines), m_context(context), m_builder(context.builder) {}
+    : m_lines(lines)
+    , m_context(context)
+    , m_builder(context.builder) {}
 
   void run() {
     std::string_view line;
@@ -153,7 +165,8 @@ private:
     size_t at = line.find(" @");
     uint64_t count = 0;
     if (at == std::string_view::npos || !parse_count(line.substr(0, at), count)) {
-      fail(fmt::format("expected a record like `3 @ 0x43b296 0x46b2e1`, found {}", quote_excerpt(line)));
+      fail(fmt::format("expected a record like `3 @ 0x43b296 0x46b2e1`, found {}",
+                       quote_excerpt(line)));
     }
     m_builder.begin(count);
     if (m_leak) {
@@ -207,7 +220,8 @@ private:
   // `{"handler":"audit", "tenant":"acme"}`
   void labels(std::string_view text) {
     if (text.empty() || text.front() != '{' || text.back() != '}') {
-      fail(fmt::format("expected `# labels: {{\"key\":\"value\", ...}}`, found {}", quote_excerpt(text)));
+      fail(fmt::format("expected `# labels: {{\"key\":\"value\", ...}}`, found {}",
+                       quote_excerpt(text)));
     }
     text = text.substr(1, text.size() - 2);
     std::string key;

@@ -10,7 +10,8 @@
 namespace taskdiff {
 
 JsonSourceBuffer::JsonSourceBuffer(ByteSource& source)
-    : m_source(source), m_buffer(new char[k_size]) {
+  : m_source(source)
+  , m_buffer(new char[k_size]) {
   setg(m_buffer.get(), m_buffer.get(), m_buffer.get());
 }
 
@@ -36,18 +37,25 @@ JsonSourceBuffer::int_type JsonSourceBuffer::underflow() {
 
 std::string_view json_type_name(JsonType type) {
   switch (type) {
-  case JsonType::null: return "null";
-  case JsonType::boolean: return "a boolean";
-  case JsonType::number: return "a number";
-  case JsonType::string: return "a string";
-  case JsonType::object: return "an object";
-  case JsonType::array: return "an array";
+    case JsonType::null:
+      return "null";
+    case JsonType::boolean:
+      return "a boolean";
+    case JsonType::number:
+      return "a number";
+    case JsonType::string:
+      return "a string";
+    case JsonType::object:
+      return "an object";
+    case JsonType::array:
+      return "an array";
   }
   return "a value";
 }
 
 JsonReader::JsonReader(JsonSourceBuffer& buffer, size_t max_string_bytes)
-    : m_buffer(buffer), m_max_string(max_string_bytes) {}
+  : m_buffer(buffer)
+  , m_max_string(max_string_bytes) {}
 
 void JsonReader::run() {
   std::istream stream(&m_buffer);
@@ -72,7 +80,8 @@ bool JsonReader::number_integer(json::number_integer_t number) {
   value.type = JsonType::number;
   value.integral = true;
   value.negative = number < 0;
-  value.magnitude = number < 0 ? uint64_t{0} - static_cast<uint64_t>(number) : static_cast<uint64_t>(number);
+  value.magnitude =
+    number < 0 ? uint64_t{0} - static_cast<uint64_t>(number) : static_cast<uint64_t>(number);
   return on_scalar(value);
 }
 
@@ -140,7 +149,8 @@ bool JsonReader::key(json::string_t& name) {
   return true;
 }
 
-bool JsonReader::parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& error) {
+bool JsonReader::parse_error(std::size_t, const std::string&,
+                             const nlohmann::detail::exception& error) {
   std::string what = error.what();
   // `[json.exception.parse_error.101] parse error at line 3, column 5: syntax error while
   // parsing value - invalid literal; last read: '...'`: keep the part after the position.
@@ -287,9 +297,8 @@ void JsonReader::check_schema(std::string_view found, std::string_view family, u
   if (found.size() > family.size() + 1 && found.substr(0, family.size()) == family &&
       found[family.size()] == '/') {
     std::string_view number = found.substr(family.size() + 1);
-    bool digits = number.size() <= 9 && std::all_of(number.begin(), number.end(), [](char c) {
-                    return c >= '0' && c <= '9';
-                  });
+    bool digits = number.size() <= 9 && std::all_of(number.begin(), number.end(),
+                                                    [](char c) { return c >= '0' && c <= '9'; });
     if (digits && number[0] != '0' && std::stoul(std::string(number)) > supported) {
       throw ParseError(0, std::string(newer));
     }
@@ -329,8 +338,8 @@ bool is_capture_time(std::string_view text) {
   if (zone.empty() || zone == "Z") {
     return true;
   }
-  return zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && digits(i + 1, 2) && zone[3] == ':' &&
-         digits(i + 4, 2);
+  return zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && digits(i + 1, 2) &&
+         zone[3] == ':' && digits(i + 4, 2);
 }
 
 } // namespace taskdiff

@@ -53,17 +53,17 @@ std::string_view json_type_name(JsonType type);
 struct JsonScalar {
   JsonType type = JsonType::null;
   bool boolean = false;
-  bool integral = false;  // a number without fraction or exponent that fits 64 bits
-  bool negative = false;  // integral and below zero
-  uint64_t magnitude = 0; // integral: the absolute value
+  bool integral = false;       // a number without fraction or exponent that fits 64 bits
+  bool negative = false;       // integral and below zero
+  uint64_t magnitude = 0;      // integral: the absolute value
   std::string* text = nullptr; // strings: may be moved from
 };
 
 class JsonReader {
 public:
   using json = nlohmann::json;
-  static constexpr int k_root = 0;   // the parent of the top-level value
-  static constexpr int k_skip = -1;  // enter(): ignore this value and everything inside it
+  static constexpr int k_root = 0;  // the parent of the top-level value
+  static constexpr int k_skip = -1; // enter(): ignore this value and everything inside it
   static constexpr size_t k_max_depth = 64;
 
   JsonReader(JsonSourceBuffer& buffer, size_t max_string_bytes);

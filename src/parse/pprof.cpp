@@ -147,43 +147,40 @@ struct FieldName {
   std::string_view name;
 };
 constexpr FieldName k_profile_names[] = {
-  { 1, "sample_type" },  { 2, "sample" },
-  { 3, "mapping" },      { 4, "location" },
-  { 5, "function" },     { 6, "string_table" },
-  { 7, "drop_frames" },  { 8, "keep_frames" },
-  { 9, "time_nanos" },   { 10, "duration_nanos" },
-  { 11, "period_type" }, { 12, "period" },
-  { 13, "comment" },     { 14, "default_sample_type" },
+  {1, "sample_type"},  {2, "sample"},
+  {3, "mapping"},      {4, "location"},
+  {5, "function"},     {6, "string_table"},
+  {7, "drop_frames"},  {8, "keep_frames"},
+  {9, "time_nanos"},   {10, "duration_nanos"},
+  {11, "period_type"}, {12, "period"},
+  {13, "comment"},     {14, "default_sample_type"},
 };
-constexpr FieldName k_value_type_names[] = { { 1, "type" }, { 2, "unit" } };
-constexpr FieldName k_sample_names[] = { { 1, "location_id" }, { 2, "value" }, { 3, "label" } };
-constexpr FieldName k_label_names[] = { { 1, "key" },
-                                        { 2, "str" },
-                                        { 3, "num" },
-                                        { 4, "num_unit" } };
+constexpr FieldName k_value_type_names[] = {{1, "type"}, {2, "unit"}};
+constexpr FieldName k_sample_names[] = {{1, "location_id"}, {2, "value"}, {3, "label"}};
+constexpr FieldName k_label_names[] = {{1, "key"}, {2, "str"}, {3, "num"}, {4, "num_unit"}};
 constexpr FieldName k_mapping_names[] = {
-  { 1, "id" },
-  { 2, "memory_start" },
-  { 3, "memory_limit" },
-  { 4, "file_offset" },
-  { 5, "filename" },
-  { 6, "build_id" },
-  { 7, "has_functions" },
-  { 8, "has_filenames" },
-  { 9, "has_line_numbers" },
-  { 10, "has_inline_frames" },
+  {1, "id"},
+  {2, "memory_start"},
+  {3, "memory_limit"},
+  {4, "file_offset"},
+  {5, "filename"},
+  {6, "build_id"},
+  {7, "has_functions"},
+  {8, "has_filenames"},
+  {9, "has_line_numbers"},
+  {10, "has_inline_frames"},
 };
-constexpr FieldName k_location_names[] = { { 1, "id" },
-                                           { 2, "mapping_id" },
-                                           { 3, "address" },
-                                           { 4, "line" },
-                                           { 5, "is_folded" } };
-constexpr FieldName k_line_names[] = { { 1, "function_id" }, { 2, "line" }, { 3, "column" } };
-constexpr FieldName k_function_names[] = { { 1, "id" },
-                                           { 2, "name" },
-                                           { 3, "system_name" },
-                                           { 4, "filename" },
-                                           { 5, "start_line" } };
+constexpr FieldName k_location_names[] = {{1, "id"},
+                                          {2, "mapping_id"},
+                                          {3, "address"},
+                                          {4, "line"},
+                                          {5, "is_folded"}};
+constexpr FieldName k_line_names[] = {{1, "function_id"}, {2, "line"}, {3, "column"}};
+constexpr FieldName k_function_names[] = {{1, "id"},
+                                          {2, "name"},
+                                          {3, "system_name"},
+                                          {4, "filename"},
+                                          {5, "start_line"}};
 
 // Which message is being decoded, for error messages: `sample 3`, `location 12, line 2`.
 struct Where {
@@ -279,7 +276,7 @@ struct Location {
 // labels; a Location, its inlined lines; a string is a function name, a file path or a label
 // value, which Go's text dumps of the same process print on one line (Limits::max_line_bytes,
 // 4 MiB).
-constexpr size_t k_max_field_bytes = size_t{ 64 } << 20;
+constexpr size_t k_max_field_bytes = size_t{64} << 20;
 
 // The decompressed profile as it streams in: a buffer holding at least the top-level field being
 // decoded, refilled from the source. Counts the bytes read against Limits::max_input_bytes.
@@ -352,11 +349,9 @@ size_t ProfileStream::fill(size_t want) {
     m_end += n;
     m_read += n;
     if (m_read > m_limit) {
-      throw ParseError(0,
-                       fmt::format("pprof: profile larger than {} bytes{} (the --max-input-size "
-                                   "limit); raise --max-input-size if it is really that large",
-                                   m_limit,
-                                   m_gzipped ? " after gunzip" : ""));
+      throw ParseError(0, fmt::format("pprof: profile larger than {} bytes{} (the --max-input-size "
+                                      "limit); raise --max-input-size if it is really that large",
+                                      m_limit, m_gzipped ? " after gunzip" : ""));
     }
   }
   return std::min(want, m_end - m_begin);
@@ -373,20 +368,20 @@ public:
 
   // Room for `size` bytes (size > 0), at `position`.
   char* allocate(size_t size, uint64_t& position) {
-    constexpr size_t k_block = size_t{ 1 } << k_block_bits;
+    constexpr size_t k_block = size_t{1} << k_block_bits;
     if (m_blocks.empty() || m_blocks.back().capacity - m_blocks.back().used < size) {
       size_t capacity = std::max(size, k_block);
-      m_blocks.push_back({ std::unique_ptr<char[]>(new char[capacity]), capacity, 0 });
+      m_blocks.push_back({std::unique_ptr<char[]>(new char[capacity]), capacity, 0});
     }
     Block& block = m_blocks.back();
-    position = (uint64_t{ m_blocks.size() - 1 } << k_block_bits) | block.used;
+    position = (uint64_t{m_blocks.size() - 1} << k_block_bits) | block.used;
     char* out = block.bytes.get() + block.used;
     block.used += size;
     return out;
   }
   char* at(uint64_t position) const {
     const Block& block = m_blocks[position >> k_block_bits];
-    return block.bytes.get() + (position & ((uint64_t{ 1 } << k_block_bits) - 1));
+    return block.bytes.get() + (position & ((uint64_t{1} << k_block_bits) - 1));
   }
   // One past the last byte written in the block holding `position`.
   const char* end_of(uint64_t position) const {
@@ -399,7 +394,7 @@ public:
   // Block `index`: its first byte and one past its last written byte.
   std::pair<char*, char*> block(size_t index) const {
     const Block& block = m_blocks[index];
-    return { block.bytes.get(), block.bytes.get() + block.used };
+    return {block.bytes.get(), block.bytes.get() + block.used};
   }
   // Frees a block that will not be read again.
   void release(size_t index) {
@@ -497,17 +492,13 @@ struct StringRef {
 // `2026-11-22T19:37:55Z` for a time in nanoseconds since the Unix epoch.
 std::string rfc3339_utc(int64_t nanos) {
   using namespace std::chrono;
-  sys_seconds time{ duration_cast<seconds>(nanoseconds{ nanos }) };
+  sys_seconds time{duration_cast<seconds>(nanoseconds{nanos})};
   sys_days day = floor<days>(time);
-  year_month_day date{ day };
-  hh_mm_ss clock{ time - day };
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-                     static_cast<int>(date.year()),
-                     static_cast<unsigned>(date.month()),
-                     static_cast<unsigned>(date.day()),
-                     clock.hours().count(),
-                     clock.minutes().count(),
-                     clock.seconds().count());
+  year_month_day date{day};
+  hh_mm_ss clock{time - day};
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(date.year()),
+                     static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                     clock.hours().count(), clock.minutes().count(), clock.seconds().count());
 }
 
 // The kind of profile a list of sample types gives away, for the "not a goroutine profile" error
@@ -549,12 +540,8 @@ public:
   }
 
   [[noreturn]] void fail(const Where& where, size_t offset, std::string_view problem) const {
-    throw ParseError(0,
-                     fmt::format("pprof: {} (byte {}{}): {}",
-                                 where.text(),
-                                 offset,
-                                 m_gzipped ? " after gunzip" : "",
-                                 problem));
+    throw ParseError(0, fmt::format("pprof: {} (byte {}{}): {}", where.text(), offset,
+                                    m_gzipped ? " after gunzip" : "", problem));
   }
 
 private:
@@ -572,15 +559,10 @@ private:
   template<typename OnField>
   void walk(data_view message, const Where& where, OnField&& on_field);
   inline void expect(const pbf_reader& reader, const Where& where, size_t at, Shape shape) const;
-  [[noreturn]] void wrong_wire_type(const pbf_reader& reader,
-                                    const Where& where,
-                                    size_t at,
+  [[noreturn]] void wrong_wire_type(const pbf_reader& reader, const Where& where, size_t at,
                                     Shape shape) const;
   template<typename OnValue>
-  void read_varints(pbf_reader& reader,
-                    const Where& where,
-                    size_t at,
-                    bool is_signed,
+  void read_varints(pbf_reader& reader, const Where& where, size_t at, bool is_signed,
                     OnValue&& on_value);
 
   // `message_at`: where the message's field starts in its parent, the offset its errors name.
@@ -589,11 +571,8 @@ private:
   void decode_function(data_view bytes, size_t message_at, const Where& where);
   void decode_mapping(data_view bytes, size_t message_at, const Where& where);
   template<typename OnLocation, typename OnNumUnit, typename OnLabel>
-  SampleValues decode_sample(data_view content,
-                             const Where& where,
-                             OnLocation&& on_location,
-                             OnNumUnit&& on_num_unit,
-                             OnLabel&& on_label);
+  SampleValues decode_sample(data_view content, const Where& where, OnLocation&& on_location,
+                             OnNumUnit&& on_num_unit, OnLabel&& on_label);
   void retain_sample(data_view content, size_t message_at);
   // A sample about to become a record.
   struct NewRecord {
@@ -613,15 +592,13 @@ private:
   static uint64_t key_hash(std::string_view key, bool has_value) {
     return XXH3_64bits_withSeed(key.data(), key.size(), has_value);
   }
-  std::string_view string_at(int64_t index,
-                             const Where& where,
-                             size_t at,
+  std::string_view string_at(int64_t index, const Where& where, size_t at,
                              std::string_view what) const;
   std::string_view string_entry(size_t index) const {
     const char* at = m_string_bytes.at(m_strings[index]);
     auto size =
       static_cast<size_t>(protozero::decode_varint(&at, m_string_bytes.end_of(m_strings[index])));
-    return { at, size };
+    return {at, size};
   }
 
   bool m_gzipped;
@@ -652,7 +629,9 @@ private:
   struct RecordHash {
     using is_transparent = void;
     const ProfileDecoder* decoder;
-    size_t operator()(const Probe& probe) const { return probe.hash; }
+    size_t operator()(const Probe& probe) const {
+      return probe.hash;
+    }
     size_t operator()(uint64_t position) const {
       if (position == decoder->m_inserting.position) {
         return decoder->m_inserting.hash; // known: the Probe that missed
@@ -666,18 +645,23 @@ private:
   struct RecordEqual {
     using is_transparent = void;
     const ProfileDecoder* decoder;
-    bool operator()(uint64_t a, uint64_t b) const { return a == b; }
+    bool operator()(uint64_t a, uint64_t b) const {
+      return a == b;
+    }
     bool operator()(const Probe& probe, uint64_t position) const {
       return same_key(decoder->record_at(position), probe.key, probe.has_value);
     }
-    bool operator()(uint64_t position, const Probe& probe) const { return (*this)(probe, position); }
+    bool operator()(uint64_t position, const Probe& probe) const {
+      return (*this)(probe, position);
+    }
   };
   Arena m_samples;
   struct {
     uint64_t position = UINT64_MAX;
     uint64_t hash = 0;
   } m_inserting; // the record being added to m_index, and its key's hash
-  std::unordered_set<uint64_t, RecordHash, RecordEqual> m_index{ 0, RecordHash{ this }, RecordEqual{ this } };
+  std::unordered_set<uint64_t, RecordHash, RecordEqual> m_index{0, RecordHash{this},
+                                                                RecordEqual{this}};
   std::string m_key; // the key of the sample being retained
   uint64_t m_sample_count = 0;
   uint64_t m_last_ordinal = 0; // of the last record written
@@ -696,7 +680,7 @@ private:
 // ParseError naming the message and the byte of the field that failed.
 template<typename OnField>
 void ProfileDecoder::walk(data_view message, const Where& where, OnField&& on_field) {
-  pbf_reader reader{ message };
+  pbf_reader reader{message};
   const char* end = message.data() + message.size();
   const char* field_at = message.data();
   try {
@@ -711,13 +695,10 @@ void ProfileDecoder::walk(data_view message, const Where& where, OnField&& on_fi
         uint64_t length = protozero::decode_varint(&length_at, end);
         auto left = static_cast<uint64_t>(end - length_at);
         if (length > left || length > UINT32_MAX) {
-          fail(where,
-               at,
+          fail(where, at,
                fmt::format("{} is {} bytes long but only {} bytes are left in the {}: the profile "
                            "is truncated or corrupt",
-                           where.field(reader.tag()),
-                           length,
-                           left,
+                           where.field(reader.tag()), length, left,
                            where.parent ? "enclosing message" : "input"));
         }
       }
@@ -726,22 +707,19 @@ void ProfileDecoder::walk(data_view message, const Where& where, OnField&& on_fi
   } catch (const protozero::unknown_pbf_wire_type_exception&) {
     const char* key_at = field_at;
     uint64_t key = protozero::decode_varint(&key_at, end); // decoded once already: cannot fail
-    fail(where,
-         offset_of(field_at),
+    fail(where, offset_of(field_at),
          fmt::format("{} has wire type {}, which profile.proto never uses: not a pprof profile, "
                      "or a corrupt one",
                      where.field(static_cast<uint32_t>(key >> 3U)),
                      wire_type_name(static_cast<uint32_t>(key & 7U))));
   } catch (const protozero::invalid_tag_exception&) {
-    fail(where,
-         offset_of(field_at),
+    fail(where, offset_of(field_at),
          "a field number of 0 or in the reserved range 19000-19999: not a pprof profile, or a "
          "corrupt one");
   } catch (const protozero::varint_too_long_exception&) {
     fail(where, offset_of(field_at), "a varint longer than 10 bytes: the profile is corrupt");
   } catch (const protozero::end_of_buffer_exception&) {
-    fail(where,
-         offset_of(field_at),
+    fail(where, offset_of(field_at),
          "a field runs past the end of its message: the profile is truncated or corrupt");
   } catch (const protozero::exception& error) {
     fail(where, offset_of(field_at), fmt::format("corrupt protobuf ({})", error.what()));
@@ -750,9 +728,7 @@ void ProfileDecoder::walk(data_view message, const Where& where, OnField&& on_fi
 
 // Checks a known field's wire type; runs for every field of every sample, so only the failure is
 // out of line.
-void ProfileDecoder::expect(const pbf_reader& reader,
-                            const Where& where,
-                            size_t at,
+void ProfileDecoder::expect(const pbf_reader& reader, const Where& where, size_t at,
                             Shape shape) const {
   auto wire = reader.wire_type();
   bool ok = shape == Shape::varint ? wire == pbf_wire_type::varint
@@ -764,27 +740,19 @@ void ProfileDecoder::expect(const pbf_reader& reader,
   }
 }
 
-void ProfileDecoder::wrong_wire_type(const pbf_reader& reader,
-                                     const Where& where,
-                                     size_t at,
+void ProfileDecoder::wrong_wire_type(const pbf_reader& reader, const Where& where, size_t at,
                                      Shape shape) const {
   std::string_view expected = shape == Shape::varint  ? "0 (varint)"
                               : shape == Shape::bytes ? "2 (length-delimited)"
                                                       : "0 (varint) or 2 (packed)";
-  fail(where,
-       at,
-       fmt::format("{} has wire type {}, expected {}",
-                   where.field(reader.tag()),
-                   wire_type_name(static_cast<uint32_t>(reader.wire_type())),
-                   expected));
+  fail(where, at,
+       fmt::format("{} has wire type {}, expected {}", where.field(reader.tag()),
+                   wire_type_name(static_cast<uint32_t>(reader.wire_type())), expected));
 }
 
 // A repeated integer field, packed (one length-delimited record) or not (one varint).
 template<typename OnValue>
-void ProfileDecoder::read_varints(pbf_reader& reader,
-                                  const Where& where,
-                                  size_t at,
-                                  bool is_signed,
+void ProfileDecoder::read_varints(pbf_reader& reader, const Where& where, size_t at, bool is_signed,
                                   OnValue&& on_value) {
   expect(reader, where, at, Shape::repeated_varint);
   if (reader.wire_type() == pbf_wire_type::varint) {
@@ -802,8 +770,7 @@ void ProfileDecoder::read_varints(pbf_reader& reader,
   }
 }
 
-ValueType ProfileDecoder::decode_value_type(data_view bytes,
-                                            size_t message_at,
+ValueType ProfileDecoder::decode_value_type(data_view bytes, size_t message_at,
                                             const Where& where) {
   ValueType out;
   out.offset = message_at;
@@ -845,7 +812,7 @@ void ProfileDecoder::decode_location(data_view bytes, size_t message_at, const W
         break;
       case k_location_line: {
         expect(reader, where, at, Shape::bytes);
-        Where line_where{ "line", m_lines.size() - location.first_line + 1, k_line_names, &where };
+        Where line_where{"line", m_lines.size() - location.first_line + 1, k_line_names, &where};
         Line line;
         line.offset = at;
         walk(reader.get_view(), line_where, [&](pbf_reader& field, size_t field_at) {
@@ -922,7 +889,7 @@ void ProfileDecoder::decode_mapping(data_view bytes, size_t message_at, const Wh
       }
       if (tag == 5 || tag == 6) { // filename, build_id: string indexes
         std::string_view what = tag == 5 ? "mapping filename" : "mapping build_id";
-        m_string_refs.push_back({ reader.get_int64(), at, what });
+        m_string_refs.push_back({reader.get_int64(), at, what});
         return;
       }
     }
@@ -970,14 +937,11 @@ size_t ProfileDecoder::buffer_field(ProfileStream& stream, const Where& where) {
       size = static_cast<size_t>(p - begin);
       if (wire_type == 2) {
         if (value > k_max_field_bytes) {
-          fail(where,
-               stream.offset(),
+          fail(where, stream.offset(),
                fmt::format("{} is {} bytes long, over the limit of {} bytes for one field (no "
                            "sample, location, function or string of a goroutine profile comes "
                            "near it): not a pprof profile, or a corrupt one",
-                           where.field(tag),
-                           value,
-                           k_max_field_bytes));
+                           where.field(tag), value, k_max_field_bytes));
         }
         size += static_cast<size_t>(value);
       }
@@ -997,18 +961,18 @@ size_t ProfileDecoder::buffer_field(ProfileStream& stream, const Where& where) {
 
 // FIELD and DECODE: pass 1 over the Profile message, a top-level field at a time.
 void ProfileDecoder::collect(ProfileStream& stream) {
-  const Where where{ "Profile", 0, k_profile_names };
+  const Where where{"Profile", 0, k_profile_names};
   auto on_field = [&](pbf_reader& reader, size_t at) {
     switch (reader.tag()) {
       case k_profile_sample_type: {
         expect(reader, where, at, Shape::bytes);
-        Where child{ "sample_type", m_sample_types.size() + 1, k_value_type_names, &where };
+        Where child{"sample_type", m_sample_types.size() + 1, k_value_type_names, &where};
         m_sample_types.push_back(decode_value_type(reader.get_view(), at, child));
         break;
       }
       case k_profile_period_type: {
         expect(reader, where, at, Shape::bytes);
-        Where child{ "period_type", 0, k_value_type_names, &where };
+        Where child{"period_type", 0, k_value_type_names, &where};
         m_period_types.push_back(decode_value_type(reader.get_view(), at, child));
         break;
       }
@@ -1019,19 +983,19 @@ void ProfileDecoder::collect(ProfileStream& stream) {
       }
       case k_profile_mapping: {
         expect(reader, where, at, Shape::bytes);
-        Where child{ "mapping", m_mappings.size() + 1, k_mapping_names, &where };
+        Where child{"mapping", m_mappings.size() + 1, k_mapping_names, &where};
         decode_mapping(reader.get_view(), at, child);
         break;
       }
       case k_profile_location: {
         expect(reader, where, at, Shape::bytes);
-        Where child{ "location", m_locations.size() + 1, k_location_names, &where };
+        Where child{"location", m_locations.size() + 1, k_location_names, &where};
         decode_location(reader.get_view(), at, child);
         break;
       }
       case k_profile_function: {
         expect(reader, where, at, Shape::bytes);
-        Where child{ "function", m_functions.size() + 1, k_function_names, &where };
+        Where child{"function", m_functions.size() + 1, k_function_names, &where};
         decode_function(reader.get_view(), at, child);
         break;
       }
@@ -1053,7 +1017,7 @@ void ProfileDecoder::collect(ProfileStream& stream) {
         expect(reader, where, at, Shape::varint);
         std::string_view what =
           reader.tag() == k_profile_drop_frames ? "drop_frames" : "keep_frames";
-        m_string_refs.push_back({ reader.get_int64(), at, what });
+        m_string_refs.push_back({reader.get_int64(), at, what});
         break;
       }
       case k_profile_time_nanos:
@@ -1069,7 +1033,7 @@ void ProfileDecoder::collect(ProfileStream& stream) {
         break;
       case k_profile_comment:
         read_varints(reader, where, at, true, [&](uint64_t index) {
-          m_string_refs.push_back({ static_cast<int64_t>(index), at, "comment" });
+          m_string_refs.push_back({static_cast<int64_t>(index), at, "comment"});
         });
         break;
       default:
@@ -1082,7 +1046,7 @@ void ProfileDecoder::collect(ProfileStream& stream) {
     // A field that cannot be had (a bad key, a cut or overlong varint, the input ending inside
     // it) is decoded from the bytes there are: pbf_reader and walk() then fail on it with the
     // message and byte a decode of the whole message would give.
-    walk(data_view{ stream.data(), size != 0 ? size : stream.buffered() }, where, on_field);
+    walk(data_view{stream.data(), size != 0 ? size : stream.buffered()}, where, on_field);
     if (size == 0) {
       fail(where, stream.offset(), "corrupt protobuf"); // not reached: walk threw
     }
@@ -1096,10 +1060,8 @@ void ProfileDecoder::collect(ProfileStream& stream) {
 // and labels given to the callbacks, its values summed up. Pass 1 and pass 2 both walk a sample
 // with this; pass 1 gives callbacks that do nothing, so only pass 2 resolves ids and strings.
 template<typename OnLocation, typename OnNumUnit, typename OnLabel>
-SampleValues ProfileDecoder::decode_sample(data_view content,
-                                           const Where& where,
-                                           OnLocation&& on_location,
-                                           OnNumUnit&& on_num_unit,
+SampleValues ProfileDecoder::decode_sample(data_view content, const Where& where,
+                                           OnLocation&& on_location, OnNumUnit&& on_num_unit,
                                            OnLabel&& on_label) {
   SampleValues values;
   uint64_t labels = 0;
@@ -1120,7 +1082,7 @@ SampleValues ProfileDecoder::decode_sample(data_view content,
         break;
       case k_sample_label: {
         expect(reader, where, at, Shape::bytes);
-        const Where label_where{ "label", ++labels, k_label_names, &where };
+        const Where label_where{"label", ++labels, k_label_names, &where};
         RawLabel label;
         walk(reader.get_view(), label_where, [&](pbf_reader& field, size_t field_at) {
           switch (field.tag()) {
@@ -1166,8 +1128,8 @@ SampleValues ProfileDecoder::decode_sample(data_view content,
 // at the memory of the distinct ones.
 void ProfileDecoder::retain_sample(data_view content, size_t message_at) {
   ++m_sample_count;
-  const Where profile{ "Profile", 0, k_profile_names };
-  const Where where{ "sample", m_sample_count, k_sample_names, &profile };
+  const Where profile{"Profile", 0, k_profile_names};
+  const Where where{"sample", m_sample_count, k_sample_names, &profile};
   size_t content_at = offset_of(content.data());
   auto ignore = [](auto&&...) {};
   SampleValues values = decode_sample(content, where, ignore, ignore, ignore);
@@ -1198,23 +1160,23 @@ void ProfileDecoder::retain_sample(data_view content, size_t message_at) {
   std::string_view tail = sample.content.substr(sample.value_at + sample.value_size);
   bool has_value = sample.value_size != 0;
   m_key.assign(head).append(tail);
-  Probe probe{ m_key, has_value, key_hash(m_key, has_value) };
+  Probe probe{m_key, has_value, key_hash(m_key, has_value)};
   if (auto found = m_index.find(probe); found != m_index.end()) {
     record_at(*found).add(goroutines);
     return;
   }
-  m_inserting = { write_record(sample), probe.hash };
+  m_inserting = {write_record(sample), probe.hash};
   m_index.insert(m_inserting.position);
 }
 
 // Appends a record to m_samples; returns its position.
 uint64_t ProfileDecoder::write_record(const NewRecord& sample) {
-  uint64_t fields[] = { sample.ordinal - m_last_ordinal,
-                        sample.offset - m_last_offset,
-                        sample.header_size,
-                        sample.value_at,
-                        sample.value_size,
-                        sample.content.size() };
+  uint64_t fields[] = {sample.ordinal - m_last_ordinal,
+                       sample.offset - m_last_offset,
+                       sample.header_size,
+                       sample.value_at,
+                       sample.value_size,
+                       sample.content.size()};
   size_t size = sizeof sample.count + sample.content.size();
   for (uint64_t field : fields) {
     size += static_cast<size_t>(protozero::length_of_varint(field));
@@ -1239,18 +1201,12 @@ bool ProfileDecoder::same_key(const SampleRecord& record, std::string_view key, 
          key.substr(0, head.size()) == head && key.substr(head.size()) == tail;
 }
 
-std::string_view ProfileDecoder::string_at(int64_t index,
-                                           const Where& where,
-                                           size_t at,
+std::string_view ProfileDecoder::string_at(int64_t index, const Where& where, size_t at,
                                            std::string_view what) const {
   if (index < 0 || static_cast<uint64_t>(index) >= m_strings.size()) {
-    fail(where,
-         at,
-         fmt::format("{} is string index {}, but the string table has {} entries (0-{})",
-                     what,
-                     index,
-                     m_strings.size(),
-                     m_strings.size() - 1));
+    fail(where, at,
+         fmt::format("{} is string index {}, but the string table has {} entries (0-{})", what,
+                     index, m_strings.size(), m_strings.size() - 1));
   }
   return string_entry(static_cast<size_t>(index));
 }
@@ -1258,17 +1214,15 @@ std::string_view ProfileDecoder::string_at(int64_t index,
 // STRINGS
 void ProfileDecoder::check_strings() {
   if (m_strings.empty()) {
-    throw ParseError(0,
-                     "pprof: the profile has no string table (Profile field 6): not a pprof "
-                     "profile, or a truncated one");
+    throw ParseError(0, "pprof: the profile has no string table (Profile field 6): not a pprof "
+                        "profile, or a truncated one");
   }
   if (!string_entry(0).empty()) {
-    throw ParseError(0,
-                     fmt::format("pprof: string table entry 0 is {}, but profile.proto "
-                                 "requires the empty string: not a pprof profile",
-                                 quote_excerpt(string_entry(0))));
+    throw ParseError(0, fmt::format("pprof: string table entry 0 is {}, but profile.proto "
+                                    "requires the empty string: not a pprof profile",
+                                    quote_excerpt(string_entry(0))));
   }
-  const Where where{ "Profile", 0, k_profile_names };
+  const Where where{"Profile", 0, k_profile_names};
   for (const auto& ref : m_string_refs) {
     string_at(ref.index, where, ref.offset, ref.what);
   }
@@ -1276,19 +1230,19 @@ void ProfileDecoder::check_strings() {
 
 // TYPES
 bool ProfileDecoder::check_sample_types() {
-  const Where profile{ "Profile", 0, k_profile_names };
+  const Where profile{"Profile", 0, k_profile_names};
   std::vector<std::string_view> types;
   std::vector<std::string> described;
   for (size_t i = 0; i < m_sample_types.size(); ++i) {
     const auto& value_type = m_sample_types[i];
-    Where where{ "sample_type", i + 1, k_value_type_names, &profile };
+    Where where{"sample_type", i + 1, k_value_type_names, &profile};
     auto type = string_at(value_type.type, where, value_type.offset, "type");
     auto unit = string_at(value_type.unit, where, value_type.offset, "unit");
     types.push_back(type);
     described.push_back(fmt::format("{}/{}", type, unit));
   }
   for (const auto& value_type : m_period_types) {
-    Where where{ "period_type", 0, k_value_type_names, &profile };
+    Where where{"period_type", 0, k_value_type_names, &profile};
     string_at(value_type.type, where, value_type.offset, "type");
     string_at(value_type.unit, where, value_type.offset, "unit");
   }
@@ -1297,45 +1251,39 @@ bool ProfileDecoder::check_sample_types() {
     return described[0] == "goroutineleak/count";
   }
   if (described.empty()) {
-    throw ParseError(0,
-                     "pprof: the profile declares no sample type (Profile field 1); a goroutine "
-                     "profile has exactly one, goroutine/count; capture "
-                     "/debug/pprof/goroutine");
+    throw ParseError(0, "pprof: the profile declares no sample type (Profile field 1); a goroutine "
+                        "profile has exactly one, goroutine/count; capture "
+                        "/debug/pprof/goroutine");
   }
   std::string list = fmt::format("{}", fmt::join(described, ", "));
   auto kind = profile_kind(types);
   if (!kind.empty()) {
-    throw ParseError(0,
-                     fmt::format("pprof: this is {} profile (sample types {}), not a goroutine "
-                                 "profile; capture /debug/pprof/goroutine",
-                                 kind,
-                                 list));
+    throw ParseError(0, fmt::format("pprof: this is {} profile (sample types {}), not a goroutine "
+                                    "profile; capture /debug/pprof/goroutine",
+                                    kind, list));
   }
-  throw ParseError(0,
-                   fmt::format("pprof: sample types {}: not a goroutine profile, which has "
-                               "exactly one sample type, goroutine/count (or "
-                               "goroutineleak/count); capture /debug/pprof/goroutine",
-                               list));
+  throw ParseError(0, fmt::format("pprof: sample types {}: not a goroutine profile, which has "
+                                  "exactly one sample type, goroutine/count (or "
+                                  "goroutineleak/count); capture /debug/pprof/goroutine",
+                                  list));
 }
 
 // TABLES
 void ProfileDecoder::index_tables() {
-  const Where profile{ "Profile", 0, k_profile_names };
+  const Where profile{"Profile", 0, k_profile_names};
 
   std::unordered_map<uint64_t, size_t> functions;
   functions.reserve(m_functions.size());
   for (size_t i = 0; i < m_functions.size(); ++i) {
     auto& function = m_functions[i];
-    Where where{ "function", i + 1, k_function_names, &profile };
+    Where where{"function", i + 1, k_function_names, &profile};
     if (function.id == 0) {
       fail(where, function.offset, "function id 0 (or none): ids must be nonzero");
     }
     auto [it, inserted] = functions.emplace(function.id, i);
     if (!inserted) {
-      fail(where,
-           function.offset,
-           fmt::format("function id {} is defined twice (first at byte {})",
-                       function.id,
+      fail(where, function.offset,
+           fmt::format("function id {} is defined twice (first at byte {})", function.id,
                        m_functions[it->second].offset));
     }
     auto name = string_at(function.name, where, function.offset, "name");
@@ -1350,7 +1298,7 @@ void ProfileDecoder::index_tables() {
   std::unordered_set<uint64_t> mappings;
   for (size_t i = 0; i < m_mappings.size(); ++i) {
     auto [id, offset] = m_mappings[i];
-    Where where{ "mapping", i + 1, k_mapping_names, &profile };
+    Where where{"mapping", i + 1, k_mapping_names, &profile};
     if (id == 0) {
       fail(where, offset, "mapping id 0 (or none): ids must be nonzero");
     }
@@ -1363,54 +1311,47 @@ void ProfileDecoder::index_tables() {
   m_location_index.reserve(m_locations.size());
   for (size_t i = 0; i < m_locations.size(); ++i) {
     const auto& location = m_locations[i];
-    Where where{ "location", i + 1, k_location_names, &profile };
+    Where where{"location", i + 1, k_location_names, &profile};
     if (location.id == 0) {
       fail(where, location.offset, "location id 0 (or none): ids must be nonzero");
     }
     auto [it, inserted] = m_location_index.emplace(location.id, i);
     if (!inserted) {
-      fail(where,
-           location.offset,
-           fmt::format("location id {} is defined twice (first at byte {})",
-                       location.id,
+      fail(where, location.offset,
+           fmt::format("location id {} is defined twice (first at byte {})", location.id,
                        m_locations[it->second].offset));
     }
     if (location.mapping_id != 0 && !mappings.contains(location.mapping_id)) {
       fail(
-        where,
-        location.offset,
+        where, location.offset,
         fmt::format("location id {}: mapping id {} not defined", location.id, location.mapping_id));
     }
     if (location.line_count == 0) {
-      fail(where,
-           location.offset,
+      fail(where, location.offset,
            fmt::format("location id {} has no line: the profile is not symbolized (addresses "
                        "only); symbolize it first, e.g. `go tool pprof -proto BINARY PROFILE`",
                        location.id));
     }
     for (size_t j = 0; j < location.line_count; ++j) {
       const auto& line = m_lines[location.first_line + j];
-      Where line_where{ "line", j + 1, k_line_names, &where };
+      Where line_where{"line", j + 1, k_line_names, &where};
       auto function = functions.find(line.function_id);
       if (function == functions.end()) {
-        fail(line_where,
-             line.offset,
+        fail(line_where, line.offset,
              line.function_id == 0
                ? fmt::format("location id {}: a line with no function id: the profile is not "
                              "symbolized",
                              location.id)
-               : fmt::format(
-                   "location id {}: function id {} not defined", location.id, line.function_id));
+               : fmt::format("location id {}: function id {} not defined", location.id,
+                             line.function_id));
       }
-      if (line.line < 0 || line.line > int64_t{ UINT32_MAX }) {
-        fail(line_where,
-             line.offset,
+      if (line.line < 0 || line.line > int64_t{UINT32_MAX}) {
+        fail(line_where, line.offset,
              fmt::format("location id {}: line number {} out of range", location.id, line.line));
       }
       const auto& target = m_functions[function->second];
-      m_frames[location.first_line + j] = { target.resolved_name,
-                                            target.resolved_file,
-                                            static_cast<uint32_t>(line.line) };
+      m_frames[location.first_line + j] = {target.resolved_name, target.resolved_file,
+                                           static_cast<uint32_t>(line.line)};
     }
   }
 }
@@ -1418,18 +1359,16 @@ void ProfileDecoder::index_tables() {
 // SAMPLES: pass 2, over the records in the order their first samples came.
 void ProfileDecoder::push_samples(StackBuilder& builder, bool leaked) {
   if (m_sample_count == 0) {
-    throw ParseError(0,
-                     "pprof: the profile has no samples, but a goroutine profile always lists "
-                     "at least the goroutine that wrote it: the profile is truncated or was "
-                     "not written by Go's runtime/pprof");
+    throw ParseError(0, "pprof: the profile has no samples, but a goroutine profile always lists "
+                        "at least the goroutine that wrote it: the profile is truncated or was "
+                        "not written by Go's runtime/pprof");
   }
-  const Where profile{ "Profile", 0, k_profile_names };
+  const Where profile{"Profile", 0, k_profile_names};
   // The total passes 2^64 at a sample folded into an earlier record: failed at the first record
   // after it, or after the last, as reading the samples one by one would.
   auto check_total = [&](bool reached) {
     if (m_overflow_ordinal != 0 && reached) {
-      fail(Where{ "sample", m_overflow_ordinal, k_sample_names, &profile },
-           m_overflow_offset,
+      fail(Where{"sample", m_overflow_ordinal, k_sample_names, &profile}, m_overflow_offset,
            "the goroutine counts add up past 2^64");
     }
   };
@@ -1445,7 +1384,7 @@ void ProfileDecoder::push_samples(StackBuilder& builder, bool leaked) {
       ordinal += record.ordinal_gap;
       offset += record.offset_gap;
       check_total(m_overflow_ordinal < ordinal);
-      const Where where{ "sample", ordinal, k_sample_names, &profile };
+      const Where where{"sample", ordinal, k_sample_names, &profile};
       set_window(record.content.data(), offset + record.header_size);
       locations.clear();
       labels.clear();
@@ -1465,8 +1404,7 @@ void ProfileDecoder::push_samples(StackBuilder& builder, bool leaked) {
           fail(label_where, at, "a label with no key");
         }
         if (label.has_str && label.has_num && label.str != 0 && label.num != 0) {
-          fail(label_where,
-               at,
+          fail(label_where, at,
                fmt::format("label {} has both a string and a number value", key_text));
         }
         if (label.has_num && !(label.has_str && label.str != 0)) {
@@ -1475,22 +1413,16 @@ void ProfileDecoder::push_samples(StackBuilder& builder, bool leaked) {
           labels.emplace_back(key_text, std::string(string_at(label.str, label_where, at, "str")));
         }
       };
-      SampleValues values = decode_sample(data_view{ record.content.data(), record.content.size() },
-                                          where,
-                                          on_location,
-                                          on_num_unit,
-                                          on_label);
+      SampleValues values = decode_sample(data_view{record.content.data(), record.content.size()},
+                                          where, on_location, on_num_unit, on_label);
       if (values.count != m_sample_types.size()) {
-        fail(where,
-             offset,
+        fail(where, offset,
              fmt::format("{} values, but the profile declares {} sample type{} (goroutine/count)",
-                         values.count,
-                         m_sample_types.size(),
+                         values.count, m_sample_types.size(),
                          m_sample_types.size() == 1 ? "" : "s"));
       }
       if (values.first <= 0) {
-        fail(where,
-             offset,
+        fail(where, offset,
              fmt::format("goroutine count {}: expected a positive count", values.first));
       }
       check_total(m_overflow_ordinal == ordinal);
@@ -1529,10 +1461,9 @@ void ProfileDecoder::push_samples(StackBuilder& builder, bool leaked) {
 void parse_pprof(ByteSource& source, TextParseContext& context, bool gzipped) {
   ProfileStream stream(source, context.options.limits.max_input_bytes, gzipped);
   if (stream.fill(1) == 0) {
-    throw ParseError(0,
-                     gzipped ? "pprof: the gzip stream holds no bytes: expected a profile.proto "
-                               "Profile"
-                             : "pprof: empty input: expected a profile.proto Profile");
+    throw ParseError(0, gzipped ? "pprof: the gzip stream holds no bytes: expected a profile.proto "
+                                  "Profile"
+                                : "pprof: empty input: expected a profile.proto Profile");
   }
 
   ProfileDecoder decoder(gzipped);
@@ -1547,8 +1478,7 @@ void parse_pprof(ByteSource& source, TextParseContext& context, bool gzipped) {
   context.out.facts = format_facts(Format::pprof);
   context.out.leak_profile = leaked;
   if (decoder.time_nanos() < 0) {
-    decoder.fail(Where{ "Profile", 0, k_profile_names },
-                 decoder.time_nanos_offset(),
+    decoder.fail(Where{"Profile", 0, k_profile_names}, decoder.time_nanos_offset(),
                  fmt::format("time_nanos {} is before 1970", decoder.time_nanos()));
   }
   if (decoder.time_nanos() > 0) {

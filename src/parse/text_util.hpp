@@ -8,7 +8,8 @@
 namespace taskdiff::text {
 
 inline bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && std::memcmp(text.data(), prefix.data(), prefix.size()) == 0;
+  return text.size() >= prefix.size() &&
+         std::memcmp(text.data(), prefix.data(), prefix.size()) == 0;
 }
 
 inline bool ends_with(std::string_view text, std::string_view suffix) {

@@ -37,7 +37,8 @@ ordered_json group_json(const Group& group) {
   out["wait"] = group.wait;
   out["wait_inferred"] = group.wait_inferred;
   out["waits"] = group.waits;
-  out["max_wait_minutes"] = group.max_wait_minutes >= 0 ? ordered_json(group.max_wait_minutes) : ordered_json();
+  out["max_wait_minutes"] =
+    group.max_wait_minutes >= 0 ? ordered_json(group.max_wait_minutes) : ordered_json();
   out["locked_to_thread"] = group.locked_to_thread;
   out["blocking"] = group.stack.empty() ? ordered_json() : frame_json(group.stack[group.blocking]);
   out["app_frame"] = group.app_frame ? frame_json(group.stack[*group.app_frame]) : ordered_json();
@@ -79,7 +80,8 @@ ordered_json input_json(const Snapshot& snapshot, const Grouping& groups) {
   out["internal"] = groups.internal;
   out["replicas"] = snapshot.replicas;
   out["captured_at"] = snapshot.captured_at ? ordered_json(*snapshot.captured_at) : ordered_json();
-  out["panic"] = snapshot.panic_message.empty() ? ordered_json() : ordered_json(snapshot.panic_message);
+  out["panic"] =
+    snapshot.panic_message.empty() ? ordered_json() : ordered_json(snapshot.panic_message);
   out["leak_profile"] = snapshot.leak_profile;
   out["warnings"] = snapshot.warnings;
   return out;
@@ -105,7 +107,10 @@ ordered_json tool_json() {
 // json` of a 1M-group dump): the big arrays are written one element at a time.
 class JsonWriter {
 public:
-  explicit JsonWriter(std::ostream& out) : m_out(out) { m_out << '{'; }
+  explicit JsonWriter(std::ostream& out)
+    : m_out(out) {
+    m_out << '{';
+  }
 
   void member(std::string_view key, const ordered_json& value) {
     begin_member(key);
@@ -113,7 +118,7 @@ public:
   }
 
   // An array member whose elements `make(i)` builds one at a time.
-  template <class Make>
+  template<class Make>
   void array_member(std::string_view key, size_t size, Make make) {
     begin_member(key);
     if (size == 0) {
@@ -128,7 +133,9 @@ public:
     m_out << "\n  ]";
   }
 
-  void finish() { m_out << "\n}\n"; }
+  void finish() {
+    m_out << "\n}\n";
+  }
 
 private:
   void begin_member(std::string_view key) {
@@ -170,7 +177,8 @@ void write_diff_json(std::ostream& out, const DiffReport& report) {
                              {"min_delta", report.thresholds.min_delta},
                              {"min_ratio", report.thresholds.min_ratio}});
   const auto& findings = report.result.findings;
-  json.array_member("findings", findings.size(), [&](size_t i) { return change_json(findings[i]); });
+  json.array_member("findings", findings.size(),
+                    [&](size_t i) { return change_json(findings[i]); });
   const auto& changes = report.result.changes;
   json.array_member("changes", changes.size(), [&](size_t i) { return change_json(changes[i]); });
   json.member("notes", report.notes);

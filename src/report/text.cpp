@@ -16,11 +16,21 @@ struct Paint {
     }
     return fmt::format("\033[{}m{}\033[0m", code, text);
   }
-  std::string bold(std::string_view t) const { return (*this)(t, "1"); }
-  std::string red(std::string_view t) const { return (*this)(t, "1;31"); }
-  std::string yellow(std::string_view t) const { return (*this)(t, "1;33"); }
-  std::string green(std::string_view t) const { return (*this)(t, "1;32"); }
-  std::string dim(std::string_view t) const { return (*this)(t, "2"); }
+  std::string bold(std::string_view t) const {
+    return (*this)(t, "1");
+  }
+  std::string red(std::string_view t) const {
+    return (*this)(t, "1;31");
+  }
+  std::string yellow(std::string_view t) const {
+    return (*this)(t, "1;33");
+  }
+  std::string green(std::string_view t) const {
+    return (*this)(t, "1;32");
+  }
+  std::string dim(std::string_view t) const {
+    return (*this)(t, "2");
+  }
 };
 
 std::string count_text(double value) {
@@ -94,11 +104,14 @@ void write_group_details(std::ostream& out, const Group& group, const TextStyle&
     const ShownFrame& frame = group.stack[i];
     std::string where = location(frame);
     out << fmt::format("  {:<11} {}{}\n", i == 0 ? "stack" : "", frame.function,
-                       where.empty() ? "" : "  " + paint.dim(std::string(base_name(frame.file)) +
-                                                              (frame.line ? fmt::format(":{}", frame.line) : "")));
+                       where.empty()
+                         ? ""
+                         : "  " + paint.dim(std::string(base_name(frame.file)) +
+                                            (frame.line ? fmt::format(":{}", frame.line) : "")));
   }
   if (group.stack.size() > shown) {
-    out << fmt::format("  {:<11} {}\n", "", paint.dim(fmt::format("... {} more frames", group.stack.size() - shown)));
+    out << fmt::format("  {:<11} {}\n", "",
+                       paint.dim(fmt::format("... {} more frames", group.stack.size() - shown)));
   }
 }
 
@@ -112,9 +125,12 @@ void write_notes(std::ostream& out, const std::vector<std::string>& notes, const
 std::string_view tasks_noun(Runtime runtime, uint64_t count = 2) {
   bool one = count == 1;
   switch (runtime) {
-  case Runtime::go: return one ? "goroutine" : "goroutines";
-  case Runtime::java: return one ? "thread" : "threads";
-  case Runtime::other: return one ? "task" : "tasks";
+    case Runtime::go:
+      return one ? "goroutine" : "goroutines";
+    case Runtime::java:
+      return one ? "thread" : "threads";
+    case Runtime::other:
+      return one ? "task" : "tasks";
   }
   return "tasks";
 }
@@ -124,8 +140,9 @@ std::string input_line(const Snapshot& snapshot, const Grouping& groups) {
   if (snapshot.replicas > 1) {
     text += fmt::format(", {} replicas", snapshot.replicas);
   }
-  text += fmt::format("): {} {} in {} group{}", snapshot.total, tasks_noun(snapshot.runtime, snapshot.total),
-                      groups.groups.size(), groups.groups.size() == 1 ? "" : "s");
+  text += fmt::format("): {} {} in {} group{}", snapshot.total,
+                      tasks_noun(snapshot.runtime, snapshot.total), groups.groups.size(),
+                      groups.groups.size() == 1 ? "" : "s");
   if (!snapshot.panic_message.empty()) {
     std::string_view first = snapshot.panic_message;
     first = first.substr(0, first.find('\n'));
@@ -144,15 +161,17 @@ void write_diff_text(std::ostream& out, const DiffReport& report, const TextStyl
     new_groups += change.kind == ChangeKind::new_group ? 1 : 0;
   }
   int64_t delta = static_cast<int64_t>(report.cand.total) - static_cast<int64_t>(report.base.total);
-  Runtime runtime = report.base.runtime == report.cand.runtime ? report.base.runtime : Runtime::other;
+  Runtime runtime =
+    report.base.runtime == report.cand.runtime ? report.base.runtime : Runtime::other;
   std::string totals = fmt::format("{} {} -> {} ({:+})", tasks_noun(runtime), report.base.total,
                                    report.cand.total, delta);
   if (findings.empty()) {
     out << paint.green("PASS") << fmt::format(": no new or growing group; {}\n", totals);
   } else {
     out << paint.red("FAIL")
-        << fmt::format(": {} new and {} growing group{}; {}\n", new_groups, findings.size() - new_groups,
-                       findings.size() - new_groups == 1 ? "" : "s", totals);
+        << fmt::format(": {} new and {} growing group{}; {}\n", new_groups,
+                       findings.size() - new_groups, findings.size() - new_groups == 1 ? "" : "s",
+                       totals);
   }
   out << fmt::format("  base  {}\n", input_line(report.base, report.base_groups));
   out << fmt::format("  cand  {}\n", input_line(report.cand, report.cand_groups));
@@ -160,7 +179,8 @@ void write_diff_text(std::ostream& out, const DiffReport& report, const TextStyl
   for (const auto& change : findings) {
     const Group& group = change.shown();
     out << '\n';
-    std::string kind = change.kind == ChangeKind::new_group ? paint.red("NEW") : paint.yellow("GROWING");
+    std::string kind =
+      change.kind == ChangeKind::new_group ? paint.red("NEW") : paint.yellow("GROWING");
     out << fmt::format("{} {}  {} -> {}  [{}]\n", kind, paint.bold(report::title(group)),
                        count_text(change.base), count_text(change.cand), wait_text(group));
     write_group_details(out, group, style, paint);
@@ -203,8 +223,8 @@ void write_show_text(std::ostream& out, const ShowReport& report, const TextStyl
       continue;
     }
     out << '\n';
-    out << fmt::format("{:>7}  {}  [{}]{}\n", group.count, paint.bold(report::title(group)), wait_text(group),
-                       group.internal ? paint.dim("  (runtime/internal)") : "");
+    out << fmt::format("{:>7}  {}  [{}]{}\n", group.count, paint.bold(report::title(group)),
+                       wait_text(group), group.internal ? paint.dim("  (runtime/internal)") : "");
     write_group_details(out, group, style, paint);
   }
   if (hidden > 0) {
@@ -212,8 +232,8 @@ void write_show_text(std::ostream& out, const ShowReport& report, const TextStyl
         << paint.dim(fmt::format("{} {} in {} runtime or internal group{} not shown (--all "
                                  "shows them)",
                                  report.groups.internal,
-                                 tasks_noun(report.snapshot.runtime, report.groups.internal), hidden,
-                                 hidden == 1 ? "" : "s"))
+                                 tasks_noun(report.snapshot.runtime, report.groups.internal),
+                                 hidden, hidden == 1 ? "" : "s"))
         << '\n';
   }
   write_notes(out, report.notes, paint);

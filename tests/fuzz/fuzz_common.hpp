@@ -30,8 +30,8 @@ namespace taskdiff::fuzz {
 // refused quickly, not take the fuzzer's memory.
 inline Limits limits() {
   Limits limits;
-  limits.max_input_bytes = uint64_t{ 16 } << 20;
-  limits.max_line_bytes = size_t{ 1 } << 20;
+  limits.max_input_bytes = uint64_t{16} << 20;
+  limits.max_line_bytes = size_t{1} << 20;
   limits.max_frames = 2000;
   limits.max_groups = 20000;
   return limits;
@@ -44,8 +44,7 @@ inline Limits limits() {
 
 // Loads `bytes` as `format` (detected when unset). nullopt when the input is refused with an
 // Error; such an Error must name the input.
-inline std::optional<Snapshot> load_bytes(std::string_view bytes,
-                                          std::optional<Format> format,
+inline std::optional<Snapshot> load_bytes(std::string_view bytes, std::optional<Format> format,
                                           bool allow_truncated = false,
                                           const char* name = "fuzz-input",
                                           std::string* error_text = nullptr) {
@@ -81,9 +80,9 @@ inline void check_grouping(const Snapshot& snapshot, const Grouping& grouping) {
     }
   }
   if (sum != grouping.total || grouping.total != snapshot.total) {
-    finding("group counts do not add up to the total",
-            std::to_string(sum) + " vs " + std::to_string(grouping.total) + " vs " +
-              std::to_string(snapshot.total));
+    finding("group counts do not add up to the total", std::to_string(sum) + " vs " +
+                                                         std::to_string(grouping.total) + " vs " +
+                                                         std::to_string(snapshot.total));
   }
 }
 
@@ -107,16 +106,16 @@ inline KeyOptions key_for(const Snapshot& snapshot, bool strict) {
 // Every stage after parsing: group (both keys), both `show` reports, and the snapshot round
 // trip: writing the model as a snapshot and reading it back gives the same groups.
 inline void exercise(const Snapshot& snapshot) {
-  for (bool strict : { false, true }) {
+  for (bool strict : {false, true}) {
     KeyOptions key = key_for(snapshot, strict);
     Grouping grouping = group(snapshot, key);
     check_grouping(snapshot, grouping);
-    ShowReport report{ snapshot, grouping, key, {} };
+    ShowReport report{snapshot, grouping, key, {}};
     std::ostringstream json;
     write_show_json(json, report);
     check_json(json.str());
     std::ostringstream text;
-    write_show_text(text, report, TextStyle{ false, true });
+    write_show_text(text, report, TextStyle{false, true});
   }
 
   {

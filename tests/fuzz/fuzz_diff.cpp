@@ -22,7 +22,7 @@ void report(const taskdiff::Snapshot& base, const taskdiff::Snapshot& cand) {
       fuzz::finding("a finding without a candidate group");
     }
   }
-  DiffReport report{ base, cand, base_groups, cand_groups, result, key, thresholds, notes };
+  DiffReport report{base, cand, base_groups, cand_groups, result, key, thresholds, notes};
   std::ostringstream json;
   write_diff_json(json, report);
   fuzz::check_json(json.str());

@@ -29,8 +29,8 @@ bool read_file(const std::filesystem::path& path, std::string& out) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(
-      stderr, "usage: %s FILE|DIR...\nRuns the fuzz target once on each file.\n", argv[0]);
+    std::fprintf(stderr, "usage: %s FILE|DIR...\nRuns the fuzz target once on each file.\n",
+                 argv[0]);
     return 2;
   }
   std::vector<std::filesystem::path> files;

@@ -1,7 +1,7 @@
 // Tests for src/diff.cpp: matching by key, classification, thresholds, replicas.
+#include "support.hpp"
 #include "taskdiff/diff.hpp"
 #include "taskdiff/parse.hpp"
-#include "support.hpp"
 
 #include <doctest/doctest.h>
 #include <initializer_list>
@@ -13,7 +13,8 @@ namespace taskdiff {
 
 namespace {
 
-Grouping make(std::initializer_list<std::pair<std::string, uint64_t>> groups, bool internal = false) {
+Grouping make(std::initializer_list<std::pair<std::string, uint64_t>> groups,
+              bool internal = false) {
   Grouping g;
   for (const auto& [key, count] : groups) {
     Group group;
@@ -52,9 +53,14 @@ TEST_CASE("change_kind_name") {
 }
 
 TEST_CASE("classification of hand-made groupings") {
-  Grouping base = make({{"same", 7}, {"grow", 10}, {"small-grow", 10}, {"shrink", 30}, {"gone", 4}});
-  Grouping cand = make({{"same", 7}, {"grow", 40}, {"small-grow", 15}, {"shrink", 3},
-                        {"new-big", 9}, {"new-small", 2}});
+  Grouping base =
+    make({{"same", 7}, {"grow", 10}, {"small-grow", 10}, {"shrink", 30}, {"gone", 4}});
+  Grouping cand = make({{"same", 7},
+                        {"grow", 40},
+                        {"small-grow", 15},
+                        {"shrink", 3},
+                        {"new-big", 9},
+                        {"new-small", 2}});
   DiffResult r = diff(base, cand, Thresholds{});
   CHECK(r.regression());
   REQUIRE(r.findings.size() == 2);
@@ -169,6 +175,6 @@ TEST_CASE("corpus noise: PASS") {
   CHECK(r.findings.empty());
 }
 
-} // TEST_SUITE
+} // TEST_SUITE("diff")
 
 } // namespace taskdiff

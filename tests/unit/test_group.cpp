@@ -1,7 +1,7 @@
 // Tests for src/group.cpp: keys, internal groups, level-2 wrapper dropping, shared_key().
+#include "support.hpp"
 #include "taskdiff/group.hpp"
 #include "taskdiff/parse.hpp"
-#include "support.hpp"
 
 #include <algorithm>
 #include <doctest/doctest.h>
@@ -27,7 +27,8 @@ const Group* largest_app_group(const Grouping& grouping) {
 
 bool has_frame(const Group& group, const std::string& suffix) {
   return std::any_of(group.frames.begin(), group.frames.end(), [&](const std::string& f) {
-    return f.size() >= suffix.size() && f.compare(f.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return f.size() >= suffix.size() &&
+           f.compare(f.size() - suffix.size(), suffix.size(), suffix) == 0;
   });
 }
 
@@ -173,8 +174,9 @@ TEST_CASE("key depth and strict key") {
   const Group* leak = largest_app_group(gs);
   REQUIRE(leak != nullptr);
   CHECK(leak->count == 200);
-  CHECK(leak->key.find("frame=github.com/acme/shopsvc/internal/quote.(*Pricer).fetch quote.go:59\n") !=
-        std::string::npos);
+  CHECK(
+    leak->key.find("frame=github.com/acme/shopsvc/internal/quote.(*Pricer).fetch quote.go:59\n") !=
+    std::string::npos);
 }
 
 TEST_CASE("debug=1: wait is inferred from runtime frames") {
@@ -232,6 +234,6 @@ TEST_CASE("shared_key") {
   }
 }
 
-} // TEST_SUITE
+} // TEST_SUITE("group")
 
 } // namespace taskdiff

@@ -1,8 +1,8 @@
 // Tests for src/input/: LineReader over odd sources, gzip inflation, input limits.
+#include "support.hpp"
 #include "taskdiff/error.hpp"
 #include "taskdiff/input.hpp"
 #include "taskdiff/parse.hpp"
-#include "support.hpp"
 
 #include <cstring>
 #include <doctest/doctest.h>
@@ -187,10 +187,9 @@ TEST_CASE("LineReader: a line longer than the initial 1 MiB buffer") {
 }
 
 TEST_CASE("gzip input is inflated transparently") {
-  std::string text =
-      "goroutine 1 [running]:\n"
-      "main.main()\n"
-      "\t/src/app/main.go:10 +0x1d\n";
+  std::string text = "goroutine 1 [running]:\n"
+                     "main.main()\n"
+                     "\t/src/app/main.go:10 +0x1d\n";
   std::string gz = gzip(text);
   REQUIRE(static_cast<unsigned char>(gz[0]) == 0x1f);
   Input input = Input::from_memory("x.gz", gz);
@@ -250,6 +249,6 @@ TEST_CASE("max_input_bytes") {
   CHECK(read_error(std::string(100, 'z'), limits).empty());
 }
 
-} // TEST_SUITE
+} // TEST_SUITE("input")
 
 } // namespace taskdiff

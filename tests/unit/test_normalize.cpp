@@ -9,9 +9,12 @@ namespace taskdiff {
 TEST_SUITE("normalize") {
 
 TEST_CASE("normalize_function: generics, package closures, closure numbers") {
-  CHECK(normalize_function("main.(*Cache[go.shape.int]).watch", true) == "main.(*Cache[...]).watch");
-  CHECK(normalize_function("main.(*Cache[go.shape.int]).watch", false) == "main.(*Cache[...]).watch");
-  CHECK(normalize_function("main.Map[go.shape.struct { a int; b []string }]", true) == "main.Map[...]");
+  CHECK(normalize_function("main.(*Cache[go.shape.int]).watch", true) ==
+        "main.(*Cache[...]).watch");
+  CHECK(normalize_function("main.(*Cache[go.shape.int]).watch", false) ==
+        "main.(*Cache[...]).watch");
+  CHECK(normalize_function("main.Map[go.shape.struct { a int; b []string }]", true) ==
+        "main.Map[...]");
   CHECK(normalize_function("main.glob..func1", true) == "main.init.func1");
   CHECK(normalize_function("main.glob..func1", false) == "main.init.funcN");
   CHECK(normalize_function("main.main.func2.1", true) == "main.main.func2.1");
@@ -81,7 +84,8 @@ TEST_CASE("display_path and base_name") {
   CHECK(display_path("/usr/lib/go-1.19/src/net/http/server.go") == "net/http/server.go");
   CHECK(display_path("/usr/local/go/src/runtime/proc.go") == "runtime/proc.go");
   CHECK(display_path("/root/go/pkg/mod/github.com/x/y@v1.2.3/z.go") == "github.com/x/y/z.go");
-  CHECK(display_path("/root/go/pkg/mod/github.com/x/y@v1.2.3/sub/z.go") == "github.com/x/y/sub/z.go");
+  CHECK(display_path("/root/go/pkg/mod/github.com/x/y@v1.2.3/sub/z.go") ==
+        "github.com/x/y/sub/z.go");
   CHECK(display_path("/build/app/vendor/example.com/lib/w.go") == "example.com/lib/w.go");
   CHECK(display_path("/home/ci/go/src/github.com/acme/shopsvc/internal/quote/quote.go") ==
         "github.com/acme/shopsvc/internal/quote/quote.go");
@@ -134,6 +138,6 @@ TEST_CASE("unnumber_java_lambdas") {
   CHECK(unnumber_java_lambdas("lambda$") == "lambda$");
 }
 
-} // TEST_SUITE
+} // TEST_SUITE("normalize")
 
 } // namespace taskdiff

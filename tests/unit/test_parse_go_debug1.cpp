@@ -1,7 +1,7 @@
 // Tests for src/parse/go_debug1.cpp: `/debug/pprof/goroutine?debug=1` count profiles.
+#include "support.hpp"
 #include "taskdiff/error.hpp"
 #include "taskdiff/parse.hpp"
-#include "support.hpp"
 
 #include <doctest/doctest.h>
 #include <string>
@@ -18,17 +18,17 @@ Snapshot parse_text(std::string_view text) {
 }
 
 constexpr std::string_view k_profile =
-    "goroutine profile: total 6\n"
-    "3 @ 0x43b296 0x40708c 0x6cb14d 0x46c041\n"
-    "# labels: {\"handler\":\"audit\", \"tenant\":\"acme\"}\n"
-    "#\t0x6cb14c\tmain.(*Pricer).fetch+0xac\t/src/app/quote.go:59\n"
-    "#\t0x6cb200\tmain.serve+0x20\t\t/src/app/serve.go:12\n"
-    "\n"
-    "2 @ 0x43b296 0x1234\n"
-    "#\t0x1234\n"
-    "\n"
-    "1 @ 0x43b296 0x6ce18c 0x46c041\n"
-    "#\t0x6ce18b\tmain.main+0x2b\t/src/app/main.go:30\n";
+  "goroutine profile: total 6\n"
+  "3 @ 0x43b296 0x40708c 0x6cb14d 0x46c041\n"
+  "# labels: {\"handler\":\"audit\", \"tenant\":\"acme\"}\n"
+  "#\t0x6cb14c\tmain.(*Pricer).fetch+0xac\t/src/app/quote.go:59\n"
+  "#\t0x6cb200\tmain.serve+0x20\t\t/src/app/serve.go:12\n"
+  "\n"
+  "2 @ 0x43b296 0x1234\n"
+  "#\t0x1234\n"
+  "\n"
+  "1 @ 0x43b296 0x6ce18c 0x46c041\n"
+  "#\t0x6ce18b\tmain.main+0x2b\t/src/app/main.go:30\n";
 
 const Stack* find_count(const Snapshot& s, uint64_t count) {
   for (const auto& stack : s.stacks) {
@@ -81,13 +81,12 @@ TEST_CASE("records, labels, unsymbolized frames, totals") {
 }
 
 TEST_CASE("the header total must match the records") {
-  std::string text =
-      "goroutine profile: total 5\n"
-      "3 @ 0x1 0x2\n"
-      "#\t0x1\tmain.a+0x1\t/src/a.go:1\n"
-      "\n"
-      "1 @ 0x3\n"
-      "#\t0x3\tmain.b+0x1\t/src/b.go:2\n";
+  std::string text = "goroutine profile: total 5\n"
+                     "3 @ 0x1 0x2\n"
+                     "#\t0x1\tmain.a+0x1\t/src/a.go:1\n"
+                     "\n"
+                     "1 @ 0x3\n"
+                     "#\t0x3\tmain.b+0x1\t/src/b.go:2\n";
   try {
     parse_text(text);
     FAIL("expected an Error");
@@ -98,11 +97,10 @@ TEST_CASE("the header total must match the records") {
 }
 
 TEST_CASE("labels are sorted by key and unescaped") {
-  std::string text =
-      "goroutine profile: total 2\n"
-      "2 @ 0x1\n"
-      "# labels: {\"zone\":\"a\\\"b\", \"app\":\"x\"}\n"
-      "#\t0x1\tmain.a+0x1\t/src/a.go:1\n";
+  std::string text = "goroutine profile: total 2\n"
+                     "2 @ 0x1\n"
+                     "# labels: {\"zone\":\"a\\\"b\", \"app\":\"x\"}\n"
+                     "#\t0x1\tmain.a+0x1\t/src/a.go:1\n";
   Snapshot s = parse_text(text);
   REQUIRE(s.stacks.size() == 1);
   using Labels = std::vector<std::pair<std::string, std::string>>;
@@ -110,12 +108,11 @@ TEST_CASE("labels are sorted by key and unescaped") {
 }
 
 TEST_CASE("a bad record line: line number") {
-  std::string text =
-      "goroutine profile: total 1\n"
-      "1 @ 0x1\n"
-      "#\t0x1\tmain.a+0x1\t/src/a.go:1\n"
-      "\n"
-      "x @ 0x1\n";
+  std::string text = "goroutine profile: total 1\n"
+                     "1 @ 0x1\n"
+                     "#\t0x1\tmain.a+0x1\t/src/a.go:1\n"
+                     "\n"
+                     "x @ 0x1\n";
   try {
     parse_text(text);
     FAIL("expected an Error");
@@ -126,11 +123,10 @@ TEST_CASE("a bad record line: line number") {
 }
 
 TEST_CASE("CRLF line endings") {
-  std::string crlf =
-      "goroutine profile: total 3\r\n"
-      "3 @ 0x1 0x2\r\n"
-      "#\t0x1\tmain.a+0x1\t/src/a.go:17\r\n"
-      "\r\n";
+  std::string crlf = "goroutine profile: total 3\r\n"
+                     "3 @ 0x1 0x2\r\n"
+                     "#\t0x1\tmain.a+0x1\t/src/a.go:17\r\n"
+                     "\r\n";
   Snapshot s = parse_text(crlf);
   CHECK(s.total == 3);
   REQUIRE(s.stacks.size() == 1);
@@ -141,8 +137,7 @@ TEST_CASE("CRLF line endings") {
 }
 
 TEST_CASE("corpus unbuffered-chan cand.debug1.txt") {
-  Snapshot s = load(test::testdata_path("corpus/unbuffered-chan/cand.debug1.txt"),
-                    ParseOptions{});
+  Snapshot s = load(test::testdata_path("corpus/unbuffered-chan/cand.debug1.txt"), ParseOptions{});
   CHECK(s.format == Format::go_debug1);
   CHECK(s.total == 217);
   const Stack* fetch = find_count(s, 200);
@@ -165,6 +160,6 @@ TEST_CASE("corpus unbuffered-chan cand.debug1.txt") {
   CHECK(b.stacks.size() == 10);
 }
 
-} // TEST_SUITE
+} // TEST_SUITE("parse_go_debug1")
 
 } // namespace taskdiff

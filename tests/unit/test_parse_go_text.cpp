@@ -1,7 +1,7 @@
 // Tests for src/parse/go_text.cpp: debug=2 dumps and crash output (tracebacks), through load().
+#include "support.hpp"
 #include "taskdiff/error.hpp"
 #include "taskdiff/parse.hpp"
-#include "support.hpp"
 
 #include <doctest/doctest.h>
 #include <string>
@@ -48,18 +48,17 @@ const Stack* find_state(const Snapshot& s, std::string_view state) {
   return nullptr;
 }
 
-constexpr std::string_view k_two =
-    "goroutine 1 [running]:\n"
-    "main.main()\n"
-    "\t/src/app/main.go:10 +0x1d\n"
-    "\n"
-    "goroutine 12 [chan send, 3 minutes, locked to thread]:\n"
-    "main.(*Pricer).fetch(0xc000010000, {0x4b3953, 0x3}, 0x0?)\n"
-    "\t/src/app/quote.go:59 +0xac fp=0xc000 sp=0xc000 pc=0x4a6b\n"
-    "main.worker({...})\n"
-    "\t/src/app/worker.go:21 +0x2b\n"
-    "created by main.start in goroutine 7\n"
-    "\t/src/app/start.go:40 +0x1aa\n";
+constexpr std::string_view k_two = "goroutine 1 [running]:\n"
+                                   "main.main()\n"
+                                   "\t/src/app/main.go:10 +0x1d\n"
+                                   "\n"
+                                   "goroutine 12 [chan send, 3 minutes, locked to thread]:\n"
+                                   "main.(*Pricer).fetch(0xc000010000, {0x4b3953, 0x3}, 0x0?)\n"
+                                   "\t/src/app/quote.go:59 +0xac fp=0xc000 sp=0xc000 pc=0x4a6b\n"
+                                   "main.worker({...})\n"
+                                   "\t/src/app/worker.go:21 +0x2b\n"
+                                   "created by main.start in goroutine 7\n"
+                                   "\t/src/app/start.go:40 +0x1aa\n";
 
 } // namespace
 
@@ -87,7 +86,8 @@ TEST_CASE("debug=2 dump: stacks, states, frames, creator, minutes, locked") {
   CHECK(send->count == 1);
   CHECK(send->max_wait_minutes == 3);
   CHECK(send->locked_to_thread);
-  CHECK(function_names(s, *send) == std::vector<std::string>{"main.(*Pricer).fetch", "main.worker"});
+  CHECK(function_names(s, *send) ==
+        std::vector<std::string>{"main.(*Pricer).fetch", "main.worker"});
   CHECK(s.symbols[send->frames[0].file] == "/src/app/quote.go");
   CHECK(send->frames[0].line == 59);
   CHECK(s.symbols[send->frames[1].file] == "/src/app/worker.go");
@@ -99,14 +99,13 @@ TEST_CASE("debug=2 dump: stacks, states, frames, creator, minutes, locked") {
 }
 
 TEST_CASE("identical goroutines fold into one stack; the longest wait is kept") {
-  std::string text =
-      "goroutine 5 [select, 2 minutes]:\n"
-      "main.loop(0x1)\n"
-      "\t/src/app/loop.go:7 +0x1\n"
-      "\n"
-      "goroutine 6 [select, 9 minutes]:\n"
-      "main.loop(0x2)\n"
-      "\t/src/app/loop.go:7 +0x1\n";
+  std::string text = "goroutine 5 [select, 2 minutes]:\n"
+                     "main.loop(0x1)\n"
+                     "\t/src/app/loop.go:7 +0x1\n"
+                     "\n"
+                     "goroutine 6 [select, 9 minutes]:\n"
+                     "main.loop(0x2)\n"
+                     "\t/src/app/loop.go:7 +0x1\n";
   Snapshot s = parse_text(text);
   CHECK(s.total == 2);
   REQUIRE(s.stacks.size() == 1);
@@ -115,12 +114,11 @@ TEST_CASE("identical goroutines fold into one stack; the longest wait is kept") 
 }
 
 TEST_CASE("go1.22 header with gp= and m=nil") {
-  std::string text =
-      "goroutine 3 gp=0xc0000061c0 m=nil [IO wait, 5 minutes]:\n"
-      "internal/poll.runtime_pollWait(0x7f, 0x72)\n"
-      "\t/usr/local/go/src/runtime/netpoll.go:345 +0x85\n"
-      "net.(*netFD).accept(0xc000180000)\n"
-      "\t/usr/local/go/src/net/fd_unix.go:172 +0x29\n";
+  std::string text = "goroutine 3 gp=0xc0000061c0 m=nil [IO wait, 5 minutes]:\n"
+                     "internal/poll.runtime_pollWait(0x7f, 0x72)\n"
+                     "\t/usr/local/go/src/runtime/netpoll.go:345 +0x85\n"
+                     "net.(*netFD).accept(0xc000180000)\n"
+                     "\t/usr/local/go/src/net/fd_unix.go:172 +0x29\n";
   Snapshot s = parse_text(text);
   CHECK(s.total == 1);
   REQUIRE(s.stacks.size() == 1);
@@ -131,15 +129,14 @@ TEST_CASE("go1.22 header with gp= and m=nil") {
 }
 
 TEST_CASE("elided frames marker is skipped") {
-  std::string text =
-      "goroutine 9 [running]:\n"
-      "main.deep(0x1)\n"
-      "\t/src/app/deep.go:5 +0x1\n"
-      "...12 frames elided...\n"
-      "main.top()\n"
-      "\t/src/app/deep.go:50 +0x1\n"
-      "created by main.main in goroutine 1\n"
-      "\t/src/app/main.go:3 +0x2\n";
+  std::string text = "goroutine 9 [running]:\n"
+                     "main.deep(0x1)\n"
+                     "\t/src/app/deep.go:5 +0x1\n"
+                     "...12 frames elided...\n"
+                     "main.top()\n"
+                     "\t/src/app/deep.go:50 +0x1\n"
+                     "created by main.main in goroutine 1\n"
+                     "\t/src/app/main.go:3 +0x2\n";
   Snapshot s = parse_text(text);
   REQUIRE(s.stacks.size() == 1);
   CHECK(function_names(s, s.stacks[0]) == std::vector<std::string>{"main.deep", "main.top"});
@@ -148,21 +145,20 @@ TEST_CASE("elided frames marker is skipped") {
 }
 
 TEST_CASE("tracebackancestors block is ignored") {
-  std::string text =
-      "goroutine 9 [chan receive]:\n"
-      "main.child()\n"
-      "\t/src/app/c.go:5 +0x1\n"
-      "created by main.parent in goroutine 4\n"
-      "\t/src/app/p.go:8 +0x2\n"
-      "[originating from goroutine 4]:\n"
-      "main.parent(...)\n"
-      "\t/src/app/p.go:8 +0x2\n"
-      "created by main.main in goroutine 1\n"
-      "\t/src/app/main.go:3 +0x2\n"
-      "\n"
-      "goroutine 10 [running]:\n"
-      "main.main()\n"
-      "\t/src/app/main.go:4 +0x1\n";
+  std::string text = "goroutine 9 [chan receive]:\n"
+                     "main.child()\n"
+                     "\t/src/app/c.go:5 +0x1\n"
+                     "created by main.parent in goroutine 4\n"
+                     "\t/src/app/p.go:8 +0x2\n"
+                     "[originating from goroutine 4]:\n"
+                     "main.parent(...)\n"
+                     "\t/src/app/p.go:8 +0x2\n"
+                     "created by main.main in goroutine 1\n"
+                     "\t/src/app/main.go:3 +0x2\n"
+                     "\n"
+                     "goroutine 10 [running]:\n"
+                     "main.main()\n"
+                     "\t/src/app/main.go:4 +0x1\n";
   Snapshot s = parse_text(text);
   CHECK(s.total == 2);
   REQUIRE(s.stacks.size() == 2);
@@ -174,24 +170,23 @@ TEST_CASE("tracebackancestors block is ignored") {
 }
 
 TEST_CASE("crash output: log line, panic message, goroutines, register dump") {
-  std::string text =
-      "2024/05/01 12:00:00 starting server\n"
-      "panic: boom\n"
-      "\n"
-      "goroutine 1 [running]:\n"
-      "main.main()\n"
-      "\t/src/app/main.go:12 +0x25\n"
-      "\n"
-      "goroutine 7 [select]:\n"
-      "main.loop()\n"
-      "\t/src/app/loop.go:9 +0x3\n"
-      "created by main.main in goroutine 1\n"
-      "\t/src/app/main.go:11 +0x4\n"
-      "\n"
-      "rax    0xca\n"
-      "rbx    0x0\n"
-      "rip    0x45f580\n"
-      "exit status 2\n";
+  std::string text = "2024/05/01 12:00:00 starting server\n"
+                     "panic: boom\n"
+                     "\n"
+                     "goroutine 1 [running]:\n"
+                     "main.main()\n"
+                     "\t/src/app/main.go:12 +0x25\n"
+                     "\n"
+                     "goroutine 7 [select]:\n"
+                     "main.loop()\n"
+                     "\t/src/app/loop.go:9 +0x3\n"
+                     "created by main.main in goroutine 1\n"
+                     "\t/src/app/main.go:11 +0x4\n"
+                     "\n"
+                     "rax    0xca\n"
+                     "rbx    0x0\n"
+                     "rip    0x45f580\n"
+                     "exit status 2\n";
   Snapshot s = parse_text(text);
   CHECK(s.format == Format::go_traceback);
   CHECK(s.panic_message == "panic: boom");
@@ -201,12 +196,11 @@ TEST_CASE("crash output: log line, panic message, goroutines, register dump") {
 }
 
 TEST_CASE("a header without frames at the end is truncated") {
-  std::string text =
-      "goroutine 1 [running]:\n"
-      "main.main()\n"
-      "\t/src/app/main.go:10 +0x1d\n"
-      "\n"
-      "goroutine 2 [select]:\n";
+  std::string text = "goroutine 1 [running]:\n"
+                     "main.main()\n"
+                     "\t/src/app/main.go:10 +0x1d\n"
+                     "\n"
+                     "goroutine 2 [select]:\n";
   Error error = parse_error(text);
   CHECK(error.message().find("truncated") != std::string::npos);
   CHECK(error.line() == 5);
@@ -222,14 +216,13 @@ TEST_CASE("a header without frames at the end is truncated") {
 }
 
 TEST_CASE("an unknown item in the header bracket: exact message and line") {
-  std::string text =
-      "goroutine 1 [running]:\n"
-      "main.main()\n"
-      "\t/src/app/main.go:10 +0x1d\n"
-      "\n"
-      "goroutine 2 [select, bogus]:\n"
-      "main.loop()\n"
-      "\t/src/app/loop.go:9 +0x3\n";
+  std::string text = "goroutine 1 [running]:\n"
+                     "main.main()\n"
+                     "\t/src/app/main.go:10 +0x1d\n"
+                     "\n"
+                     "goroutine 2 [select, bogus]:\n"
+                     "main.loop()\n"
+                     "\t/src/app/loop.go:9 +0x3\n";
   Error error = parse_error(text);
   CHECK(error.line() == 5);
   CHECK(error.message() ==
@@ -238,10 +231,9 @@ TEST_CASE("an unknown item in the header bracket: exact message and line") {
 }
 
 TEST_CASE("a function line followed by garbage") {
-  std::string text =
-      "goroutine 1 [running]:\n"
-      "main.main()\n"
-      "this is not a file line\n";
+  std::string text = "goroutine 1 [running]:\n"
+                     "main.main()\n"
+                     "this is not a file line\n";
   Error error = parse_error(text);
   CHECK(error.line() == 3);
   CHECK(error.message().find("expected the file line") != std::string::npos);
@@ -280,21 +272,19 @@ TEST_CASE("corpus SIGQUIT tracebacks") {
   CHECK(go123.total == 174);
 }
 
-
 TEST_CASE("crash output: a goroutine whose stack is unavailable still counts") {
-  std::string text =
-      "panic: boom\n"
-      "\n"
-      "goroutine 1 [running]:\n"
-      "main.main()\n"
-      "\t/src/app/main.go:12 +0x25\n"
-      "\n"
-      "goroutine 7 [running]:\n"
-      "\tgoroutine running on other thread; stack unavailable\n"
-      "\n"
-      "goroutine 8 [select, 3 minutes]:\n"
-      "main.loop()\n"
-      "\t/src/app/loop.go:9 +0x3\n";
+  std::string text = "panic: boom\n"
+                     "\n"
+                     "goroutine 1 [running]:\n"
+                     "main.main()\n"
+                     "\t/src/app/main.go:12 +0x25\n"
+                     "\n"
+                     "goroutine 7 [running]:\n"
+                     "\tgoroutine running on other thread; stack unavailable\n"
+                     "\n"
+                     "goroutine 8 [select, 3 minutes]:\n"
+                     "main.loop()\n"
+                     "\t/src/app/loop.go:9 +0x3\n";
   Snapshot s = parse_text(text);
   CHECK(s.total == 3);
   REQUIRE(s.stacks.size() == 3);
@@ -310,31 +300,32 @@ TEST_CASE("crash output: a goroutine whose stack is unavailable still counts") {
 }
 
 TEST_CASE("two dumps in one log: the last one is compared, with a warning") {
-  std::string text =
-      "panic: first\n"
-      "\n"
-      "goroutine 1 [running]:\n"
-      "main.main()\n"
-      "\t/src/app/main.go:12 +0x25\n"
-      "exit status 2\n"
-      "restarting\n"
-      "panic: second\n"
-      "\n"
-      "goroutine 1 [running]:\n"
-      "main.main()\n"
-      "\t/src/app/main.go:12 +0x25\n"
-      "\n"
-      "goroutine 5 [select]:\n"
-      "main.loop()\n"
-      "\t/src/app/loop.go:9 +0x3\n";
+  std::string text = "panic: first\n"
+                     "\n"
+                     "goroutine 1 [running]:\n"
+                     "main.main()\n"
+                     "\t/src/app/main.go:12 +0x25\n"
+                     "exit status 2\n"
+                     "restarting\n"
+                     "panic: second\n"
+                     "\n"
+                     "goroutine 1 [running]:\n"
+                     "main.main()\n"
+                     "\t/src/app/main.go:12 +0x25\n"
+                     "\n"
+                     "goroutine 5 [select]:\n"
+                     "main.loop()\n"
+                     "\t/src/app/loop.go:9 +0x3\n";
   Snapshot s = parse_text(text);
   CHECK(s.total == 2);
   REQUIRE(s.warnings.size() == 1);
-  CHECK(s.warnings[0] == "this input holds 2 goroutine dumps; compared the last one, which starts at line 10");
+  CHECK(s.warnings[0] ==
+        "this input holds 2 goroutine dumps; compared the last one, which starts at line 10");
 }
 
 TEST_CASE("SIGQUIT corpus parsed in ranges equals a single-thread parse") {
-  for (const char* name : {"tracebacks/cand.sigquit.txt", "go123-unbuffered-chan/cand.sigquit.txt"}) {
+  for (const char* name :
+       {"tracebacks/cand.sigquit.txt", "go123-unbuffered-chan/cand.sigquit.txt"}) {
     ParseOptions one;
     one.threads = 1;
     ParseOptions many;
@@ -361,36 +352,33 @@ TEST_CASE("a plain file parsed in ranges on 8 threads equals a single-thread par
 }
 
 TEST_CASE("(scan) status suffix, fatal error and runtime-error panic messages") {
-  std::string text =
-      "goroutine 4 [chan receive (scan), 2 minutes]:\n"
-      "main.a()\n"
-      "\t/src/a.go:1 +0x1\n";
+  std::string text = "goroutine 4 [chan receive (scan), 2 minutes]:\n"
+                     "main.a()\n"
+                     "\t/src/a.go:1 +0x1\n";
   Snapshot s = parse_text(text);
   REQUIRE(s.stacks.size() == 1);
   CHECK(s.stacks[0].state == "chan receive");
   CHECK(s.stacks[0].max_wait_minutes == 2);
 
-  std::string crash =
-      "fatal error: all goroutines are asleep - deadlock!\n"
-      "\n"
-      "goroutine 1 [chan receive]:\n"
-      "main.main()\n"
-      "\t/src/app/main.go:12 +0x25\n"
-      "exit status 2\n";
+  std::string crash = "fatal error: all goroutines are asleep - deadlock!\n"
+                      "\n"
+                      "goroutine 1 [chan receive]:\n"
+                      "main.main()\n"
+                      "\t/src/app/main.go:12 +0x25\n"
+                      "exit status 2\n";
   Snapshot c = parse_text(crash);
   CHECK(c.panic_message == "fatal error: all goroutines are asleep - deadlock!");
   CHECK(c.total == 1);
 
-  std::string panic2 =
-      "panic: runtime error: index out of range [5] with length 3\n"
-      "\n"
-      "goroutine 1 [running]:\n"
-      "main.main()\n"
-      "\t/src/app/main.go:12 +0x25\n";
+  std::string panic2 = "panic: runtime error: index out of range [5] with length 3\n"
+                       "\n"
+                       "goroutine 1 [running]:\n"
+                       "main.main()\n"
+                       "\t/src/app/main.go:12 +0x25\n";
   Snapshot p = parse_text(panic2);
   CHECK(p.panic_message == "panic: runtime error: index out of range [5] with length 3");
 }
 
-} // TEST_SUITE
+} // TEST_SUITE("parse_go_text")
 
 } // namespace taskdiff
