@@ -419,14 +419,8 @@ private:
     } else if (is_jni_refs(line)) {
       m_saw_jni = true;
       m_state = State::after;
-    } else if (is_deadlock_start(line)) {
-      start_deadlock();
-    } else if (is_heap_start(line)) {
-      m_state = State::heap;
-    } else if (is_histogram_header(line)) {
-      m_state = State::histogram;
-    } else if (is_banner(line)) {
-      banner(line);
+    } else if (section_start(line)) {
+      return;
     } else if (is_timestamp(line)) {
       // The next dump of a log whose dumps have no end marker (JDK 5). Copied first: peeking
       // may move the buffer `line` points into.
@@ -638,10 +632,9 @@ private:
     }
   }
 
-  void after(std::string_view line) {
-    if (is_blank(line)) {
-      return;
-    }
+  // What may follow a thread list, or the lines after it: a deadlock report, the heap summary, a
+  // class histogram, the next dump's banner. True when `line` starts one (and the state moved).
+  bool section_start(std::string_view line) {
     if (is_deadlock_start(line)) {
       start_deadlock();
     } else if (is_heap_start(line)) {
@@ -650,7 +643,17 @@ private:
       m_state = State::histogram;
     } else if (is_banner(line)) {
       banner(line);
-    } else if (is_timestamp(line)) {
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  void after(std::string_view line) {
+    if (is_blank(line) || section_start(line)) {
+      return;
+    }
+    if (is_timestamp(line)) {
       remember_timestamp(line);
     } else if (ThreadHeader parsed;
                line[0] == '"' && parse_header(line, parsed) == HeaderResult::ok) {

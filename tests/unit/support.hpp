@@ -1,4 +1,4 @@
-// Helpers shared by the unit tests: testdata paths and files, and a source that trickles bytes.
+// Helpers shared by the unit tests: testdata paths and files, a source that trickles bytes, gzip.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -9,6 +9,7 @@
 #include <iterator>
 #include <string>
 #include <string_view>
+#include <zlib.h>
 
 #include "taskdiff/input.hpp"
 
@@ -46,5 +47,21 @@ private:
   size_t m_step;
   size_t m_pos = 0;
 };
+
+// `text` as one gzip member (zlib's best compression).
+inline std::string gzip(std::string_view text) {
+  z_stream z{};
+  REQUIRE(deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) ==
+          Z_OK);
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  z.avail_in = static_cast<uInt>(text.size());
+  std::string out(deflateBound(&z, z.avail_in), '\0');
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
 
 } // namespace taskdiff::test

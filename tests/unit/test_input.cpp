@@ -10,12 +10,12 @@
 #include <string>
 #include <string_view>
 #include <vector>
-#include <zlib.h>
 
 namespace taskdiff {
 
 namespace {
 
+using test::gzip;
 using test::TrickleSource;
 
 std::vector<std::string> all_lines(LineReader& reader) {
@@ -24,20 +24,6 @@ std::vector<std::string> all_lines(LineReader& reader) {
   while (reader.next(line)) {
     out.emplace_back(line);
   }
-  return out;
-}
-
-std::string gzip(std::string_view text) {
-  z_stream z{};
-  REQUIRE(deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(deflateBound(&z, static_cast<uLong>(text.size())) + 32, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  z.avail_in = static_cast<uInt>(text.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
   return out;
 }
 

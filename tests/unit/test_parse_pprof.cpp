@@ -23,6 +23,7 @@ namespace taskdiff {
 
 namespace {
 
+using test::gzip;
 using test::read_testdata;
 using test::TrickleSource;
 
@@ -42,21 +43,6 @@ std::string gunzip(std::string_view gz) {
     out.append(buffer, sizeof buffer - z.avail_out);
   }
   inflateEnd(&z);
-  return out;
-}
-
-std::string gzip(std::string_view raw) {
-  z_stream z{};
-  REQUIRE(deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) ==
-          Z_OK);
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(raw.data()));
-  z.avail_in = static_cast<uInt>(raw.size());
-  std::string out(deflateBound(&z, z.avail_in), '\0');
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
   return out;
 }
 
