@@ -14,7 +14,11 @@ export FUZZ_PARALLEL=${FUZZ_PARALLEL:-2}
 log=$BUILD_DIR/fuzz-long-$(date +%Y%m%d-%H%M%S).log
 mkdir -p "$BUILD_DIR"
 echo "logging to $log"
+# The code fuzzed is the tree as the fuzzers are built, at the start: record it then.
+tree="$(git -C "$root" rev-parse --short HEAD 2>/dev/null)"
+[[ -n $(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null) ]] && tree+=" (with local changes)"
+started=$(date -u +%Y-%m-%dT%H:%MZ)
 "$root/tests/fuzz/run-fuzzers.sh" "${FUZZ_SECONDS:-3600}" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
-echo "$(date -u +%Y-%m-%dT%H:%MZ) $(git -C "$root" rev-parse --short HEAD 2>/dev/null) clang $(clang++ --version | sed -n 's/.*version \([0-9.]*\).*/\1/p;q')" >>"$log"
+echo "started $started, ended $(date -u +%Y-%m-%dT%H:%MZ), tree $tree, clang $(clang++ --version | sed -n 's/.*version \([0-9.]*\).*/\1/p;q')" >>"$log"
 exit "$status"
