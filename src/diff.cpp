@@ -8,16 +8,11 @@ namespace taskdiff {
 
 std::string_view change_kind_name(ChangeKind kind) {
   switch (kind) {
-    case ChangeKind::new_group:
-      return "new";
-    case ChangeKind::growing:
-      return "growing";
-    case ChangeKind::shrinking:
-      return "shrinking";
-    case ChangeKind::vanished:
-      return "vanished";
-    case ChangeKind::below_threshold:
-      return "below-threshold";
+  case ChangeKind::new_group: return "new";
+  case ChangeKind::growing: return "growing";
+  case ChangeKind::shrinking: return "shrinking";
+  case ChangeKind::vanished: return "vanished";
+  case ChangeKind::below_threshold: return "below-threshold";
   }
   return "unknown";
 }
@@ -87,8 +82,8 @@ DiffResult diff(const Grouping& base, const Grouping& cand, const Thresholds& th
     }
     change.kind = classify(change.base, change.cand, thresholds);
     auto& list = (change.kind == ChangeKind::new_group || change.kind == ChangeKind::growing)
-                   ? result.findings
-                   : result.changes;
+                     ? result.findings
+                     : result.changes;
     list.push_back(change);
   }
   for (const auto& group : base.groups) {
@@ -96,7 +91,7 @@ DiffResult diff(const Grouping& base, const Grouping& cand, const Thresholds& th
       continue;
     }
     result.changes.push_back(
-      Change{ChangeKind::vanished, per_replica(group.count, base_replicas), 0, &group, nullptr});
+        Change{ChangeKind::vanished, per_replica(group.count, base_replicas), 0, &group, nullptr});
   }
   std::sort(result.findings.begin(), result.findings.end(), worse);
   std::sort(result.changes.begin(), result.changes.end(), worse);

@@ -17,20 +17,14 @@ std::string with_location(const std::string& source, uint64_t line, const std::s
 } // namespace
 
 Error::Error(std::string source, uint64_t line, std::string message)
-  : std::runtime_error(with_location(source, line, message))
-  , m_source(std::move(source))
-  , m_line(line)
-  , m_message(std::move(message)) {}
+    : std::runtime_error(with_location(source, line, message)), m_source(std::move(source)),
+      m_line(line), m_message(std::move(message)) {}
 
 Error::Error(std::string message)
-  : std::runtime_error(message)
-  , m_line(0)
-  , m_message(std::move(message)) {}
+    : std::runtime_error(message), m_line(0), m_message(std::move(message)) {}
 
 ParseError::ParseError(uint64_t line, std::string message)
-  : std::runtime_error(message)
-  , m_line(line)
-  , m_message(std::move(message)) {}
+    : std::runtime_error(message), m_line(line), m_message(std::move(message)) {}
 
 std::string quote_excerpt(std::string_view text, size_t max) {
   std::string out = "\"";

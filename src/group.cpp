@@ -134,8 +134,7 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
     if (options.wait) {
       append_part(key, "wait", options.strict ? stack.state : wait_class(stack.state));
     }
-    // Internal stacks with no kept frame still key on their raw frames, so runtime groups stay
-    // apart.
+    // Internal stacks with no kept frame still key on their raw frames, so runtime groups stay apart.
     size_t depth = std::min(kept.size(), options.depth);
     if (kept.empty()) {
       for (size_t i = 0; i < std::min(stack.frames.size(), options.depth); ++i) {
@@ -152,10 +151,10 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
     }
     if (options.created_by && stack.created_by) {
       std::string creator =
-        key_function(snapshot, symbols[stack.created_by->function], options.strict);
+          key_function(snapshot, symbols[stack.created_by->function], options.strict);
       if (options.strict) {
-        creator +=
-          fmt::format(" {}:{}", base_name(symbols[stack.created_by->file]), stack.created_by->line);
+        creator += fmt::format(" {}:{}", base_name(symbols[stack.created_by->file]),
+                               stack.created_by->line);
       }
       append_part(key, "created_by", creator);
     }

@@ -20,21 +20,21 @@ struct FormatInfo {
 
 // wait, created_by, labels, thread_names
 constexpr FormatInfo k_formats[] = {
-  {Format::go_debug2, "go-debug2", {true, true, false, false}},
-  {Format::go_traceback, "go-traceback", {true, true, false, false}},
-  {Format::go_debug1, "go-debug1", {false, false, true, false}},
-  {Format::pprof, "pprof", {false, false, true, false}},
-  {Format::java, "java", {true, false, false, true}},
-  {Format::java_threads_text, "java-threads-text", {true, false, false, true}},
-  {Format::java_threads_json, "java-threads-json", {true, false, false, true}},
-  {Format::snapshot, "snapshot", {true, true, true, false}},
-  {Format::tasks_json, "tasks-json", {true, true, true, false}},
+    {Format::go_debug2, "go-debug2", {true, true, false, false}},
+    {Format::go_traceback, "go-traceback", {true, true, false, false}},
+    {Format::go_debug1, "go-debug1", {false, false, true, false}},
+    {Format::pprof, "pprof", {false, false, true, false}},
+    {Format::java, "java", {true, false, false, true}},
+    {Format::java_threads_text, "java-threads-text", {true, false, false, true}},
+    {Format::java_threads_json, "java-threads-json", {true, false, false, true}},
+    {Format::snapshot, "snapshot", {true, true, true, false}},
+    {Format::tasks_json, "tasks-json", {true, true, true, false}},
 };
 
 // Record encoding: fields, each a tag byte, a 4-byte length, the bytes (a frame field differs:
 // see k_function); then the paths of the frame and creator fields, in field order, each a 4-byte
-// length and the bytes; then the 4-byte size of the fields part. Length-prefixed, so names holding
-// any byte (NUL included) cannot forge a field boundary.
+// length and the bytes; then the 4-byte size of the fields part. Length-prefixed, so names holding any byte (NUL included) cannot
+// forge a field boundary.
 enum Tag : char {
   k_state = 'S',
   k_locked = 'L',
@@ -81,25 +81,19 @@ std::vector<Format> all_formats() {
 
 Runtime format_runtime(Format format) {
   switch (format) {
-    case Format::java:
-    case Format::java_threads_text:
-    case Format::java_threads_json:
-      return Runtime::java;
-    case Format::tasks_json:
-      return Runtime::other;
-    default:
-      return Runtime::go;
+  case Format::java:
+  case Format::java_threads_text:
+  case Format::java_threads_json: return Runtime::java;
+  case Format::tasks_json: return Runtime::other;
+  default: return Runtime::go;
   }
 }
 
 std::string_view runtime_name(Runtime runtime) {
   switch (runtime) {
-    case Runtime::go:
-      return "go";
-    case Runtime::java:
-      return "java";
-    case Runtime::other:
-      return "other";
+  case Runtime::go: return "go";
+  case Runtime::java: return "java";
+  case Runtime::other: return "other";
   }
   return "other";
 }
@@ -138,8 +132,7 @@ size_t StackBuilder::KeyHash::operator()(std::string_view key) const {
   return static_cast<size_t>(XXH3_64bits(key.data(), hashed));
 }
 
-StackBuilder::StackBuilder(const Limits& limits)
-  : m_limits(limits) {}
+StackBuilder::StackBuilder(const Limits& limits) : m_limits(limits) {}
 
 char* StackBuilder::Bytes::grow(size_t bytes) {
   if (m_size + bytes > m_capacity) {
@@ -286,7 +279,7 @@ void StackBuilder::merge(StackBuilder&& other) {
     if (auto found = m_table.find(node.key()); found != m_table.end()) {
       found->second.count += entry.count;
       found->second.max_wait_minutes =
-        std::max(found->second.max_wait_minutes, entry.max_wait_minutes);
+          std::max(found->second.max_wait_minutes, entry.max_wait_minutes);
       continue;
     }
     entry.order += offset;
@@ -425,32 +418,20 @@ void StackBuilder::finish(Snapshot& snapshot) {
       }
       std::string_view text = tag == k_creator_line ? raw : valid_utf8(raw, clean);
       switch (tag) {
-        case k_state:
-          stack.state = text;
-          break;
-        case k_locked:
-          stack.locked_to_thread = true;
-          break;
-        case k_leaked:
-          stack.leaked = true;
-          break;
-        case k_creator:
-          creator.function = symbols.intern(text);
-          creator.file = symbols.intern(valid_utf8(next_file(), clean));
-          break;
-        case k_creator_line:
-          creator.line = line;
-          stack.created_by = creator;
-          break;
-        case k_label_key:
-          label_key = text;
-          break;
-        case k_label_value:
-          stack.labels.emplace_back(label_key, text);
-          break;
-        case k_thread:
-          stack.thread_name = text;
-          break;
+      case k_state: stack.state = text; break;
+      case k_locked: stack.locked_to_thread = true; break;
+      case k_leaked: stack.leaked = true; break;
+      case k_creator:
+        creator.function = symbols.intern(text);
+        creator.file = symbols.intern(valid_utf8(next_file(), clean));
+        break;
+      case k_creator_line:
+        creator.line = line;
+        stack.created_by = creator;
+        break;
+      case k_label_key: label_key = text; break;
+      case k_label_value: stack.labels.emplace_back(label_key, text); break;
+      case k_thread: stack.thread_name = text; break;
       }
     }
     snapshot.stacks.push_back(std::move(stack));

@@ -13,15 +13,15 @@ using namespace text;
 
 // Top-level directories of the Go standard library (GOROOT/src), Go 1.1 to 1.26.
 constexpr std::array<std::string_view, 43> k_go_std_roots = {
-  "archive", "bufio",    "builtin", "bytes",   "cmp",      "compress", "container", "context",
-  "crypto",  "database", "debug",   "embed",   "encoding", "errors",   "expvar",    "flag",
-  "fmt",     "go",       "hash",    "html",    "image",    "index",    "internal",  "io",
-  "iter",    "log",      "maps",    "math",    "mime",     "net",      "os",        "path",
-  "plugin",  "reflect",  "regexp",  "runtime", "slices",   "sort",     "strconv",   "strings",
-  "sync",    "syscall",  "testing"};
+    "archive", "bufio",    "builtin", "bytes",   "cmp",      "compress", "container", "context",
+    "crypto",  "database", "debug",   "embed",   "encoding", "errors",   "expvar",    "flag",
+    "fmt",     "go",       "hash",    "html",    "image",    "index",    "internal",  "io",
+    "iter",    "log",      "maps",    "math",    "mime",     "net",      "os",        "path",
+    "plugin",  "reflect",  "regexp",  "runtime", "slices",   "sort",     "strconv",   "strings",
+    "sync",    "syscall",  "testing"};
 // `vendor` holds the standard library's own vendored packages (`vendor/golang.org/x/net/...`).
 constexpr std::array<std::string_view, 8> k_go_std_roots_more = {
-  "text", "time", "unicode", "unique", "unsafe", "weak", "structs", "vendor"};
+    "text", "time", "unicode", "unique", "unsafe", "weak", "structs", "vendor"};
 
 // Appends `name` with every bracketed part (generic type arguments, possibly nested and holding
 // `/`, `.`, `,` and spaces in protobuf names) replaced by `[...]`.
@@ -157,7 +157,7 @@ bool is_standard_library(std::string_view function, Runtime runtime) {
   }
   return std::find(k_go_std_roots.begin(), k_go_std_roots.end(), root) != k_go_std_roots.end() ||
          std::find(k_go_std_roots_more.begin(), k_go_std_roots_more.end(), root) !=
-           k_go_std_roots_more.end();
+             k_go_std_roots_more.end();
 }
 
 std::string_view base_name(std::string_view file) {

@@ -35,10 +35,10 @@ size_t skip_digits(std::string_view text, size_t pos) {
 
 // Generated classes whose trailing counter depends on load order (reflection inflation).
 constexpr std::string_view k_counted_classes[] = {
-  "GeneratedSerializationConstructorAccessor",
-  "GeneratedConstructorAccessor",
-  "GeneratedMethodAccessor",
-  "$Proxy",
+    "GeneratedSerializationConstructorAccessor",
+    "GeneratedConstructorAccessor",
+    "GeneratedMethodAccessor",
+    "$Proxy",
 };
 
 // `$$Word$$` of a CGLIB-style generated class (`$$EnhancerBySpringCGLIB$$`, `$$SpringCGLIB$$`):

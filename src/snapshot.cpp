@@ -34,7 +34,7 @@ namespace {
 // no JSON parser reads.
 std::string json_string(std::string_view text) {
   return nlohmann::json(std::string(text))
-    .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 const char* boolean(bool value) {
@@ -60,9 +60,7 @@ public:
     }
     return it->second;
   }
-  const std::vector<SymbolTable::Id>& order() const {
-    return m_order;
-  }
+  const std::vector<SymbolTable::Id>& order() const { return m_order; }
 
 private:
   std::unordered_map<SymbolTable::Id, uint32_t> m_index;
@@ -276,11 +274,11 @@ std::string gzip_compress(std::string_view bytes) {
     // avail_in is 32 bits: feed large inputs in slices.
     if (z.avail_in == 0) {
       size_t consumed =
-        static_cast<size_t>(reinterpret_cast<const char*>(z.next_in) - bytes.data());
+          static_cast<size_t>(reinterpret_cast<const char*>(z.next_in) - bytes.data());
       z.avail_in = static_cast<uInt>(std::min<size_t>(bytes.size() - consumed, 1 << 30));
     }
     bool last =
-      reinterpret_cast<const char*>(z.next_in) + z.avail_in == bytes.data() + bytes.size();
+        reinterpret_cast<const char*>(z.next_in) + z.avail_in == bytes.data() + bytes.size();
     z.next_out = reinterpret_cast<Bytef*>(buffer);
     z.avail_out = sizeof buffer;
     status = deflate(&z, last ? Z_FINISH : Z_NO_FLUSH);

@@ -26,17 +26,13 @@ struct Change {
   double cand = 0;
   const Group* base_group = nullptr; // null for a new group
   const Group* cand_group = nullptr; // null for a vanished group
-  const Group& shown() const {
-    return cand_group ? *cand_group : *base_group;
-  }
+  const Group& shown() const { return cand_group ? *cand_group : *base_group; }
 };
 
 struct DiffResult {
   std::vector<Change> findings; // new and growing past the thresholds, worst first
   std::vector<Change> changes;  // everything else that changed: information only
-  bool regression() const {
-    return !findings.empty();
-  }
+  bool regression() const { return !findings.empty(); }
 };
 
 // `base_replicas`/`cand_replicas`: counts are compared per replica when they differ.

@@ -23,15 +23,9 @@ public:
   Error(std::string source, uint64_t line, std::string message);
   explicit Error(std::string message);
 
-  const std::string& source() const {
-    return m_source;
-  }
-  uint64_t line() const {
-    return m_line;
-  }
-  const std::string& message() const {
-    return m_message;
-  }
+  const std::string& source() const { return m_source; }
+  uint64_t line() const { return m_line; }
+  const std::string& message() const { return m_message; }
 
 private:
   std::string m_source;
@@ -43,12 +37,8 @@ private:
 class ParseError : public std::runtime_error {
 public:
   ParseError(uint64_t line, std::string message);
-  uint64_t line() const {
-    return m_line;
-  }
-  const std::string& message() const {
-    return m_message;
-  }
+  uint64_t line() const { return m_line; }
+  const std::string& message() const { return m_message; }
 
 private:
   uint64_t m_line;

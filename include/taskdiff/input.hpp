@@ -39,25 +39,15 @@ public:
   // For tests and fuzzers: the bytes are copied.
   static Input from_memory(std::string name, std::string_view bytes, const Limits& limits = {});
 
-  const std::string& name() const {
-    return m_name;
-  }
-  bool gzipped() const {
-    return m_gzipped;
-  }
+  const std::string& name() const { return m_name; }
+  bool gzipped() const { return m_gzipped; }
   // The first bytes of the (decompressed) content, up to 64 KiB; not consumed.
-  std::string_view head() const {
-    return m_head;
-  }
+  std::string_view head() const { return m_head; }
   // Set when the input is a plain regular file (not gzip, not a pipe): parsers may split it.
-  const std::optional<PlainFile>& plain_file() const {
-    return m_plain;
-  }
+  const std::optional<PlainFile>& plain_file() const { return m_plain; }
   // The content, from its first byte (the head included). Callable once.
   std::unique_ptr<ByteSource> take_source();
-  const Limits& limits() const {
-    return m_limits;
-  }
+  const Limits& limits() const { return m_limits; }
 
   Input(Input&&) noexcept;
   Input& operator=(Input&&) noexcept;
@@ -120,17 +110,11 @@ public:
     return next_slow(line);
   }
   // Number of the line last returned (1-based).
-  uint64_t line_number() const {
-    return m_line_number;
-  }
+  uint64_t line_number() const { return m_line_number; }
   // True once the last line returned was the input's last and it had no `\n`.
-  bool last_line_unterminated() const {
-    return m_unterminated;
-  }
+  bool last_line_unterminated() const { return m_unterminated; }
   // Bytes taken from the source so far.
-  uint64_t bytes_read() const {
-    return m_bytes_read;
-  }
+  uint64_t bytes_read() const { return m_bytes_read; }
   // Lets the caller look at the next line without consuming it.
   bool peek(std::string_view& line);
 

@@ -60,12 +60,8 @@ class SymbolTable {
 public:
   using Id = uint32_t;
   Id intern(std::string_view text);
-  std::string_view operator[](Id id) const {
-    return m_strings[id];
-  }
-  size_t size() const {
-    return m_strings.size();
-  }
+  std::string_view operator[](Id id) const { return m_strings[id]; }
+  size_t size() const { return m_strings.size(); }
 
 private:
   std::deque<std::string> m_strings; // a deque never moves its elements: the views stay valid
@@ -114,13 +110,11 @@ struct Snapshot {
   std::string panic_message;              // crash output: the `panic:`/`fatal error:`/signal lines
   std::optional<std::string> captured_at; // RFC 3339, where the input carries a capture time
   std::vector<std::string>
-    warnings;                  // said on stderr and in reports (e.g. a truncated dump read anyway)
+      warnings;                // said on stderr and in reports (e.g. a truncated dump read anyway)
   bool leak_profile = false;   // Go goroutineleak profile
   std::vector<Origin> origins; // a snapshot file: one per dump merged into it; empty for a dump
 
-  Snapshot() {
-    symbols.intern("");
-  }
+  Snapshot() { symbols.intern(""); }
 };
 
 // The sink parsers push records into. Usage per record:
@@ -149,15 +143,9 @@ public:
   // Folds the record into its distinct stack; throws ParseError(at_line) past max_groups.
   void commit(uint64_t at_line = 0);
 
-  size_t frames_in_record() const {
-    return m_frames;
-  }
-  uint64_t records() const {
-    return m_records;
-  }
-  uint64_t total() const {
-    return m_total;
-  }
+  size_t frames_in_record() const { return m_frames; }
+  uint64_t records() const { return m_records; }
+  uint64_t total() const { return m_total; }
 
   // Moves the distinct stacks into `snapshot` (adds to what it holds; total is added too).
   void finish(Snapshot& snapshot);
@@ -173,19 +161,11 @@ private:
   // A growable byte buffer written without zero-filling.
   class Bytes {
   public:
-    explicit Bytes(size_t capacity)
-      : m_data(new char[capacity])
-      , m_capacity(capacity) {}
+    explicit Bytes(size_t capacity) : m_data(new char[capacity]), m_capacity(capacity) {}
     char* grow(size_t bytes); // room for `bytes` more; returns where to write them
-    void clear() {
-      m_size = 0;
-    }
-    const char* data() const {
-      return m_data.get();
-    }
-    size_t size() const {
-      return m_size;
-    }
+    void clear() { m_size = 0; }
+    const char* data() const { return m_data.get(); }
+    size_t size() const { return m_size; }
 
   private:
     std::unique_ptr<char[]> m_data;

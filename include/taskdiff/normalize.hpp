@@ -2,8 +2,8 @@
 //
 // Function names: generic instantiations `[...]`, package-level closures `.glob..` -> `.init.`,
 // and (default key only) closure numbers -> `N`. Frames: the runtime package's own frames and
-// go/defer wrappers are dropped (dump-formats.md section 7.2). Paths: the build's source root is
-// cut for display.
+// go/defer wrappers are dropped (dump-formats.md section 7.2). Paths: the build's source root is cut
+// for display.
 #pragma once
 
 #include <string>
@@ -78,12 +78,11 @@ bool is_java_thread_state(std::string_view word);
 // `http-nio-8080-exec-10` -> `http-nio-N-exec-M`. Everything else is kept as printed.
 std::string normalize_java_thread_name(std::string_view name);
 
-// One Java frame split from its printed form, either jstack's
-// `Class.method(module@1.2/File.java:7)` or StackTraceElement.toString()'s
-// `loader/module@1.2/Class.method(File.java:7)`: the function `Class.method` without loader and
-// module prefixes (a hidden-class `/0x...` stays, for normalize_java_function), the file without
-// `module@version/`, the line (0 when not printed). `Native Method` and `Unknown Source` give an
-// empty file. Views into `text`.
+// One Java frame split from its printed form, either jstack's `Class.method(module@1.2/File.java:7)`
+// or StackTraceElement.toString()'s `loader/module@1.2/Class.method(File.java:7)`: the function
+// `Class.method` without loader and module prefixes (a hidden-class `/0x...` stays, for
+// normalize_java_function), the file without `module@version/`, the line (0 when not printed).
+// `Native Method` and `Unknown Source` give an empty file. Views into `text`.
 struct JavaFrame {
   std::string_view function;
   std::string_view file;

@@ -97,7 +97,7 @@ int run_diff(const Config& config) {
   Grouping base_groups = group(base, key);
   Grouping cand_groups = group(cand, key);
   DiffResult result =
-    diff(base_groups, cand_groups, config.thresholds, base.replicas, cand.replicas);
+      diff(base_groups, cand_groups, config.thresholds, base.replicas, cand.replicas);
   if (base.replicas != cand.replicas) {
     notes.push_back(fmt::format("counts are per replica: base merges {} dumps, cand {}",
                                 base.replicas, cand.replicas));
@@ -154,10 +154,10 @@ int run_snapshot(const Config& config) {
   std::ostringstream out;
   write_snapshot(out, merged);
   bool gzipped =
-    config.output.size() > 3 && config.output.compare(config.output.size() - 3, 3, ".gz") == 0;
+      config.output.size() > 3 && config.output.compare(config.output.size() - 3, 3, ".gz") == 0;
   return emit(config, gzipped ? gzip_compress(out.str()) : std::move(out).str())
-           ? status(ExitStatus::no_regression)
-           : status(ExitStatus::trouble);
+             ? status(ExitStatus::no_regression)
+             : status(ExitStatus::trouble);
 }
 
 struct FormatHelp {
@@ -168,34 +168,33 @@ struct FormatHelp {
 // A switch without default: a new Format does not compile quietly without its line here.
 FormatHelp format_help(Format format) {
   switch (format) {
-    case Format::go_debug2:
-      return {"Go goroutine dump: every goroutine with its wait state and creator",
-              "curl -s 'localhost:6060/debug/pprof/goroutine?debug=2' > dump.txt"};
-    case Format::go_traceback:
-      return {"Go crash or SIGQUIT traceback, also inside log text",
-              "kill -QUIT PID   # the dump goes to the process's stderr (GOTRACEBACK=all)"};
-    case Format::go_debug1:
-      return {"Go goroutine profile as text: counted stacks and labels, no wait states",
-              "curl -s 'localhost:6060/debug/pprof/goroutine?debug=1' > dump.txt"};
-    case Format::pprof:
-      return {"Go goroutine profile, protobuf (gzipped or raw)",
-              "curl -s 'localhost:6060/debug/pprof/goroutine' > dump.pb.gz"};
-    case Format::java:
-      return {"Java thread dump: jstack, jcmd Thread.print, SIGQUIT on the JVM's stdout",
-              "jcmd PID Thread.print > dump.txt"};
-    case Format::java_threads_text:
-      return {"Java 21+ thread dump with virtual threads, text",
-              "jcmd PID Thread.dump_to_file dump.txt"};
-    case Format::java_threads_json:
-      return {"Java 21+ thread dump with virtual threads, JSON",
-              "jcmd PID Thread.dump_to_file -format=json dump.json"};
-    case Format::snapshot:
-      return {"A stored baseline (taskdiff.snapshot/1), one dump or several replicas merged",
-              "taskdiff snapshot dump.txt -o base.json"};
-    case Format::tasks_json:
-      return {
-        "Generic JSON tasks (taskdiff.tasks/1) from any runtime or script: docs/tasks-json.md",
-        "my-service --dump-tasks > tasks.json"};
+  case Format::go_debug2:
+    return {"Go goroutine dump: every goroutine with its wait state and creator",
+            "curl -s 'localhost:6060/debug/pprof/goroutine?debug=2' > dump.txt"};
+  case Format::go_traceback:
+    return {"Go crash or SIGQUIT traceback, also inside log text",
+            "kill -QUIT PID   # the dump goes to the process's stderr (GOTRACEBACK=all)"};
+  case Format::go_debug1:
+    return {"Go goroutine profile as text: counted stacks and labels, no wait states",
+            "curl -s 'localhost:6060/debug/pprof/goroutine?debug=1' > dump.txt"};
+  case Format::pprof:
+    return {"Go goroutine profile, protobuf (gzipped or raw)",
+            "curl -s 'localhost:6060/debug/pprof/goroutine' > dump.pb.gz"};
+  case Format::java:
+    return {"Java thread dump: jstack, jcmd Thread.print, SIGQUIT on the JVM's stdout",
+            "jcmd PID Thread.print > dump.txt"};
+  case Format::java_threads_text:
+    return {"Java 21+ thread dump with virtual threads, text",
+            "jcmd PID Thread.dump_to_file dump.txt"};
+  case Format::java_threads_json:
+    return {"Java 21+ thread dump with virtual threads, JSON",
+            "jcmd PID Thread.dump_to_file -format=json dump.json"};
+  case Format::snapshot:
+    return {"A stored baseline (taskdiff.snapshot/1), one dump or several replicas merged",
+            "taskdiff snapshot dump.txt -o base.json"};
+  case Format::tasks_json:
+    return {"Generic JSON tasks (taskdiff.tasks/1) from any runtime or script: docs/tasks-json.md",
+            "my-service --dump-tasks > tasks.json"};
   }
   return {};
 }
@@ -257,16 +256,11 @@ int run(int argc, char** argv) {
     return status(ExitStatus::trouble);
   }
   switch (command) {
-    case Command::diff:
-      return run_diff(config);
-    case Command::show:
-      return run_show(config);
-    case Command::snapshot:
-      return run_snapshot(config);
-    case Command::formats:
-      return run_formats(config);
-    default:
-      return status(ExitStatus::trouble);
+  case Command::diff: return run_diff(config);
+  case Command::show: return run_show(config);
+  case Command::snapshot: return run_snapshot(config);
+  case Command::formats: return run_formats(config);
+  default: return status(ExitStatus::trouble);
   }
 }
 
@@ -283,7 +277,7 @@ int main(int argc, char** argv) {
     std::cerr << "taskdiff: " << error.what() << '\n';
   } catch (const std::bad_alloc&) {
     std::cerr
-      << "taskdiff: out of memory; the inputs hold too many distinct stacks (see --max-groups)\n";
+        << "taskdiff: out of memory; the inputs hold too many distinct stacks (see --max-groups)\n";
   } catch (const std::exception& error) {
     std::cerr << "taskdiff: internal error: " << error.what() << '\n';
   }

@@ -12,7 +12,7 @@ namespace taskdiff::cli {
 namespace {
 
 const char* k_diff_description =
-  R"(Compare two goroutine or thread dumps and report groups of identical stacks that are NEW
+    R"(Compare two goroutine or thread dumps and report groups of identical stacks that are NEW
 (absent from BASE) or GROWING (more goroutines than in BASE). Exit status: 0 no regression,
 1 regression found, 2 trouble (bad usage, unreadable or unparseable input).
 
@@ -27,7 +27,7 @@ Examples:
   taskdiff diff --format json base.pb.gz cand.pb.gz | jq .findings)";
 
 const char* k_show_description =
-  R"(List the groups of one dump, largest first: count, wait state, where they block, the
+    R"(List the groups of one dump, largest first: count, wait state, where they block, the
 first application frame, who created them, and the stack.
 
 Examples:
@@ -35,7 +35,7 @@ Examples:
   curl -s 'localhost:6060/debug/pprof/goroutine?debug=2' | taskdiff show -)";
 
 const char* k_snapshot_description =
-  R"(Store dumps as a compact baseline file (JSON, schema taskdiff.snapshot/1) that `diff`
+    R"(Store dumps as a compact baseline file (JSON, schema taskdiff.snapshot/1) that `diff`
 takes on either side: distinct stacks with their counts, the facts the dumps carry, their
 formats and capture times. Several DUMPs are replicas of one service: they are merged, and
 `diff` compares counts per replica when the two sides merge different numbers of dumps.
@@ -48,23 +48,23 @@ Examples:
 
 void add_key_options(CLI::App* command, RawOptions& raw) {
   command
-    ->add_option("--key", raw.key,
-                 "Group key: `default` (wait class, function names, creator; survives a "
-                 "rebuild) or `strict` (adds file:line, exact wait reason, closure and lambda "
-                 "numbers; same binary only); add `,labels` to key on pprof labels too")
-    ->option_text("KEY")
-    ->capture_default_str();
+      ->add_option("--key", raw.key,
+                   "Group key: `default` (wait class, function names, creator; survives a "
+                   "rebuild) or `strict` (adds file:line, exact wait reason, closure and lambda "
+                   "numbers; same binary only); add `,labels` to key on pprof labels too")
+      ->option_text("KEY")
+      ->capture_default_str();
   command->add_option("--depth", raw.depth, "Frames from the leaf that take part in the key")
-    ->capture_default_str();
+      ->capture_default_str();
 }
 
 // `grouping`: the command groups stacks, so --key and --depth apply (not to `snapshot`, which
 // keeps the raw stacks so that any key works on them later).
 void add_input_options(CLI::App* command, RawOptions& raw, bool grouping = true) {
   command
-    ->add_option("--input-format", raw.input_format,
-                 "Force the input format instead of detecting it (see `taskdiff formats`)")
-    ->option_text("FORMAT");
+      ->add_option("--input-format", raw.input_format,
+                   "Force the input format instead of detecting it (see `taskdiff formats`)")
+      ->option_text("FORMAT");
   if (grouping) {
     add_key_options(command, raw);
   }
@@ -73,33 +73,33 @@ void add_input_options(CLI::App* command, RawOptions& raw, bool grouping = true)
                     "Thread.dump_to_file text), its cut goroutine or thread dropped, with a "
                     "warning in the report");
   command
-    ->add_option("--max-input-size", raw.max_input_size,
-                 "Refuse inputs larger than this after decompression (bytes; K, M, G "
-                 "suffixes) [default: 16G]")
-    ->option_text("SIZE");
+      ->add_option("--max-input-size", raw.max_input_size,
+                   "Refuse inputs larger than this after decompression (bytes; K, M, G "
+                   "suffixes) [default: 16G]")
+      ->option_text("SIZE");
   command->add_option("--max-groups", raw.max_groups, "Refuse inputs with more distinct stacks")
-    ->capture_default_str();
+      ->capture_default_str();
   command
-    ->add_option("--threads", raw.threads,
-                 "Parser threads per input: a debug=2 file of 16 MiB or more is read in that "
-                 "many parts at once")
-    ->capture_default_str();
+      ->add_option("--threads", raw.threads,
+                   "Parser threads per input: a debug=2 file of 16 MiB or more is read in that "
+                   "many parts at once")
+      ->capture_default_str();
 }
 
 void add_output_options(CLI::App* command, RawOptions& raw) {
   command->add_option("--format", raw.format, "Report format: text or json")
-    ->option_text("FMT")
-    ->capture_default_str();
+      ->option_text("FMT")
+      ->capture_default_str();
   command
-    ->add_option("--color", raw.color,
-                 "Colour the text report: auto (on a terminal, unless NO_COLOR is set), "
-                 "always, never")
-    ->option_text("WHEN")
-    ->capture_default_str();
+      ->add_option("--color", raw.color,
+                   "Colour the text report: auto (on a terminal, unless NO_COLOR is set), "
+                   "always, never")
+      ->option_text("WHEN")
+      ->capture_default_str();
   command
-    ->add_option("-o,--output", raw.output,
-                 "Write the report to FILE (atomically: a temporary file renamed into place)")
-    ->option_text("FILE");
+      ->add_option("-o,--output", raw.output,
+                   "Write the report to FILE (atomically: a temporary file renamed into place)")
+      ->option_text("FILE");
 }
 
 uint64_t parse_size(const std::string& text) {
@@ -112,7 +112,7 @@ uint64_t parse_size(const std::string& text) {
     value = std::stoull(text, &used);
   } catch (const std::exception&) {
     throw UsageError(
-      fmt::format("--max-input-size: expected a size like 512M or 2G, found `{}`", text));
+        fmt::format("--max-input-size: expected a size like 512M or 2G, found `{}`", text));
   }
   std::string suffix = text.substr(used);
   std::transform(suffix.begin(), suffix.end(), suffix.begin(),
@@ -130,7 +130,7 @@ uint64_t parse_size(const std::string& text) {
     return value << 30;
   }
   throw UsageError(
-    fmt::format("--max-input-size: unknown suffix `{}` (use K, M or G)", text.substr(used)));
+      fmt::format("--max-input-size: unknown suffix `{}` (use K, M or G)", text.substr(used)));
 }
 
 } // namespace
@@ -148,18 +148,17 @@ void define_options(CLI::App& app, RawOptions& raw) {
              "Documentation: man taskdiff.");
 
   auto* diff =
-    app.add_subcommand("diff", "Compare BASE with CAND; exit 1 on new or growing groups");
+      app.add_subcommand("diff", "Compare BASE with CAND; exit 1 on new or growing groups");
   diff->description(k_diff_description);
   diff->add_option("BASE", raw.base, "Baseline dump (or snapshot); - for stdin")->required();
   diff->add_option("CAND", raw.cand, "Candidate dump (or snapshot); - for stdin")->required();
   diff->add_option("--min-new", raw.min_new, "A NEW group needs at least this many goroutines")
-    ->capture_default_str();
-  diff
-    ->add_option("--min-delta", raw.min_delta,
-                 "A GROWING group must gain at least this many goroutines...")
-    ->capture_default_str();
+      ->capture_default_str();
+  diff->add_option("--min-delta", raw.min_delta,
+                   "A GROWING group must gain at least this many goroutines...")
+      ->capture_default_str();
   diff->add_option("--min-ratio", raw.min_ratio, "...and at least this fraction of its base count")
-    ->capture_default_str();
+      ->capture_default_str();
   diff->add_flag("-q,--quiet", raw.quiet, "Print nothing; only the exit status tells");
   add_input_options(diff, raw);
   add_output_options(diff, raw);
@@ -172,25 +171,25 @@ void define_options(CLI::App& app, RawOptions& raw) {
   add_output_options(show, raw);
 
   auto* snapshot =
-    app.add_subcommand("snapshot", "Store dumps (replicas merged) as a baseline for diff");
+      app.add_subcommand("snapshot", "Store dumps (replicas merged) as a baseline for diff");
   snapshot->description(k_snapshot_description);
   snapshot
-    ->add_option("DUMP", raw.inputs,
-                 "Dumps of one service; several are merged as replicas; - for stdin")
-    ->required();
+      ->add_option("DUMP", raw.inputs,
+                   "Dumps of one service; several are merged as replicas; - for stdin")
+      ->required();
   snapshot
-    ->add_option("-o,--output", raw.output,
-                 "Write the snapshot to FILE (atomically: a temporary file renamed into "
-                 "place) instead of stdout; gzipped when FILE ends in .gz")
-    ->option_text("FILE");
+      ->add_option("-o,--output", raw.output,
+                   "Write the snapshot to FILE (atomically: a temporary file renamed into "
+                   "place) instead of stdout; gzipped when FILE ends in .gz")
+      ->option_text("FILE");
   add_input_options(snapshot, raw, false);
 
   auto* formats = app.add_subcommand("formats", "List the input formats and how to capture each");
   formats->description("List every input format taskdiff reads, with the command that captures it. "
                        "The names are those --input-format takes.");
   formats->add_option("--format", raw.format, "Output format: text or json")
-    ->option_text("FMT")
-    ->capture_default_str();
+      ->option_text("FMT")
+      ->capture_default_str();
 }
 
 Command chosen_command(const CLI::App& app) {
@@ -214,7 +213,7 @@ Config validate(Command command, const RawOptions& raw, bool stdout_is_terminal,
   Config config;
   config.command = command;
   config.inputs =
-    command == Command::diff ? std::vector<std::string>{raw.base, raw.cand} : raw.inputs;
+      command == Command::diff ? std::vector<std::string>{raw.base, raw.cand} : raw.inputs;
   if (command == Command::diff && raw.base == "-" && raw.cand == "-") {
     throw UsageError("BASE and CAND cannot both be `-` (stdin); give at least one as a file");
   }
@@ -237,7 +236,7 @@ Config validate(Command command, const RawOptions& raw, bool stdout_is_terminal,
     config.color = stdout_is_terminal && !no_color_set && raw.output.empty();
   } else {
     throw UsageError(
-      fmt::format("--color: expected `auto`, `always` or `never`, found `{}`", raw.color));
+        fmt::format("--color: expected `auto`, `always` or `never`, found `{}`", raw.color));
   }
   if (config.format == OutputFormat::json) {
     config.color = false;
@@ -250,7 +249,7 @@ Config validate(Command command, const RawOptions& raw, bool stdout_is_terminal,
         names += fmt::format("{}{}", names.empty() ? "" : ", ", format_name(format));
       }
       throw UsageError(
-        fmt::format("--input-format: unknown format `{}` (known: {})", raw.input_format, names));
+          fmt::format("--input-format: unknown format `{}` (known: {})", raw.input_format, names));
     }
   }
   std::string key = raw.key;
@@ -258,7 +257,7 @@ Config validate(Command command, const RawOptions& raw, bool stdout_is_terminal,
   while (start <= key.size()) {
     size_t comma = key.find(',', start);
     std::string part =
-      key.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        key.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     if (part == "default") {
       config.key.strict = false;
     } else if (part == "strict") {

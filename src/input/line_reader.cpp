@@ -12,11 +12,8 @@ constexpr size_t k_initial_capacity = 1 << 20;
 }
 
 LineReader::LineReader(ByteSource& source, size_t max_line_bytes, uint64_t first_line_number)
-  : m_source(source)
-  , m_max_line(max_line_bytes)
-  , m_buffer(new char[k_initial_capacity])
-  , m_capacity(k_initial_capacity)
-  , m_line_number(first_line_number - 1) {}
+    : m_source(source), m_max_line(max_line_bytes), m_buffer(new char[k_initial_capacity]),
+      m_capacity(k_initial_capacity), m_line_number(first_line_number - 1) {}
 
 bool LineReader::refill() {
   if (m_begin > 0) {

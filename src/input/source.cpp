@@ -33,9 +33,7 @@ std::string errno_text(int error) {
 class FdSource final : public ByteSource {
 public:
   FdSource(std::string name, int fd, bool owned)
-    : m_name(std::move(name))
-    , m_fd(fd)
-    , m_owned(owned) {}
+      : m_name(std::move(name)), m_fd(fd), m_owned(owned) {}
   ~FdSource() override {
     if (m_owned) {
       ::close(m_fd);
@@ -62,9 +60,7 @@ private:
 class RangeSource final : public ByteSource {
 public:
   RangeSource(std::string path, uint64_t begin, uint64_t end)
-    : m_path(std::move(path))
-    , m_offset(begin)
-    , m_end(end) {
+      : m_path(std::move(path)), m_offset(begin), m_end(end) {
     m_fd = ::open(m_path.c_str(), O_RDONLY | O_CLOEXEC);
     if (m_fd < 0) {
       throw Error(m_path, 0, fmt::format("cannot open: {}", errno_text(errno)));
@@ -105,8 +101,7 @@ private:
 class ChainSource final : public ByteSource {
 public:
   ChainSource(std::string prefix, std::unique_ptr<ByteSource> next)
-    : m_prefix(std::move(prefix))
-    , m_next(std::move(next)) {}
+      : m_prefix(std::move(prefix)), m_next(std::move(next)) {}
   size_t read(char* buffer, size_t capacity) override {
     if (m_pos < m_prefix.size()) {
       size_t n = std::min(capacity, m_prefix.size() - m_pos);
@@ -134,17 +129,13 @@ private:
 class GzipSource final : public ByteSource {
 public:
   GzipSource(std::string name, std::unique_ptr<ByteSource> compressed)
-    : m_name(std::move(name))
-    , m_in(std::move(compressed))
-    , m_buffer(k_chunk_bytes) {
+      : m_name(std::move(name)), m_in(std::move(compressed)), m_buffer(k_chunk_bytes) {
     std::memset(&m_z, 0, sizeof m_z);
     if (inflateInit2(&m_z, 16 + MAX_WBITS) != Z_OK) {
       throw Error(m_name, 0, "cannot start the gzip decoder");
     }
   }
-  ~GzipSource() override {
-    inflateEnd(&m_z);
-  }
+  ~GzipSource() override { inflateEnd(&m_z); }
 
   size_t read(char* buffer, size_t capacity) override {
     if (m_finished) {
@@ -228,9 +219,7 @@ private:
 class LimitSource final : public ByteSource {
 public:
   LimitSource(std::string name, std::unique_ptr<ByteSource> inner, uint64_t limit)
-    : m_name(std::move(name))
-    , m_inner(std::move(inner))
-    , m_limit(limit) {}
+      : m_name(std::move(name)), m_inner(std::move(inner)), m_limit(limit) {}
   size_t read(char* buffer, size_t capacity) override {
     size_t n = m_inner->read(buffer, capacity);
     m_seen += n;
@@ -252,8 +241,7 @@ private:
 
 class PrefetchSource final : public ByteSource {
 public:
-  explicit PrefetchSource(std::unique_ptr<ByteSource> inner)
-    : m_inner(std::move(inner)) {
+  explicit PrefetchSource(std::unique_ptr<ByteSource> inner) : m_inner(std::move(inner)) {
     m_thread = std::thread([this] { produce(); });
   }
   ~PrefetchSource() override {
@@ -403,7 +391,7 @@ Input Input::open(const std::string& path, const Limits& limits) {
   read_up_to(*raw, first, 2);
   input.m_gzipped = has_gzip_magic(first);
   std::unique_ptr<ByteSource> content =
-    std::make_unique<ChainSource>(std::move(first), std::move(raw));
+      std::make_unique<ChainSource>(std::move(first), std::move(raw));
   if (input.m_gzipped) {
     content = std::make_unique<GzipSource>(path, std::move(content));
   }
@@ -436,7 +424,7 @@ Input Input::from_memory(std::string name, std::string_view bytes, const Limits&
     content = std::make_unique<GzipSource>(input.m_name, std::move(content));
   }
   input.m_source =
-    std::make_unique<LimitSource>(input.m_name, std::move(content), limits.max_input_bytes);
+      std::make_unique<LimitSource>(input.m_name, std::move(content), limits.max_input_bytes);
   input.fill_head();
   return input;
 }

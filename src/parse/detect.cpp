@@ -103,9 +103,9 @@ Detection detect_text(std::string_view head) {
   }
   std::string_view trimmed = trim(line);
   bool json_array =
-    trimmed.front() == '[' &&
-    (trimmed.size() == 1 || trim(trimmed.substr(1)).empty() ||
-     trim(trimmed.substr(1)).front() == '{' || trim(trimmed.substr(1)).front() == ']');
+      trimmed.front() == '[' &&
+      (trimmed.size() == 1 || trim(trimmed.substr(1)).empty() ||
+       trim(trimmed.substr(1)).front() == '{' || trim(trimmed.substr(1)).front() == ']');
   if (trimmed.front() == '{' || json_array) {
     if (head.find("\"threadDump\"") != std::string_view::npos) {
       return {Format::java_threads_json, {}};
@@ -198,13 +198,10 @@ using TextParser = void (*)(LineReader&, TextParseContext&);
 
 TextParser text_parser(Format format) {
   switch (format) {
-    case Format::go_debug2:
-    case Format::go_traceback:
-      return parse_go_text;
-    case Format::go_debug1:
-      return parse_go_debug1;
-    default:
-      return nullptr;
+  case Format::go_debug2:
+  case Format::go_traceback: return parse_go_text;
+  case Format::go_debug1: return parse_go_debug1;
+  default: return nullptr;
   }
 }
 
@@ -227,8 +224,7 @@ void parse_split(const PlainFile& file, TextParseContext& context) {
   // side in one vector made the two cores fight over the line they shared (false sharing cost
   // range 0 a third of its time).
   struct alignas(128) Range {
-    explicit Range(const Limits& limits)
-      : builder(limits) {}
+    explicit Range(const Limits& limits) : builder(limits) {}
     StackBuilder builder;
     Snapshot out;
     std::exception_ptr error;
@@ -376,31 +372,22 @@ Snapshot load(Input input, const ParseOptions& options) {
     } else {
       auto source = input.take_source();
       switch (format) {
-        case Format::pprof:
-          parse_pprof(*source, context, input.gzipped());
-          break;
-        // Java text is read whole by one parser (never split: a thread list cannot be entered
-        // mid-way, and the dump's end line is checked).
-        case Format::java:
-        case Format::java_threads_text: {
-          LineReader lines(*source, options.limits.max_line_bytes);
-          (format == Format::java ? parse_java : parse_java_threads_text)(lines, context);
-          break;
-        }
-        case Format::java_threads_json:
-          parse_java_threads_json(*source, context);
-          break;
-        // Both set their own runtime and facts (a snapshot keeps those of its dumps).
-        case Format::snapshot:
-          parse_snapshot(*source, context);
-          break;
-        case Format::tasks_json:
-          parse_tasks_json(*source, context);
-          break;
-        case Format::go_debug2:
-        case Format::go_traceback:
-        case Format::go_debug1:
-          break; // line parsers: handled above
+      case Format::pprof: parse_pprof(*source, context, input.gzipped()); break;
+      // Java text is read whole by one parser (never split: a thread list cannot be entered
+      // mid-way, and the dump's end line is checked).
+      case Format::java:
+      case Format::java_threads_text: {
+        LineReader lines(*source, options.limits.max_line_bytes);
+        (format == Format::java ? parse_java : parse_java_threads_text)(lines, context);
+        break;
+      }
+      case Format::java_threads_json: parse_java_threads_json(*source, context); break;
+      // Both set their own runtime and facts (a snapshot keeps those of its dumps).
+      case Format::snapshot: parse_snapshot(*source, context); break;
+      case Format::tasks_json: parse_tasks_json(*source, context); break;
+      case Format::go_debug2:
+      case Format::go_traceback:
+      case Format::go_debug1: break; // line parsers: handled above
       }
     }
   } catch (const ParseError& error) {
@@ -421,9 +408,9 @@ Snapshot load(Input input, const ParseOptions& options) {
 
 void check(const Snapshot& snapshot) {
   if (snapshot.stacks.empty()) {
-    throw Error(
-      snapshot.source, 0,
-      fmt::format("no goroutines or threads found in this {} input", format_name(snapshot.format)));
+    throw Error(snapshot.source, 0,
+                fmt::format("no goroutines or threads found in this {} input",
+                            format_name(snapshot.format)));
   }
   uint64_t sum = 0;
   for (const auto& stack : snapshot.stacks) {

@@ -71,25 +71,15 @@ bool read_quoted(std::string_view& text, std::string& out) {
       return false;
     }
     switch (text[i]) {
-      case 'n':
-        out += '\n';
-        break;
-      case 't':
-        out += '\t';
-        break;
-      case 'r':
-        out += '\r';
-        break;
-      case '\\':
-        out += '\\';
-        break;
-      case '"':
-        out += '"';
-        break;
-      default:
-        // \xNN, \uNNNN and friends: kept as written; labels are compared, not displayed raw.
-        out += '\\';
-        out += text[i];
+    case 'n': out += '\n'; break;
+    case 't': out += '\t'; break;
+    case 'r': out += '\r'; break;
+    case '\\': out += '\\'; break;
+    case '"': out += '"'; break;
+    default:
+      // \xNN, \uNNNN and friends: kept as written; labels are compared, not displayed raw.
+      out += '\\';
+      out += text[i];
     }
   }
   return false;
@@ -98,9 +88,7 @@ bool read_quoted(std::string_view& text, std::string& out) {
 class GoDebug1Parser {
 public:
   GoDebug1Parser(LineReader& lines, TextParseContext& context)
-    : m_lines(lines)
-    , m_context(context)
-    , m_builder(context.builder) {}
+      : m_lines(lines), m_context(context), m_builder(context.builder) {}
 
   void run() {
     std::string_view line;

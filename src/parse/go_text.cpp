@@ -7,8 +7,7 @@
 //              `SIGQUIT: quit`, `PC=0x45f580 m=0 sigcode=0`)
 //              `goroutine 1 [running]:` after an empty line or a crash line -> header
 //   header     `goroutine 12 gp=0xc0000061c0 m=nil [chan send, 3 minutes, locked to thread]:`
-//              -> function, or `<TAB>goroutine running on other thread; stack unavailable` ->
-//              frames
+//              -> function, or `<TAB>goroutine running on other thread; stack unavailable` -> frames
 //   function   `main.(*T).run(0xc000010000, {0x4b3953, 0x3})` -> file
 //   file       `<TAB>/src/main.go:42 +0x1d fp=0xc000 sp=0xc000 pc=0x4a6b` -> frames
 //   frames     another function -> file; `...12 frames elided...` -> frames;
@@ -78,15 +77,15 @@ bool parse_header(std::string_view line, uint64_t line_number, Header& header) {
   }
   if (!ends_with(rest, "]:")) {
     throw ParseError(
-      line_number,
-      fmt::format("expected a goroutine header ending in `]:`, found {}", quote_excerpt(line)));
+        line_number,
+        fmt::format("expected a goroutine header ending in `]:`, found {}", quote_excerpt(line)));
   }
   std::string_view content = rest.substr(1, rest.size() - 3);
   // Go 1.26 GODEBUG=tracebacklabels: `[running labels:{"k": "v"}]` (format unconfirmed): the
   // labels run to the end of the bracket and may hold ", ".
   if (size_t labels = std::memchr(content.data(), '{', content.size()) == nullptr
-                        ? std::string_view::npos
-                        : content.find(" labels:{");
+                          ? std::string_view::npos
+                          : content.find(" labels:{");
       labels != std::string_view::npos) {
     header.labels = content.substr(labels + 8);
     content = content.substr(0, labels);
@@ -99,7 +98,7 @@ bool parse_header(std::string_view line, uint64_t line_number, Header& header) {
   while (comma != std::string_view::npos) {
     size_t next = content.find(", ", comma + 2);
     std::string_view item =
-      content.substr(comma + 2, next == std::string_view::npos ? next : next - comma - 2);
+        content.substr(comma + 2, next == std::string_view::npos ? next : next - comma - 2);
     comma = next;
     if (item == "locked to thread") {
       header.locked = true;
@@ -228,10 +227,8 @@ enum class State {
 class GoTextParser {
 public:
   GoTextParser(LineReader& lines, TextParseContext& context)
-    : m_lines(lines)
-    , m_context(context)
-    , m_builder(context.builder)
-    , m_crash(context.out.format == Format::go_traceback) {}
+      : m_lines(lines), m_context(context), m_builder(context.builder),
+        m_crash(context.out.format == Format::go_traceback) {}
 
   void run() {
     m_state = m_context.at_record_start ? State::between : State::preamble;
@@ -258,9 +255,7 @@ public:
   }
 
 private:
-  uint64_t line_number() const {
-    return m_lines.line_number();
-  }
+  uint64_t line_number() const { return m_lines.line_number(); }
 
   [[noreturn]] void fail(std::string message) const {
     throw ParseError(line_number(), std::move(message));
@@ -268,32 +263,18 @@ private:
 
   void step(std::string_view line) {
     switch (m_state) {
-      case State::preamble:
-        preamble(line);
-        return;
-      case State::header:
-        header_body(line);
-        return;
-      case State::function_file:
-        function_file(line);
-        return;
-      case State::frames:
-        frames(line);
-        return;
-      case State::creator_file:
-        creator_file(line);
-        return;
-      case State::ancestors:
-        if (is_blank(line)) {
-          m_state = State::between;
-        }
-        return;
-      case State::between:
-        between(line);
-        return;
-      case State::trailer:
-        trailer(line);
-        return;
+    case State::preamble: preamble(line); return;
+    case State::header: header_body(line); return;
+    case State::function_file: function_file(line); return;
+    case State::frames: frames(line); return;
+    case State::creator_file: creator_file(line); return;
+    case State::ancestors:
+      if (is_blank(line)) {
+        m_state = State::between;
+      }
+      return;
+    case State::between: between(line); return;
+    case State::trailer: trailer(line); return;
     }
   }
 
@@ -471,31 +452,28 @@ private:
     m_previous_blank = is_blank(line);
   }
 
-  void commit() {
-    m_builder.commit(m_record_line);
-  }
+  void commit() { m_builder.commit(m_record_line); }
 
   void finish() {
     switch (m_state) {
-      case State::frames:
-        // The last line has no line break and is a file line without its `+0x` offset: the dump
-        // may be cut inside it (`<TAB>/src/x.go:4` of `:42 +0x1d`), a wrong line number. (A file
-        // line with its offset is whole enough: some saved dumps just lack the final `\n`.)
-        if (m_lines.last_line_unterminated() && m_context.is_last_range && m_file_line_cut_risk) {
-          truncated();
-          break;
-        }
-        commit();
+    case State::frames:
+      // The last line has no line break and is a file line without its `+0x` offset: the dump
+      // may be cut inside it (`<TAB>/src/x.go:4` of `:42 +0x1d`), a wrong line number. (A file
+      // line with its offset is whole enough: some saved dumps just lack the final `\n`.)
+      if (m_lines.last_line_unterminated() && m_context.is_last_range && m_file_line_cut_risk) {
+        truncated();
         break;
-      case State::header:
-      case State::function_file:
-      case State::creator_file:
-        if (m_context.is_last_range) {
-          truncated();
-        }
-        break;
-      default:
-        break;
+      }
+      commit();
+      break;
+    case State::header:
+    case State::function_file:
+    case State::creator_file:
+      if (m_context.is_last_range) {
+        truncated();
+      }
+      break;
+    default: break;
     }
     if (!m_seen_goroutine && !m_context.at_record_start) {
       if (!m_context.out.panic_message.empty()) {
@@ -506,9 +484,9 @@ private:
     }
     if (m_dumps > 0) {
       m_context.out.warnings.push_back(
-        fmt::format("this input holds {} goroutine dumps; compared the last one, which starts at "
-                    "line {}",
-                    m_dumps + 1, m_restart_line));
+          fmt::format("this input holds {} goroutine dumps; compared the last one, which starts at "
+                      "line {}",
+                      m_dumps + 1, m_restart_line));
     }
   }
 
@@ -519,15 +497,15 @@ private:
     // from the range start, and the message must not depend on --threads.
     uint64_t above = line_number() - m_record_line;
     std::string where =
-      fmt::format("the dump ends inside goroutine {} ({})", m_goroutine_id,
-                  above == 0   ? std::string("right after its header")
-                  : above == 1 ? std::string("its header is the line above")
-                               : fmt::format("its header is {} lines above", above));
+        fmt::format("the dump ends inside goroutine {} ({})", m_goroutine_id,
+                    above == 0   ? std::string("right after its header")
+                    : above == 1 ? std::string("its header is the line above")
+                                 : fmt::format("its header is {} lines above", above));
     if (m_context.options.allow_truncated) {
       m_context.out.warnings.push_back(
-        fmt::format("TRUNCATED INPUT: {}; that goroutine was dropped and the rest compared "
-                    "(--allow-truncated). Counts may be short.",
-                    where));
+          fmt::format("TRUNCATED INPUT: {}; that goroutine was dropped and the rest compared "
+                      "(--allow-truncated). Counts may be short.",
+                      where));
       return;
     }
     if (at_pprof_limit) {

@@ -18,29 +18,26 @@
 //   threads    empty lines; `Threads class SMR info:` -> smr;
 //              `"pool-4-thread-1" #29 [703] prio=5 os_prio=0 cpu=0.63ms elapsed=20.46s
 //              tid=0x00007f352002f200 nid=703 waiting on condition  [0x00007f353d4fe000]` or
-//              `"GC Thread#0" os_prio=0 cpu=0.04ms elapsed=20.75s tid=0x00007efc18055240 nid=635
-//              runnable  ` or `"Timer-180" - Thread t@332` (VisualVM) -> thread; `   Locked ownable
-//              synchronizers:` right after a thread (`-l`) -> ownable; `JNI global refs: 15, weak
-//              refs: 0` (`JNI global references: 873`, JDK 6-8) -> after; `Found one Java-level
-//              deadlock:` -> deadlock; `Heap` -> heap; `num   #instances    #bytes  class name` ->
-//              histogram (JDK 5 prints no JNI line); `Full thread dump ...` -> threads, a second
-//              dump (kept instead, with a warning)
+//              `"GC Thread#0" os_prio=0 cpu=0.04ms elapsed=20.75s tid=0x00007efc18055240 nid=635 runnable  `
+//              or `"Timer-180" - Thread t@332` (VisualVM) -> thread;
+//              `   Locked ownable synchronizers:` right after a thread (`-l`) -> ownable;
+//              `JNI global refs: 15, weak refs: 0` (`JNI global references: 873`, JDK 6-8) -> after;
+//              `Found one Java-level deadlock:` -> deadlock; `Heap` -> heap;
+//              `num   #instances    #bytes  class name` -> histogram (JDK 5 prints no JNI line);
+//              `Full thread dump ...` -> threads, a second dump (kept instead, with a warning)
 //   smr        `_java_thread_list=0x00007efbd403f5c0, length=22, elements={`,
 //              `0x00007efc1802a8f0, 0x00007efc180c34a0,`, `}` -> threads
 //   thread     `   java.lang.Thread.State: WAITING (parking)` (VisualVM: `WAITING on X@1ccfa5c1`),
 //              `   Carrying virtual thread #206` (JDK 21+ carrier, in place of the state),
 //              `   No compile task`, `   Compiling: ...`,
-//              `	at
-//              java.util.concurrent.LinkedBlockingQueue.take(java.base@25.0.3/LinkedBlockingQueue.java:435)`
+//              `	at java.util.concurrent.LinkedBlockingQueue.take(java.base@25.0.3/LinkedBlockingQueue.java:435)`
 //              (a TAB, or 8 spaces in JDK 5), lock lines after their frame
-//              `	- parking to wait for  <0x00000000ffdce750> (a
-//              java.util...ConditionObject)`; `   Mounted virtual thread #206` -> mounted; empty
-//              line -> threads (record committed); an unindented line: record committed, the line
-//              read as in threads
+//              `	- parking to wait for  <0x00000000ffdce750> (a java.util...ConditionObject)`;
+//              `   Mounted virtual thread #206` -> mounted; empty line -> threads (record committed);
+//              an unindented line: record committed, the line read as in threads
 //   mounted    the mounted virtual thread's frames (JDK 25 `-l`), skipped: jstack lists virtual
 //              threads only while mounted, so they are not records -> as thread on an empty line
-//   ownable    `	- None`, `	- <0x000000069ec1b280> (a
-//   java.util.concurrent.locks.ReentrantLock$NonfairSync)`
+//   ownable    `	- None`, `	- <0x000000069ec1b280> (a java.util.concurrent.locks.ReentrantLock$NonfairSync)`
 //              -> threads on an empty line
 //   deadlock   everything up to `Found 2 deadlocks.` (names there are not thread headers) -> after
 //   heap       indented GC lines after `Heap` -> after on an empty or unindented line
@@ -189,7 +186,7 @@ struct ThreadHeader {
 // field (dump-formats.md 5.5).
 HeaderResult parse_header(std::string_view line, ThreadHeader& header) {
   static constexpr std::string_view k_markers[] = {
-    " #", " daemon", " prio=", " os_prio=", " tid=", " - Thread t@"};
+      " #", " daemon", " prio=", " os_prio=", " tid=", " - Thread t@"};
   size_t quote = std::string_view::npos;
   for (size_t q = line.rfind('"'); q != std::string_view::npos && q > 0;
        q = line.rfind('"', q - 1)) {
@@ -213,8 +210,8 @@ HeaderResult parse_header(std::string_view line, ThreadHeader& header) {
   std::string_view rest = line.substr(quote + 1);
   if (starts_with(rest, " - Thread t@")) {
     if (!all_digits(trim(rest.substr(12)))) {
-      header.error =
-        fmt::format("expected `- Thread t@N` after the thread name, found {}", quote_excerpt(rest));
+      header.error = fmt::format("expected `- Thread t@N` after the thread name, found {}",
+                                 quote_excerpt(rest));
       return HeaderResult::bad;
     }
     return HeaderResult::ok;
@@ -243,17 +240,17 @@ HeaderResult parse_header(std::string_view line, ThreadHeader& header) {
     if (starts_with(token, "tid=")) {
       if (!is_hex_number(token.substr(4))) {
         header.error =
-          fmt::format("expected `tid=0x` and a hex address, found {}", quote_excerpt(token));
+            fmt::format("expected `tid=0x` and a hex address, found {}", quote_excerpt(token));
         return HeaderResult::bad;
       }
       break;
     }
     if (!is_header_field(token, header.os_prio)) {
       header.error =
-        fmt::format("expected a thread header field (`#N`, `[N]`, `daemon`, `prio=`, "
-                    "`os_prio=`, `cpu=`, `elapsed=`, `allocated=`, `defined_classes=`, "
-                    "`tid=`) after the name \"{}\", found {}",
-                    header.name, quote_excerpt(token));
+          fmt::format("expected a thread header field (`#N`, `[N]`, `daemon`, `prio=`, "
+                      "`os_prio=`, `cpu=`, `elapsed=`, `allocated=`, `defined_classes=`, "
+                      "`tid=`) after the name \"{}\", found {}",
+                      header.name, quote_excerpt(token));
       return HeaderResult::bad;
     }
   }
@@ -263,7 +260,7 @@ HeaderResult parse_header(std::string_view line, ThreadHeader& header) {
     std::string_view nid = token.substr(4);
     if (!is_hex_number(nid) && !all_digits(nid)) {
       header.error =
-        fmt::format("expected `nid=` and a hex or decimal id, found {}", quote_excerpt(token));
+          fmt::format("expected `nid=` and a hex or decimal id, found {}", quote_excerpt(token));
       return HeaderResult::bad;
     }
   } else {
@@ -276,12 +273,12 @@ HeaderResult parse_header(std::string_view line, ThreadHeader& header) {
   if (!tail.empty() && tail.back() == ']') {
     size_t open = tail.rfind('[');
     std::string_view range = open == std::string_view::npos
-                               ? std::string_view{}
-                               : tail.substr(open + 1, tail.size() - open - 2);
+                                 ? std::string_view{}
+                                 : tail.substr(open + 1, tail.size() - open - 2);
     size_t dots = range.find("..");
-    bool valid = dots == std::string_view::npos
-                   ? is_hex_number(range)
-                   : is_hex_number(range.substr(0, dots)) && is_hex_number(range.substr(dots + 2));
+    bool valid = dots == std::string_view::npos ? is_hex_number(range)
+                                                : is_hex_number(range.substr(0, dots)) &&
+                                                      is_hex_number(range.substr(dots + 2));
     if (!valid) {
       header.error = fmt::format("expected the stack address `[0x...]` at the end of the header of "
                                  "thread \"{}\", found {}",
@@ -295,9 +292,7 @@ HeaderResult parse_header(std::string_view line, ThreadHeader& header) {
 class JavaParser {
 public:
   JavaParser(LineReader& lines, TextParseContext& context)
-    : m_lines(lines)
-    , m_context(context)
-    , m_builder(context.builder) {}
+      : m_lines(lines), m_context(context), m_builder(context.builder) {}
 
   void run() {
     m_context.out.format = Format::java;
@@ -330,36 +325,16 @@ private:
 
   void step(std::string_view line) {
     switch (m_state) {
-      case State::preamble:
-        preamble(line);
-        break;
-      case State::threads:
-        threads(line);
-        break;
-      case State::smr:
-        smr(line);
-        break;
-      case State::thread:
-        thread(line);
-        break;
-      case State::mounted:
-        mounted(line);
-        break;
-      case State::ownable:
-        ownable(line);
-        break;
-      case State::deadlock:
-        deadlock(line);
-        break;
-      case State::heap:
-        heap(line);
-        break;
-      case State::histogram:
-        histogram(line);
-        break;
-      case State::after:
-        after(line);
-        break;
+    case State::preamble: preamble(line); break;
+    case State::threads: threads(line); break;
+    case State::smr: smr(line); break;
+    case State::thread: thread(line); break;
+    case State::mounted: mounted(line); break;
+    case State::ownable: ownable(line); break;
+    case State::deadlock: deadlock(line); break;
+    case State::heap: heap(line); break;
+    case State::histogram: histogram(line); break;
+    case State::after: after(line); break;
     }
   }
 
@@ -507,9 +482,9 @@ private:
       m_state = State::ownable;
     } else {
       fail(
-        fmt::format("expected a frame like `\tat java.lang.Thread.run(Thread.java:840)`, a lock "
-                    "line or an empty line in thread \"{}\" (its header is at line {}), found {}",
-                    m_record_name, m_record_line, quote_excerpt(line)));
+          fmt::format("expected a frame like `\tat java.lang.Thread.run(Thread.java:840)`, a lock "
+                      "line or an empty line in thread \"{}\" (its header is at line {}), found {}",
+                      m_record_name, m_record_line, quote_excerpt(line)));
     }
   }
 
@@ -523,7 +498,7 @@ private:
     size_t space = rest.find(' ');
     std::string_view word = rest.substr(0, space);
     std::string_view detail =
-      space == std::string_view::npos ? std::string_view{} : trim(rest.substr(space));
+        space == std::string_view::npos ? std::string_view{} : trim(rest.substr(space));
     if (!is_java_thread_state(word)) {
       fail(fmt::format("expected a thread state (NEW, RUNNABLE, BLOCKED, WAITING, TIMED_WAITING, "
                        "TERMINATED) after `java.lang.Thread.State:`, found {}",
@@ -593,9 +568,9 @@ private:
     if (text == "}") {
       m_state = State::threads;
     } else if (!starts_with(text, "_java_thread_list=0x") && !starts_with(text, "0x")) {
-      fail(
-        fmt::format("expected the `Threads class SMR info:` address list, ended by `}}`, found {}",
-                    quote_excerpt(line)));
+      fail(fmt::format(
+          "expected the `Threads class SMR info:` address list, ended by `}}`, found {}",
+          quote_excerpt(line)));
     }
   }
 
@@ -666,11 +641,11 @@ private:
   void truncated(const std::string& where, bool drop_record) {
     if (m_context.options.allow_truncated) {
       m_context.out.warnings.push_back(fmt::format(
-        "TRUNCATED INPUT: {}{}; the rest was compared (--allow-truncated). Counts may be short.",
-        where,
-        drop_record
-          ? fmt::format("; thread \"{}\" (line {}) was dropped", m_record_name, m_record_line)
-          : ""));
+          "TRUNCATED INPUT: {}{}; the rest was compared (--allow-truncated). Counts may be short.",
+          where,
+          drop_record
+              ? fmt::format("; thread \"{}\" (line {}) was dropped", m_record_name, m_record_line)
+              : ""));
       return;
     }
     fail(fmt::format("{}: the dump is truncated (a cut copy, a full disk?); capture it again, or "
@@ -708,8 +683,8 @@ private:
     }
     if (m_banners > 1) {
       m_context.out.warnings.push_back(fmt::format(
-        "this input holds {} thread dumps; compared the last one, which starts at line {}",
-        m_banners, m_restart_line));
+          "this input holds {} thread dumps; compared the last one, which starts at line {}",
+          m_banners, m_restart_line));
     }
   }
 

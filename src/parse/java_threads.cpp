@@ -17,14 +17,11 @@
 //   blank      an empty line -> between
 //   between    empty lines;
 //              `#65 "pool-19-thread-1" WAITING 2026-11-22T23:55:21.445010902Z` (JDK 25),
-//              `#40 "" virtual WAITING 2026-...Z`, `#31 "main"`, `#29 "" virtual` (JDK 21) ->
-//              thread
-//   thread     `    at
-//   java.base/java.util.concurrent.LinkedBlockingQueue.take(LinkedBlockingQueue.java:435)`
-//              (JDK 25), ` java.base/java.lang.VirtualThread.parkNanos(VirtualThread.java:640)`
-//              (JDK 21), `    - parking to wait for
-//              <java.util.concurrent.CountDownLatch$Sync@4aab96e0>` and the other lock lines after
-//              a frame; an empty line -> between (record committed)
+//              `#40 "" virtual WAITING 2026-...Z`, `#31 "main"`, `#29 "" virtual` (JDK 21) -> thread
+//   thread     `    at java.base/java.util.concurrent.LinkedBlockingQueue.take(LinkedBlockingQueue.java:435)`
+//              (JDK 25), `      java.base/java.lang.VirtualThread.parkNanos(VirtualThread.java:640)`
+//              (JDK 21), `    - parking to wait for <java.util.concurrent.CountDownLatch$Sync@4aab96e0>`
+//              and the other lock lines after a frame; an empty line -> between (record committed)
 //
 // Truncation. ThreadDumper ends every thread with an empty line (`println()`), so a whole dump
 // ends with `\n\n`, and is never cut by the JVM itself (it writes the file through a buffered
@@ -177,9 +174,7 @@ void set_facts(Snapshot& out, Format format) {
 class ThreadsTextParser {
 public:
   ThreadsTextParser(LineReader& lines, TextParseContext& context)
-    : m_lines(lines)
-    , m_context(context)
-    , m_builder(context.builder) {}
+      : m_lines(lines), m_context(context), m_builder(context.builder) {}
 
   void run() {
     set_facts(m_context.out, Format::java_threads_text);
@@ -205,50 +200,50 @@ private:
   // line the cut went through. Only a line that is whole by itself is read as usual.
   void last_line(std::string_view line) {
     switch (m_state) {
-      case State::pid:
-      case State::instant:
-      case State::version:
-      case State::blank:
-        try {
-          step(line); // a version line cut short (`25.0`) passes: finish() finds the header short
-        } catch (const ParseError&) {
-          header_cut(fmt::format(", in a line cut at {}", quote_cut(line)));
-        }
-        return;
-      case State::between:
-        if (is_blank(line) || line[0] != '#') {
-          step(line); // blank (not a cut: a thread line starts with `#`), or the usual error
-          return;
-        }
-        try {
-          step(line); // a whole thread line: finish() finds the thread without its empty line
-        } catch (const ParseError&) {
-          truncated(fmt::format("the dump ends in the middle of a thread line, cut at {}",
-                                quote_cut(line)));
-        }
-        return;
-      case State::thread: {
-        if (line.empty() || !is_space(line[0])) {
-          step(line); // the thread's empty line (a lone `\r` in a CRLF dump), or the usual error
-          return;
-        }
-        // Whole: a frame with its closing `)` (split_java_frame), a lock line with its `>`.
-        std::string_view text = trim(line);
-        bool whole = !text.empty() && (!starts_with(text, "- ") || ends_with(text, ">") ||
-                                       text == "- lock is eliminated");
-        if (whole) {
-          try {
-            step(line); // finish() finds the thread without its empty line
-            return;
-          } catch (const ParseError&) {
-            // a frame cut short
-          }
-        }
-        truncated(fmt::format("the dump ends inside thread \"{}\" (line {}), in a line cut at {}",
-                              m_record.name, m_record_line, quote_cut(line)));
-        m_state = State::between; // --allow-truncated: the thread is dropped
+    case State::pid:
+    case State::instant:
+    case State::version:
+    case State::blank:
+      try {
+        step(line); // a version line cut short (`25.0`) passes: finish() finds the header short
+      } catch (const ParseError&) {
+        header_cut(fmt::format(", in a line cut at {}", quote_cut(line)));
+      }
+      return;
+    case State::between:
+      if (is_blank(line) || line[0] != '#') {
+        step(line); // blank (not a cut: a thread line starts with `#`), or the usual error
         return;
       }
+      try {
+        step(line); // a whole thread line: finish() finds the thread without its empty line
+      } catch (const ParseError&) {
+        truncated(fmt::format("the dump ends in the middle of a thread line, cut at {}",
+                              quote_cut(line)));
+      }
+      return;
+    case State::thread: {
+      if (line.empty() || !is_space(line[0])) {
+        step(line); // the thread's empty line (a lone `\r` in a CRLF dump), or the usual error
+        return;
+      }
+      // Whole: a frame with its closing `)` (split_java_frame), a lock line with its `>`.
+      std::string_view text = trim(line);
+      bool whole = !text.empty() && (!starts_with(text, "- ") || ends_with(text, ">") ||
+                                     text == "- lock is eliminated");
+      if (whole) {
+        try {
+          step(line); // finish() finds the thread without its empty line
+          return;
+        } catch (const ParseError&) {
+          // a frame cut short
+        }
+      }
+      truncated(fmt::format("the dump ends inside thread \"{}\" (line {}), in a line cut at {}",
+                            m_record.name, m_record_line, quote_cut(line)));
+      m_state = State::between; // --allow-truncated: the thread is dropped
+      return;
+    }
     }
   }
 
@@ -269,54 +264,50 @@ private:
     }
     m_cut = where;
     m_context.out.warnings.push_back(fmt::format(
-      "TRUNCATED INPUT: {}; that thread was dropped and the rest compared (--allow-truncated). "
-      "Counts may be short.",
-      where));
+        "TRUNCATED INPUT: {}; that thread was dropped and the rest compared (--allow-truncated). "
+        "Counts may be short.",
+        where));
   }
 
   void step(std::string_view line) {
     switch (m_state) {
-      case State::pid:
-        if (starts_with(line, "\xef\xbb\xbf")) {
-          line.remove_prefix(3); // a UTF-8 BOM an editor added
-        }
-        if (!all_digits(trim(line)) && trim(line) != "-1") {
-          fail(fmt::format("expected the process id that starts a `jcmd PID Thread.dump_to_file` "
-                           "text dump (like `624`), found {}",
-                           quote_excerpt(line)));
-        }
-        m_state = State::instant;
-        break;
-      case State::instant:
-        if (!is_instant(trim(line))) {
-          fail(fmt::format("expected the dump's time like `2026-11-22T23:55:21.218495962Z` on the "
-                           "second line, found {}",
-                           quote_excerpt(line)));
-        }
-        m_context.out.captured_at = std::string(trim(line));
-        m_state = State::version;
-        break;
-      case State::version:
-        if (trim(line).empty() || !is_digit(trim(line)[0])) {
-          fail(fmt::format("expected the runtime version like `25.0.3+9-LTS` on the third line, "
-                           "found {}",
-                           quote_excerpt(line)));
-        }
-        m_state = State::blank;
-        break;
-      case State::blank:
-        if (!trim(line).empty()) {
-          fail(fmt::format("expected an empty line after the runtime version, found {}",
-                           quote_excerpt(line)));
-        }
-        m_state = State::between;
-        break;
-      case State::between:
-        between(line);
-        break;
-      case State::thread:
-        thread(line);
-        break;
+    case State::pid:
+      if (starts_with(line, "\xef\xbb\xbf")) {
+        line.remove_prefix(3); // a UTF-8 BOM an editor added
+      }
+      if (!all_digits(trim(line)) && trim(line) != "-1") {
+        fail(fmt::format("expected the process id that starts a `jcmd PID Thread.dump_to_file` "
+                         "text dump (like `624`), found {}",
+                         quote_excerpt(line)));
+      }
+      m_state = State::instant;
+      break;
+    case State::instant:
+      if (!is_instant(trim(line))) {
+        fail(fmt::format("expected the dump's time like `2026-11-22T23:55:21.218495962Z` on the "
+                         "second line, found {}",
+                         quote_excerpt(line)));
+      }
+      m_context.out.captured_at = std::string(trim(line));
+      m_state = State::version;
+      break;
+    case State::version:
+      if (trim(line).empty() || !is_digit(trim(line)[0])) {
+        fail(fmt::format("expected the runtime version like `25.0.3+9-LTS` on the third line, "
+                         "found {}",
+                         quote_excerpt(line)));
+      }
+      m_state = State::blank;
+      break;
+    case State::blank:
+      if (!trim(line).empty()) {
+        fail(fmt::format("expected an empty line after the runtime version, found {}",
+                         quote_excerpt(line)));
+      }
+      m_state = State::between;
+      break;
+    case State::between: between(line); break;
+    case State::thread: thread(line); break;
     }
   }
 
@@ -394,10 +385,10 @@ private:
     }
     JavaFrame frame;
     if (!split_java_frame(text, frame)) {
-      fail(
-        fmt::format("expected a frame like `at java.base/java.lang.Thread.run(Thread.java:1474)`, "
-                    "found {}",
-                    quote_excerpt(line)));
+      fail(fmt::format(
+          "expected a frame like `at java.base/java.lang.Thread.run(Thread.java:1474)`, "
+          "found {}",
+          quote_excerpt(line)));
     }
     if (m_record.size >= m_context.options.limits.max_frames) {
       fail(fmt::format("more than {} frames in one stack (the limit of frames per stack); is this "
@@ -409,19 +400,17 @@ private:
 
   void finish() {
     switch (m_state) {
-      case State::pid:
-      case State::instant:
-      case State::version:
-      case State::blank:
-        header_cut();
-      case State::between:
-        break;
-      case State::thread:
-        truncated(fmt::format("the dump ends inside thread \"{}\" (line {}) without the empty line "
-                              "that ends every thread (if the file is whole and only that last "
-                              "empty line was trimmed, add it back)",
-                              m_record.name, m_record_line));
-        break;
+    case State::pid:
+    case State::instant:
+    case State::version:
+    case State::blank: header_cut();
+    case State::between: break;
+    case State::thread:
+      truncated(fmt::format("the dump ends inside thread \"{}\" (line {}) without the empty line "
+                            "that ends every thread (if the file is whole and only that last "
+                            "empty line was trimmed, add it back)",
+                            m_record.name, m_record_line));
+      break;
     }
     if (m_committed == 0 && !m_cut.empty()) {
       fail(fmt::format("{}; no whole thread before the cut to compare, even with "
@@ -451,103 +440,88 @@ private:
 class ThreadsJsonReader : public JsonReader {
 public:
   ThreadsJsonReader(JsonSourceBuffer& buffer, TextParseContext& context)
-    : JsonReader(buffer, context.options.limits.max_line_bytes)
-    , m_context(context) {}
+      : JsonReader(buffer, context.options.limits.max_line_bytes), m_context(context) {}
 
-  uint64_t threads() const {
-    return m_threads;
-  }
-  bool seen_thread_dump() const {
-    return m_seen_thread_dump;
-  }
+  uint64_t threads() const { return m_threads; }
+  bool seen_thread_dump() const { return m_seen_thread_dump; }
 
 private:
   enum Node : int { top = 1, thread_dump, containers, container, threads_array, thread, stack };
 
   int enter(int parent, JsonType type) override {
     switch (parent) {
-      case k_root:
-        return expect(type, JsonType::object, top);
-      case top:
-        if (key() == "threadDump") {
-          m_seen_thread_dump = true;
-          return expect(type, JsonType::object, thread_dump);
-        }
-        return k_skip;
-      case thread_dump:
-        if (key() == "threadContainers") {
-          m_seen_containers = true;
-          return expect(type, JsonType::array, containers);
-        }
-        if (key() == "time") {
-          fail_type("a string", type);
-        }
-        return k_skip;
-      case containers:
-        return expect(type, JsonType::object, container);
-      case container:
-        return key() == "threads" ? expect(type, JsonType::array, threads_array) : k_skip;
-      case threads_array:
-        m_record.clear();
-        m_has_name = false;
-        m_has_stack = false;
-        return expect(type, JsonType::object, thread);
-      case thread:
-        if (key() == "stack") {
-          m_has_stack = true;
-          return expect(type, JsonType::array, stack);
-        }
-        if (key() == "name" || key() == "state") {
-          fail_type("a string", type);
-        }
-        if (key() == "virtual") {
-          fail_type("a boolean", type);
-        }
-        return k_skip;
-      case stack:
+    case k_root: return expect(type, JsonType::object, top);
+    case top:
+      if (key() == "threadDump") {
+        m_seen_thread_dump = true;
+        return expect(type, JsonType::object, thread_dump);
+      }
+      return k_skip;
+    case thread_dump:
+      if (key() == "threadContainers") {
+        m_seen_containers = true;
+        return expect(type, JsonType::array, containers);
+      }
+      if (key() == "time") {
         fail_type("a string", type);
+      }
+      return k_skip;
+    case containers: return expect(type, JsonType::object, container);
+    case container:
+      return key() == "threads" ? expect(type, JsonType::array, threads_array) : k_skip;
+    case threads_array:
+      m_record.clear();
+      m_has_name = false;
+      m_has_stack = false;
+      return expect(type, JsonType::object, thread);
+    case thread:
+      if (key() == "stack") {
+        m_has_stack = true;
+        return expect(type, JsonType::array, stack);
+      }
+      if (key() == "name" || key() == "state") {
+        fail_type("a string", type);
+      }
+      if (key() == "virtual") {
+        fail_type("a boolean", type);
+      }
+      return k_skip;
+    case stack: fail_type("a string", type);
     }
     return k_skip;
   }
 
   void scalar(int parent, JsonScalar& value) override {
     switch (parent) {
-      case k_root:
+    case k_root: fail_type("an object", value.type);
+    case top:
+      if (key() == "threadDump") {
         fail_type("an object", value.type);
-      case top:
-        if (key() == "threadDump") {
-          fail_type("an object", value.type);
+      }
+      return;
+    case thread_dump:
+      if (key() == "threadContainers") {
+        fail_type("an array", value.type);
+      }
+      if (key() == "time") {
+        std::string time = take_string(value, "a string");
+        if (!is_capture_time(time)) {
+          fail(fmt::format("expected the dump's time like \"2026-11-22T23:55:21.018859632Z\", "
+                           "found {}",
+                           quote_excerpt(time)));
         }
-        return;
-      case thread_dump:
-        if (key() == "threadContainers") {
-          fail_type("an array", value.type);
-        }
-        if (key() == "time") {
-          std::string time = take_string(value, "a string");
-          if (!is_capture_time(time)) {
-            fail(fmt::format("expected the dump's time like \"2026-11-22T23:55:21.018859632Z\", "
-                             "found {}",
-                             quote_excerpt(time)));
-          }
-          m_context.out.captured_at = std::move(time);
-        }
-        return;
-      case containers:
-        fail_type("an object", value.type);
-      case container:
-        if (key() == "threads") {
-          fail_type("an array", value.type);
-        }
-        return;
-      case threads_array:
-        fail_type("an object", value.type);
-      case thread:
-        thread_member(value);
-        return;
-      case stack:
-        stack_element(value);
-        return;
+        m_context.out.captured_at = std::move(time);
+      }
+      return;
+    case containers: fail_type("an object", value.type);
+    case container:
+      if (key() == "threads") {
+        fail_type("an array", value.type);
+      }
+      return;
+    case threads_array: fail_type("an object", value.type);
+    case thread: thread_member(value); return;
+    case stack: stack_element(value); return;
     }
   }
 
@@ -577,9 +551,9 @@ private:
     JavaFrame frame;
     if (!split_java_frame(*value.text, frame)) {
       fail(
-        fmt::format("expected a frame like \"java.base/java.lang.Thread.run(Thread.java:1474)\", "
-                    "found {}",
-                    quote_excerpt(*value.text)));
+          fmt::format("expected a frame like \"java.base/java.lang.Thread.run(Thread.java:1474)\", "
+                      "found {}",
+                      quote_excerpt(*value.text)));
     }
     if (m_record.size >= m_context.options.limits.max_frames) {
       fail(fmt::format("more than {} frames in one stack (the limit of frames per stack)",

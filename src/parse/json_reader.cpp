@@ -10,8 +10,7 @@
 namespace taskdiff {
 
 JsonSourceBuffer::JsonSourceBuffer(ByteSource& source)
-  : m_source(source)
-  , m_buffer(new char[k_size]) {
+    : m_source(source), m_buffer(new char[k_size]) {
   setg(m_buffer.get(), m_buffer.get(), m_buffer.get());
 }
 
@@ -37,25 +36,18 @@ JsonSourceBuffer::int_type JsonSourceBuffer::underflow() {
 
 std::string_view json_type_name(JsonType type) {
   switch (type) {
-    case JsonType::null:
-      return "null";
-    case JsonType::boolean:
-      return "a boolean";
-    case JsonType::number:
-      return "a number";
-    case JsonType::string:
-      return "a string";
-    case JsonType::object:
-      return "an object";
-    case JsonType::array:
-      return "an array";
+  case JsonType::null: return "null";
+  case JsonType::boolean: return "a boolean";
+  case JsonType::number: return "a number";
+  case JsonType::string: return "a string";
+  case JsonType::object: return "an object";
+  case JsonType::array: return "an array";
   }
   return "a value";
 }
 
 JsonReader::JsonReader(JsonSourceBuffer& buffer, size_t max_string_bytes)
-  : m_buffer(buffer)
-  , m_max_string(max_string_bytes) {}
+    : m_buffer(buffer), m_max_string(max_string_bytes) {}
 
 void JsonReader::run() {
   std::istream stream(&m_buffer);
@@ -81,7 +73,7 @@ bool JsonReader::number_integer(json::number_integer_t number) {
   value.integral = true;
   value.negative = number < 0;
   value.magnitude =
-    number < 0 ? uint64_t{0} - static_cast<uint64_t>(number) : static_cast<uint64_t>(number);
+      number < 0 ? uint64_t{0} - static_cast<uint64_t>(number) : static_cast<uint64_t>(number);
   return on_scalar(value);
 }
 

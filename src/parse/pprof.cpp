@@ -147,40 +147,34 @@ struct FieldName {
   std::string_view name;
 };
 constexpr FieldName k_profile_names[] = {
-  {1, "sample_type"},  {2, "sample"},
-  {3, "mapping"},      {4, "location"},
-  {5, "function"},     {6, "string_table"},
-  {7, "drop_frames"},  {8, "keep_frames"},
-  {9, "time_nanos"},   {10, "duration_nanos"},
-  {11, "period_type"}, {12, "period"},
-  {13, "comment"},     {14, "default_sample_type"},
+    {1, "sample_type"},  {2, "sample"},
+    {3, "mapping"},      {4, "location"},
+    {5, "function"},     {6, "string_table"},
+    {7, "drop_frames"},  {8, "keep_frames"},
+    {9, "time_nanos"},   {10, "duration_nanos"},
+    {11, "period_type"}, {12, "period"},
+    {13, "comment"},     {14, "default_sample_type"},
 };
 constexpr FieldName k_value_type_names[] = {{1, "type"}, {2, "unit"}};
 constexpr FieldName k_sample_names[] = {{1, "location_id"}, {2, "value"}, {3, "label"}};
 constexpr FieldName k_label_names[] = {{1, "key"}, {2, "str"}, {3, "num"}, {4, "num_unit"}};
 constexpr FieldName k_mapping_names[] = {
-  {1, "id"},
-  {2, "memory_start"},
-  {3, "memory_limit"},
-  {4, "file_offset"},
-  {5, "filename"},
-  {6, "build_id"},
-  {7, "has_functions"},
-  {8, "has_filenames"},
-  {9, "has_line_numbers"},
-  {10, "has_inline_frames"},
+    {1, "id"},
+    {2, "memory_start"},
+    {3, "memory_limit"},
+    {4, "file_offset"},
+    {5, "filename"},
+    {6, "build_id"},
+    {7, "has_functions"},
+    {8, "has_filenames"},
+    {9, "has_line_numbers"},
+    {10, "has_inline_frames"},
 };
-constexpr FieldName k_location_names[] = {{1, "id"},
-                                          {2, "mapping_id"},
-                                          {3, "address"},
-                                          {4, "line"},
-                                          {5, "is_folded"}};
+constexpr FieldName k_location_names[] = {
+    {1, "id"}, {2, "mapping_id"}, {3, "address"}, {4, "line"}, {5, "is_folded"}};
 constexpr FieldName k_line_names[] = {{1, "function_id"}, {2, "line"}, {3, "column"}};
-constexpr FieldName k_function_names[] = {{1, "id"},
-                                          {2, "name"},
-                                          {3, "system_name"},
-                                          {4, "filename"},
-                                          {5, "start_line"}};
+constexpr FieldName k_function_names[] = {
+    {1, "id"}, {2, "name"}, {3, "system_name"}, {4, "filename"}, {5, "start_line"}};
 
 // Which message is being decoded, for error messages: `sample 3`, `location 12, line 2`.
 struct Where {
@@ -210,20 +204,13 @@ struct Where {
 
 std::string_view wire_type_name(uint32_t wire_type) {
   switch (wire_type) {
-    case 0:
-      return "0 (varint)";
-    case 1:
-      return "1 (64-bit)";
-    case 2:
-      return "2 (length-delimited)";
-    case 3:
-      return "3 (start group)";
-    case 4:
-      return "4 (end group)";
-    case 5:
-      return "5 (32-bit)";
-    default:
-      return wire_type == 6 ? "6 (invalid)" : "7 (invalid)";
+  case 0: return "0 (varint)";
+  case 1: return "1 (64-bit)";
+  case 2: return "2 (length-delimited)";
+  case 3: return "3 (start group)";
+  case 4: return "4 (end group)";
+  case 5: return "5 (32-bit)";
+  default: return wire_type == 6 ? "6 (invalid)" : "7 (invalid)";
   }
 }
 
@@ -283,23 +270,15 @@ constexpr size_t k_max_field_bytes = size_t{64} << 20;
 class ProfileStream {
 public:
   ProfileStream(ByteSource& source, uint64_t limit, bool gzipped)
-    : m_source(source)
-    , m_limit(limit)
-    , m_gzipped(gzipped) {}
+      : m_source(source), m_limit(limit), m_gzipped(gzipped) {}
 
   // Buffers `want` bytes from the current position, or as many as the input has left; returns
   // how many are buffered (0: the input is over). data() may move.
   size_t fill(size_t want);
-  const char* data() const {
-    return m_buffer.get() + m_begin;
-  }
-  size_t buffered() const {
-    return m_end - m_begin;
-  }
+  const char* data() const { return m_buffer.get() + m_begin; }
+  size_t buffered() const { return m_end - m_begin; }
   // Where data() is in the decompressed profile.
-  uint64_t offset() const {
-    return m_offset;
-  }
+  uint64_t offset() const { return m_offset; }
   void consume(size_t bytes) {
     m_begin += bytes;
     m_offset += bytes;
@@ -388,18 +367,14 @@ public:
     const Block& block = m_blocks[position >> k_block_bits];
     return block.bytes.get() + block.used;
   }
-  size_t blocks() const {
-    return m_blocks.size();
-  }
+  size_t blocks() const { return m_blocks.size(); }
   // Block `index`: its first byte and one past its last written byte.
   std::pair<char*, char*> block(size_t index) const {
     const Block& block = m_blocks[index];
     return {block.bytes.get(), block.bytes.get() + block.used};
   }
   // Frees a block that will not be read again.
-  void release(size_t index) {
-    m_blocks[index].bytes.reset();
-  }
+  void release(size_t index) { m_blocks[index].bytes.reset(); }
 
 private:
   struct Block {
@@ -440,12 +415,8 @@ struct SampleRecord {
     uint64_t value = count() + goroutines; // past 2^64 only when the total is, an error
     std::memcpy(count_at, &value, sizeof value);
   }
-  std::string_view key_head() const {
-    return content.substr(0, value_at);
-  }
-  std::string_view key_tail() const {
-    return content.substr(value_at + value_size);
-  }
+  std::string_view key_head() const { return content.substr(0, value_at); }
+  std::string_view key_tail() const { return content.substr(value_at + value_size); }
 };
 
 SampleRecord read_record(char* at, const char* end) {
@@ -524,20 +495,15 @@ std::string_view profile_kind(const std::vector<std::string_view>& types) {
 
 class ProfileDecoder {
 public:
-  explicit ProfileDecoder(bool gzipped)
-    : m_gzipped(gzipped) {}
+  explicit ProfileDecoder(bool gzipped) : m_gzipped(gzipped) {}
 
   void collect(ProfileStream& stream);
   void check_strings();
   bool check_sample_types(); // true for a goroutineleak profile
   void index_tables();
   void push_samples(StackBuilder& builder, bool leaked);
-  int64_t time_nanos() const {
-    return m_time_nanos;
-  }
-  size_t time_nanos_offset() const {
-    return m_time_nanos_offset;
-  }
+  int64_t time_nanos() const { return m_time_nanos; }
+  size_t time_nanos_offset() const { return m_time_nanos_offset; }
 
   [[noreturn]] void fail(const Where& where, size_t offset, std::string_view problem) const {
     throw ParseError(0, fmt::format("pprof: {} (byte {}{}): {}", where.text(), offset,
@@ -597,7 +563,7 @@ private:
   std::string_view string_entry(size_t index) const {
     const char* at = m_string_bytes.at(m_strings[index]);
     auto size =
-      static_cast<size_t>(protozero::decode_varint(&at, m_string_bytes.end_of(m_strings[index])));
+        static_cast<size_t>(protozero::decode_varint(&at, m_string_bytes.end_of(m_strings[index])));
     return {at, size};
   }
 
@@ -629,9 +595,7 @@ private:
   struct RecordHash {
     using is_transparent = void;
     const ProfileDecoder* decoder;
-    size_t operator()(const Probe& probe) const {
-      return probe.hash;
-    }
+    size_t operator()(const Probe& probe) const { return probe.hash; }
     size_t operator()(uint64_t position) const {
       if (position == decoder->m_inserting.position) {
         return decoder->m_inserting.hash; // known: the Probe that missed
@@ -645,9 +609,7 @@ private:
   struct RecordEqual {
     using is_transparent = void;
     const ProfileDecoder* decoder;
-    bool operator()(uint64_t a, uint64_t b) const {
-      return a == b;
-    }
+    bool operator()(uint64_t a, uint64_t b) const { return a == b; }
     bool operator()(const Probe& probe, uint64_t position) const {
       return same_key(decoder->record_at(position), probe.key, probe.has_value);
     }
@@ -733,8 +695,8 @@ void ProfileDecoder::expect(const pbf_reader& reader, const Where& where, size_t
   auto wire = reader.wire_type();
   bool ok = shape == Shape::varint ? wire == pbf_wire_type::varint
             : shape == Shape::bytes
-              ? wire == pbf_wire_type::length_delimited
-              : wire == pbf_wire_type::varint || wire == pbf_wire_type::length_delimited;
+                ? wire == pbf_wire_type::length_delimited
+                : wire == pbf_wire_type::varint || wire == pbf_wire_type::length_delimited;
   if (!ok) {
     wrong_wire_type(reader, where, at, shape);
   }
@@ -776,16 +738,15 @@ ValueType ProfileDecoder::decode_value_type(data_view bytes, size_t message_at,
   out.offset = message_at;
   walk(bytes, where, [&](pbf_reader& reader, size_t at) {
     switch (reader.tag()) {
-      case k_value_type_type:
-        expect(reader, where, at, Shape::varint);
-        out.type = reader.get_int64();
-        break;
-      case k_value_type_unit:
-        expect(reader, where, at, Shape::varint);
-        out.unit = reader.get_int64();
-        break;
-      default:
-        reader.skip();
+    case k_value_type_type:
+      expect(reader, where, at, Shape::varint);
+      out.type = reader.get_int64();
+      break;
+    case k_value_type_unit:
+      expect(reader, where, at, Shape::varint);
+      out.unit = reader.get_int64();
+      break;
+    default: reader.skip();
     }
   });
   return out;
@@ -797,47 +758,45 @@ void ProfileDecoder::decode_location(data_view bytes, size_t message_at, const W
   location.first_line = m_lines.size();
   walk(bytes, where, [&](pbf_reader& reader, size_t at) {
     switch (reader.tag()) {
-      case k_location_id:
-        expect(reader, where, at, Shape::varint);
-        location.id = reader.get_uint64();
-        break;
-      case k_location_mapping_id:
-        expect(reader, where, at, Shape::varint);
-        location.mapping_id = reader.get_uint64();
-        break;
-      case k_location_address:
-      case k_location_is_folded:
-        expect(reader, where, at, Shape::varint);
-        reader.skip();
-        break;
-      case k_location_line: {
-        expect(reader, where, at, Shape::bytes);
-        Where line_where{"line", m_lines.size() - location.first_line + 1, k_line_names, &where};
-        Line line;
-        line.offset = at;
-        walk(reader.get_view(), line_where, [&](pbf_reader& field, size_t field_at) {
-          switch (field.tag()) {
-            case k_line_function_id:
-              expect(field, line_where, field_at, Shape::varint);
-              line.function_id = field.get_uint64();
-              break;
-            case k_line_line:
-              expect(field, line_where, field_at, Shape::varint);
-              line.line = field.get_int64();
-              break;
-            case k_line_column:
-              expect(field, line_where, field_at, Shape::varint);
-              field.skip();
-              break;
-            default:
-              field.skip();
-          }
-        });
-        m_lines.push_back(line);
-        break;
-      }
-      default:
-        reader.skip();
+    case k_location_id:
+      expect(reader, where, at, Shape::varint);
+      location.id = reader.get_uint64();
+      break;
+    case k_location_mapping_id:
+      expect(reader, where, at, Shape::varint);
+      location.mapping_id = reader.get_uint64();
+      break;
+    case k_location_address:
+    case k_location_is_folded:
+      expect(reader, where, at, Shape::varint);
+      reader.skip();
+      break;
+    case k_location_line: {
+      expect(reader, where, at, Shape::bytes);
+      Where line_where{"line", m_lines.size() - location.first_line + 1, k_line_names, &where};
+      Line line;
+      line.offset = at;
+      walk(reader.get_view(), line_where, [&](pbf_reader& field, size_t field_at) {
+        switch (field.tag()) {
+        case k_line_function_id:
+          expect(field, line_where, field_at, Shape::varint);
+          line.function_id = field.get_uint64();
+          break;
+        case k_line_line:
+          expect(field, line_where, field_at, Shape::varint);
+          line.line = field.get_int64();
+          break;
+        case k_line_column:
+          expect(field, line_where, field_at, Shape::varint);
+          field.skip();
+          break;
+        default: field.skip();
+        }
+      });
+      m_lines.push_back(line);
+      break;
+    }
+    default: reader.skip();
     }
   });
   location.line_count = m_lines.size() - location.first_line;
@@ -849,28 +808,27 @@ void ProfileDecoder::decode_function(data_view bytes, size_t message_at, const W
   function.offset = message_at;
   walk(bytes, where, [&](pbf_reader& reader, size_t at) {
     switch (reader.tag()) {
-      case k_function_id:
-        expect(reader, where, at, Shape::varint);
-        function.id = reader.get_uint64();
-        break;
-      case k_function_name:
-        expect(reader, where, at, Shape::varint);
-        function.name = reader.get_int64();
-        break;
-      case k_function_system_name:
-        expect(reader, where, at, Shape::varint);
-        function.system_name = reader.get_int64();
-        break;
-      case k_function_filename:
-        expect(reader, where, at, Shape::varint);
-        function.filename = reader.get_int64();
-        break;
-      case k_function_start_line:
-        expect(reader, where, at, Shape::varint);
-        reader.skip();
-        break;
-      default:
-        reader.skip();
+    case k_function_id:
+      expect(reader, where, at, Shape::varint);
+      function.id = reader.get_uint64();
+      break;
+    case k_function_name:
+      expect(reader, where, at, Shape::varint);
+      function.name = reader.get_int64();
+      break;
+    case k_function_system_name:
+      expect(reader, where, at, Shape::varint);
+      function.system_name = reader.get_int64();
+      break;
+    case k_function_filename:
+      expect(reader, where, at, Shape::varint);
+      function.filename = reader.get_int64();
+      break;
+    case k_function_start_line:
+      expect(reader, where, at, Shape::varint);
+      reader.skip();
+      break;
+    default: reader.skip();
     }
   });
   m_functions.push_back(function);
@@ -923,38 +881,34 @@ size_t ProfileDecoder::buffer_field(ProfileStream& stream, const Where& where) {
   auto key_size = static_cast<size_t>(p - begin);
   size_t size = 0;
   switch (wire_type) {
-    case 0:   // varint
-    case 2: { // length-delimited: the length, then that many bytes
-      have = stream.fill(key_size + k_varint);
-      begin = stream.data();
-      p = begin + key_size;
-      uint64_t value = 0;
-      try {
-        value = protozero::decode_varint(&p, begin + have);
-      } catch (const protozero::exception&) {
-        return 0;
-      }
-      size = static_cast<size_t>(p - begin);
-      if (wire_type == 2) {
-        if (value > k_max_field_bytes) {
-          fail(where, stream.offset(),
-               fmt::format("{} is {} bytes long, over the limit of {} bytes for one field (no "
-                           "sample, location, function or string of a goroutine profile comes "
-                           "near it): not a pprof profile, or a corrupt one",
-                           where.field(tag), value, k_max_field_bytes));
-        }
-        size += static_cast<size_t>(value);
-      }
-      break;
-    }
-    case 1:
-      size = key_size + 8;
-      break;
-    case 5:
-      size = key_size + 4;
-      break;
-    default: // 3, 4 (groups), 6, 7: pbf_reader refuses them
+  case 0:   // varint
+  case 2: { // length-delimited: the length, then that many bytes
+    have = stream.fill(key_size + k_varint);
+    begin = stream.data();
+    p = begin + key_size;
+    uint64_t value = 0;
+    try {
+      value = protozero::decode_varint(&p, begin + have);
+    } catch (const protozero::exception&) {
       return 0;
+    }
+    size = static_cast<size_t>(p - begin);
+    if (wire_type == 2) {
+      if (value > k_max_field_bytes) {
+        fail(where, stream.offset(),
+             fmt::format("{} is {} bytes long, over the limit of {} bytes for one field (no "
+                         "sample, location, function or string of a goroutine profile comes "
+                         "near it): not a pprof profile, or a corrupt one",
+                         where.field(tag), value, k_max_field_bytes));
+      }
+      size += static_cast<size_t>(value);
+    }
+    break;
+  }
+  case 1: size = key_size + 8; break;
+  case 5: size = key_size + 4; break;
+  default: // 3, 4 (groups), 6, 7: pbf_reader refuses them
+    return 0;
   }
   return stream.fill(size) >= size ? size : 0;
 }
@@ -964,80 +918,78 @@ void ProfileDecoder::collect(ProfileStream& stream) {
   const Where where{"Profile", 0, k_profile_names};
   auto on_field = [&](pbf_reader& reader, size_t at) {
     switch (reader.tag()) {
-      case k_profile_sample_type: {
-        expect(reader, where, at, Shape::bytes);
-        Where child{"sample_type", m_sample_types.size() + 1, k_value_type_names, &where};
-        m_sample_types.push_back(decode_value_type(reader.get_view(), at, child));
-        break;
-      }
-      case k_profile_period_type: {
-        expect(reader, where, at, Shape::bytes);
-        Where child{"period_type", 0, k_value_type_names, &where};
-        m_period_types.push_back(decode_value_type(reader.get_view(), at, child));
-        break;
-      }
-      case k_profile_sample: {
-        expect(reader, where, at, Shape::bytes);
-        retain_sample(reader.get_view(), at);
-        break;
-      }
-      case k_profile_mapping: {
-        expect(reader, where, at, Shape::bytes);
-        Where child{"mapping", m_mappings.size() + 1, k_mapping_names, &where};
-        decode_mapping(reader.get_view(), at, child);
-        break;
-      }
-      case k_profile_location: {
-        expect(reader, where, at, Shape::bytes);
-        Where child{"location", m_locations.size() + 1, k_location_names, &where};
-        decode_location(reader.get_view(), at, child);
-        break;
-      }
-      case k_profile_function: {
-        expect(reader, where, at, Shape::bytes);
-        Where child{"function", m_functions.size() + 1, k_function_names, &where};
-        decode_function(reader.get_view(), at, child);
-        break;
-      }
-      case k_profile_string_table: {
-        expect(reader, where, at, Shape::bytes);
-        data_view text = reader.get_view();
-        uint64_t position = 0;
-        char* copy = m_string_bytes.allocate(
+    case k_profile_sample_type: {
+      expect(reader, where, at, Shape::bytes);
+      Where child{"sample_type", m_sample_types.size() + 1, k_value_type_names, &where};
+      m_sample_types.push_back(decode_value_type(reader.get_view(), at, child));
+      break;
+    }
+    case k_profile_period_type: {
+      expect(reader, where, at, Shape::bytes);
+      Where child{"period_type", 0, k_value_type_names, &where};
+      m_period_types.push_back(decode_value_type(reader.get_view(), at, child));
+      break;
+    }
+    case k_profile_sample: {
+      expect(reader, where, at, Shape::bytes);
+      retain_sample(reader.get_view(), at);
+      break;
+    }
+    case k_profile_mapping: {
+      expect(reader, where, at, Shape::bytes);
+      Where child{"mapping", m_mappings.size() + 1, k_mapping_names, &where};
+      decode_mapping(reader.get_view(), at, child);
+      break;
+    }
+    case k_profile_location: {
+      expect(reader, where, at, Shape::bytes);
+      Where child{"location", m_locations.size() + 1, k_location_names, &where};
+      decode_location(reader.get_view(), at, child);
+      break;
+    }
+    case k_profile_function: {
+      expect(reader, where, at, Shape::bytes);
+      Where child{"function", m_functions.size() + 1, k_function_names, &where};
+      decode_function(reader.get_view(), at, child);
+      break;
+    }
+    case k_profile_string_table: {
+      expect(reader, where, at, Shape::bytes);
+      data_view text = reader.get_view();
+      uint64_t position = 0;
+      char* copy = m_string_bytes.allocate(
           static_cast<size_t>(protozero::length_of_varint(text.size())) + text.size(), position);
-        copy += protozero::add_varint_to_buffer(copy, text.size());
-        if (!text.empty()) {
-          std::memcpy(copy, text.data(), text.size());
-        }
-        m_strings.push_back(position);
-        break;
+      copy += protozero::add_varint_to_buffer(copy, text.size());
+      if (!text.empty()) {
+        std::memcpy(copy, text.data(), text.size());
       }
-      case k_profile_drop_frames:
-      case k_profile_keep_frames: {
-        expect(reader, where, at, Shape::varint);
-        std::string_view what =
-          reader.tag() == k_profile_drop_frames ? "drop_frames" : "keep_frames";
-        m_string_refs.push_back({reader.get_int64(), at, what});
-        break;
-      }
-      case k_profile_time_nanos:
-        expect(reader, where, at, Shape::varint);
-        m_time_nanos = reader.get_int64();
-        m_time_nanos_offset = at;
-        break;
-      case k_profile_duration_nanos:
-      case k_profile_period:
-      case k_profile_default_sample_type:
-        expect(reader, where, at, Shape::varint);
-        reader.skip();
-        break;
-      case k_profile_comment:
-        read_varints(reader, where, at, true, [&](uint64_t index) {
-          m_string_refs.push_back({static_cast<int64_t>(index), at, "comment"});
-        });
-        break;
-      default:
-        reader.skip(); // a field of a newer profile.proto
+      m_strings.push_back(position);
+      break;
+    }
+    case k_profile_drop_frames:
+    case k_profile_keep_frames: {
+      expect(reader, where, at, Shape::varint);
+      std::string_view what = reader.tag() == k_profile_drop_frames ? "drop_frames" : "keep_frames";
+      m_string_refs.push_back({reader.get_int64(), at, what});
+      break;
+    }
+    case k_profile_time_nanos:
+      expect(reader, where, at, Shape::varint);
+      m_time_nanos = reader.get_int64();
+      m_time_nanos_offset = at;
+      break;
+    case k_profile_duration_nanos:
+    case k_profile_period:
+    case k_profile_default_sample_type:
+      expect(reader, where, at, Shape::varint);
+      reader.skip();
+      break;
+    case k_profile_comment:
+      read_varints(reader, where, at, true, [&](uint64_t index) {
+        m_string_refs.push_back({static_cast<int64_t>(index), at, "comment"});
+      });
+      break;
+    default: reader.skip(); // a field of a newer profile.proto
     }
   };
   while (stream.fill(1) != 0) {
@@ -1067,52 +1019,50 @@ SampleValues ProfileDecoder::decode_sample(data_view content, const Where& where
   uint64_t labels = 0;
   walk(content, where, [&](pbf_reader& reader, size_t at) {
     switch (reader.tag()) {
-      case k_sample_location_id:
-        read_varints(reader, where, at, false, [&](uint64_t id) { on_location(id, at); });
-        break;
-      case k_sample_value:
-        read_varints(reader, where, at, true, [&](uint64_t value) {
-          if (values.count++ == 0) {
-            values.first = static_cast<int64_t>(value);
-          }
-        });
-        ++values.fields;
-        values.field_at = at;
-        values.field_end = offset_of(reader.data().data());
-        break;
-      case k_sample_label: {
-        expect(reader, where, at, Shape::bytes);
-        const Where label_where{"label", ++labels, k_label_names, &where};
-        RawLabel label;
-        walk(reader.get_view(), label_where, [&](pbf_reader& field, size_t field_at) {
-          switch (field.tag()) {
-            case k_label_key:
-              expect(field, label_where, field_at, Shape::varint);
-              label.key = field.get_int64();
-              break;
-            case k_label_str:
-              expect(field, label_where, field_at, Shape::varint);
-              label.str = field.get_int64();
-              label.has_str = true;
-              break;
-            case k_label_num:
-              expect(field, label_where, field_at, Shape::varint);
-              label.num = field.get_int64();
-              label.has_num = true;
-              break;
-            case k_label_num_unit:
-              expect(field, label_where, field_at, Shape::varint);
-              on_num_unit(field.get_int64(), label_where, field_at);
-              break;
-            default:
-              field.skip();
-          }
-        });
-        on_label(label, label_where, at);
-        break;
-      }
-      default:
-        reader.skip();
+    case k_sample_location_id:
+      read_varints(reader, where, at, false, [&](uint64_t id) { on_location(id, at); });
+      break;
+    case k_sample_value:
+      read_varints(reader, where, at, true, [&](uint64_t value) {
+        if (values.count++ == 0) {
+          values.first = static_cast<int64_t>(value);
+        }
+      });
+      ++values.fields;
+      values.field_at = at;
+      values.field_end = offset_of(reader.data().data());
+      break;
+    case k_sample_label: {
+      expect(reader, where, at, Shape::bytes);
+      const Where label_where{"label", ++labels, k_label_names, &where};
+      RawLabel label;
+      walk(reader.get_view(), label_where, [&](pbf_reader& field, size_t field_at) {
+        switch (field.tag()) {
+        case k_label_key:
+          expect(field, label_where, field_at, Shape::varint);
+          label.key = field.get_int64();
+          break;
+        case k_label_str:
+          expect(field, label_where, field_at, Shape::varint);
+          label.str = field.get_int64();
+          label.has_str = true;
+          break;
+        case k_label_num:
+          expect(field, label_where, field_at, Shape::varint);
+          label.num = field.get_int64();
+          label.has_num = true;
+          break;
+        case k_label_num_unit:
+          expect(field, label_where, field_at, Shape::varint);
+          on_num_unit(field.get_int64(), label_where, field_at);
+          break;
+        default: field.skip();
+        }
+      });
+      on_label(label, label_where, at);
+      break;
+    }
+    default: reader.skip();
     }
   });
   return values;
@@ -1322,9 +1272,9 @@ void ProfileDecoder::index_tables() {
                        m_locations[it->second].offset));
     }
     if (location.mapping_id != 0 && !mappings.contains(location.mapping_id)) {
-      fail(
-        where, location.offset,
-        fmt::format("location id {}: mapping id {} not defined", location.id, location.mapping_id));
+      fail(where, location.offset,
+           fmt::format("location id {}: mapping id {} not defined", location.id,
+                       location.mapping_id));
     }
     if (location.line_count == 0) {
       fail(where, location.offset,
@@ -1339,11 +1289,11 @@ void ProfileDecoder::index_tables() {
       if (function == functions.end()) {
         fail(line_where, line.offset,
              line.function_id == 0
-               ? fmt::format("location id {}: a line with no function id: the profile is not "
-                             "symbolized",
-                             location.id)
-               : fmt::format("location id {}: function id {} not defined", location.id,
-                             line.function_id));
+                 ? fmt::format("location id {}: a line with no function id: the profile is not "
+                               "symbolized",
+                               location.id)
+                 : fmt::format("location id {}: function id {} not defined", location.id,
+                               line.function_id));
       }
       if (line.line < 0 || line.line > int64_t{UINT32_MAX}) {
         fail(line_where, line.offset,

@@ -80,7 +80,7 @@ constexpr const char* k_source_keys = "runtime, facts, dumps, panic, leak_profil
 constexpr const char* k_facts_keys = "wait, created_by, labels, thread_names";
 constexpr const char* k_dump_keys = "format, path, captured_at";
 constexpr const char* k_stack_keys =
-  "count, state, max_wait_minutes, locked, leaked, frames, created_by, labels, thread_name";
+    "count, state, max_wait_minutes, locked, leaked, frames, created_by, labels, thread_name";
 
 bool is_one_of(std::string_view key, std::string_view list) {
   size_t pos = 0;
@@ -101,8 +101,7 @@ bool is_one_of(std::string_view key, std::string_view list) {
 class SnapshotReader : public JsonReader {
 public:
   SnapshotReader(JsonSourceBuffer& buffer, TextParseContext& context)
-    : JsonReader(buffer, context.options.limits.max_line_bytes)
-    , m_context(context) {}
+      : JsonReader(buffer, context.options.limits.max_line_bytes), m_context(context) {}
 
   // Checks across keys, once the whole document is read.
   void finish() {
@@ -136,212 +135,174 @@ public:
 protected:
   int enter(int parent, JsonType type) override {
     switch (parent) {
-      case k_root:
-        return open(type, JsonType::object, "an object", k_top);
-      case k_top: {
-        std::string_view name = member(k_top_keys, m_top_seen);
-        if (name == "tool") {
-          return open(type, JsonType::object, "an object", k_tool);
-        }
-        if (name == "source") {
-          return open(type, JsonType::object, "an object", k_source);
-        }
-        if (name == "strings") {
-          return open(type, JsonType::array, "an array", k_strings);
-        }
-        if (name == "stacks") {
-          if (!m_seen_strings) {
-            fail("expected \"strings\" before \"stacks\" (the stacks index the strings)");
-          }
-          return open(type, JsonType::array, "an array", k_stacks);
-        }
-        fail_type(name == "schema" ? "a string" : "a number", type);
+    case k_root: return open(type, JsonType::object, "an object", k_top);
+    case k_top: {
+      std::string_view name = member(k_top_keys, m_top_seen);
+      if (name == "tool") {
+        return open(type, JsonType::object, "an object", k_tool);
       }
-      case k_tool:
-        member(k_tool_keys, m_tool_seen);
-        fail_type("a string", type);
-      case k_source: {
-        std::string_view name = member(k_source_keys, m_source_seen);
-        if (name == "facts") {
-          return open(type, JsonType::object, "an object", k_facts);
-        }
-        if (name == "dumps") {
-          return open(type, JsonType::array, "an array", k_dumps);
-        }
-        if (name == "warnings") {
-          return open(type, JsonType::array, "an array", k_warnings);
-        }
-        fail_type(name == "leak_profile" ? "a boolean" : "a string", type);
+      if (name == "source") {
+        return open(type, JsonType::object, "an object", k_source);
       }
-      case k_facts:
-        member(k_facts_keys, m_facts_seen);
-        fail_type("a boolean", type);
-      case k_dumps:
-        m_dump_seen.clear();
-        m_origin = {};
-        return open(type, JsonType::object, "an object", k_dump);
-      case k_dump:
-        member(k_dump_keys, m_dump_seen);
-        fail_type("a string", type);
-      case k_warnings:
-      case k_strings:
-        fail_type("a string", type);
-      case k_stacks:
-        m_stack = StackRecord{};
-        return open(type, JsonType::object, "an object", k_stack);
-      case k_stack: {
-        std::string_view name = member(k_stack_keys, m_stack.seen);
-        if (name == "frames") {
-          return open(type, JsonType::array, "an array", k_frames);
-        }
-        if (name == "created_by") {
-          m_ref_size = 0;
-          m_in_creator = true;
-          return open(type, JsonType::array, "an array", k_ref);
-        }
-        if (name == "labels") {
-          return open(type, JsonType::array, "an array", k_labels);
-        }
-        fail_type(name == "locked" || name == "leaked"       ? "a boolean"
-                  : name == "state" || name == "thread_name" ? "a string"
-                                                             : "a number",
-                  type);
+      if (name == "strings") {
+        return open(type, JsonType::array, "an array", k_strings);
       }
-      case k_frames:
-        if (m_stack.frames.size() >= m_context.options.limits.max_frames) {
-          fail(fmt::format("more than {} frames in one stack (the limit of frames per stack)",
-                           m_context.options.limits.max_frames));
+      if (name == "stacks") {
+        if (!m_seen_strings) {
+          fail("expected \"strings\" before \"stacks\" (the stacks index the strings)");
         }
+        return open(type, JsonType::array, "an array", k_stacks);
+      }
+      fail_type(name == "schema" ? "a string" : "a number", type);
+    }
+    case k_tool: member(k_tool_keys, m_tool_seen); fail_type("a string", type);
+    case k_source: {
+      std::string_view name = member(k_source_keys, m_source_seen);
+      if (name == "facts") {
+        return open(type, JsonType::object, "an object", k_facts);
+      }
+      if (name == "dumps") {
+        return open(type, JsonType::array, "an array", k_dumps);
+      }
+      if (name == "warnings") {
+        return open(type, JsonType::array, "an array", k_warnings);
+      }
+      fail_type(name == "leak_profile" ? "a boolean" : "a string", type);
+    }
+    case k_facts: member(k_facts_keys, m_facts_seen); fail_type("a boolean", type);
+    case k_dumps:
+      m_dump_seen.clear();
+      m_origin = {};
+      return open(type, JsonType::object, "an object", k_dump);
+    case k_dump: member(k_dump_keys, m_dump_seen); fail_type("a string", type);
+    case k_warnings:
+    case k_strings: fail_type("a string", type);
+    case k_stacks:
+      m_stack = StackRecord{};
+      return open(type, JsonType::object, "an object", k_stack);
+    case k_stack: {
+      std::string_view name = member(k_stack_keys, m_stack.seen);
+      if (name == "frames") {
+        return open(type, JsonType::array, "an array", k_frames);
+      }
+      if (name == "created_by") {
         m_ref_size = 0;
-        m_in_creator = false;
+        m_in_creator = true;
         return open(type, JsonType::array, "an array", k_ref);
-      case k_ref:
-        fail_type("a number", type);
-      case k_labels:
-        m_label_size = 0;
-        return open(type, JsonType::array, "an array", k_label);
-      case k_label:
-        fail_type("a string", type);
+      }
+      if (name == "labels") {
+        return open(type, JsonType::array, "an array", k_labels);
+      }
+      fail_type(name == "locked" || name == "leaked"       ? "a boolean"
+                : name == "state" || name == "thread_name" ? "a string"
+                                                           : "a number",
+                type);
+    }
+    case k_frames:
+      if (m_stack.frames.size() >= m_context.options.limits.max_frames) {
+        fail(fmt::format("more than {} frames in one stack (the limit of frames per stack)",
+                         m_context.options.limits.max_frames));
+      }
+      m_ref_size = 0;
+      m_in_creator = false;
+      return open(type, JsonType::array, "an array", k_ref);
+    case k_ref: fail_type("a number", type);
+    case k_labels: m_label_size = 0; return open(type, JsonType::array, "an array", k_label);
+    case k_label: fail_type("a string", type);
     }
     fail("internal error: unexpected JSON node");
   }
 
   void scalar(int parent, JsonScalar& value) override {
     switch (parent) {
-      case k_root:
-        fail_type("an object", value.type);
-      case k_top:
-        top_scalar(value);
-        return;
-      case k_tool:
-        member(k_tool_keys, m_tool_seen);
-        take_string(value, "a string");
-        return;
-      case k_source:
-        source_scalar(value);
-        return;
-      case k_facts: {
-        std::string_view name = member(k_facts_keys, m_facts_seen);
-        if (value.type != JsonType::boolean) {
-          fail_type("a boolean", value.type);
-        }
-        (name == "wait"         ? m_facts.wait
-         : name == "created_by" ? m_facts.created_by
-         : name == "labels"     ? m_facts.labels
-                                : m_facts.thread_names) = value.boolean;
-        return;
+    case k_root: fail_type("an object", value.type);
+    case k_top: top_scalar(value); return;
+    case k_tool:
+      member(k_tool_keys, m_tool_seen);
+      take_string(value, "a string");
+      return;
+    case k_source: source_scalar(value); return;
+    case k_facts: {
+      std::string_view name = member(k_facts_keys, m_facts_seen);
+      if (value.type != JsonType::boolean) {
+        fail_type("a boolean", value.type);
       }
-      case k_dumps:
-      case k_stacks:
-        fail_type("an object", value.type);
-      case k_dump:
-        dump_scalar(value);
-        return;
-      case k_warnings:
-        m_context.out.warnings.push_back(take_string(value, "a string"));
-        return;
-      case k_strings:
-        m_strings.push_back(take_string(value, "a string"));
-        return;
-      case k_stack:
-        stack_scalar(value);
-        return;
-      case k_frames:
-      case k_labels:
-        fail_type("an array", value.type);
-      case k_ref: {
-        if (m_ref_size >= 3) {
-          fail("expected [FUNCTION, FILE, LINE], found a fourth element");
-        }
-        uint64_t number = m_ref_size < 2 ? expect_index(value)
-                                         : expect_unsigned(value, 0, UINT32_MAX, "a line number");
-        uint32_t* fields[] = {&m_ref.function, &m_ref.file, &m_ref.line};
-        *fields[m_ref_size++] = static_cast<uint32_t>(number);
-        return;
+      (name == "wait"         ? m_facts.wait
+       : name == "created_by" ? m_facts.created_by
+       : name == "labels"     ? m_facts.labels
+                              : m_facts.thread_names) = value.boolean;
+      return;
+    }
+    case k_dumps:
+    case k_stacks: fail_type("an object", value.type);
+    case k_dump: dump_scalar(value); return;
+    case k_warnings: m_context.out.warnings.push_back(take_string(value, "a string")); return;
+    case k_strings: m_strings.push_back(take_string(value, "a string")); return;
+    case k_stack: stack_scalar(value); return;
+    case k_frames:
+    case k_labels: fail_type("an array", value.type);
+    case k_ref: {
+      if (m_ref_size >= 3) {
+        fail("expected [FUNCTION, FILE, LINE], found a fourth element");
       }
-      case k_label: {
-        if (m_label_size >= 2) {
-          fail("expected [KEY, VALUE], found a third element");
-        }
-        std::string text = take_string(value, "a string");
-        if (m_label_size++ == 0) {
-          m_stack.labels.emplace_back(std::move(text), std::string());
-        } else {
-          m_stack.labels.back().second = std::move(text);
-        }
-        return;
+      uint64_t number = m_ref_size < 2 ? expect_index(value)
+                                       : expect_unsigned(value, 0, UINT32_MAX, "a line number");
+      uint32_t* fields[] = {&m_ref.function, &m_ref.file, &m_ref.line};
+      *fields[m_ref_size++] = static_cast<uint32_t>(number);
+      return;
+    }
+    case k_label: {
+      if (m_label_size >= 2) {
+        fail("expected [KEY, VALUE], found a third element");
       }
+      std::string text = take_string(value, "a string");
+      if (m_label_size++ == 0) {
+        m_stack.labels.emplace_back(std::move(text), std::string());
+      } else {
+        m_stack.labels.back().second = std::move(text);
+      }
+      return;
+    }
     }
     fail("internal error: unexpected JSON node");
   }
 
   void leave(int node) override {
     switch (node) {
-      case k_top:
-        require(m_top_seen, {"schema", "tool", "source", "replicas", "total", "strings", "stacks"});
-        return;
-      case k_tool:
-        require(m_tool_seen, {"name", "version"});
-        return;
-      case k_source:
-        require(m_source_seen, {"runtime", "facts", "dumps"});
-        return;
-      case k_facts:
-        require(m_facts_seen, {"wait", "created_by", "labels", "thread_names"});
-        return;
-      case k_dumps:
-        if (m_context.out.origins.empty()) {
-          fail("expected at least one dump, found none");
-        }
-        return;
-      case k_dump:
-        require(m_dump_seen, {"format", "path"});
-        m_context.out.origins.push_back(std::move(m_origin));
-        return;
-      case k_ref:
-        if (m_ref_size != 3) {
-          fail(fmt::format("expected [FUNCTION, FILE, LINE], found {} element{}", m_ref_size,
-                           m_ref_size == 1 ? "" : "s"));
-        }
-        if (m_in_creator) {
-          m_stack.created_by = m_ref;
-        } else {
-          m_stack.frames.push_back(m_ref);
-        }
-        return;
-      case k_label:
-        if (m_label_size != 2) {
-          fail("expected [KEY, VALUE], found fewer elements");
-        }
-        return;
-      case k_strings:
-        m_seen_strings = true;
-        return;
-      case k_stack:
-        emit();
-        return;
-      default:
-        return;
+    case k_top:
+      require(m_top_seen, {"schema", "tool", "source", "replicas", "total", "strings", "stacks"});
+      return;
+    case k_tool: require(m_tool_seen, {"name", "version"}); return;
+    case k_source: require(m_source_seen, {"runtime", "facts", "dumps"}); return;
+    case k_facts: require(m_facts_seen, {"wait", "created_by", "labels", "thread_names"}); return;
+    case k_dumps:
+      if (m_context.out.origins.empty()) {
+        fail("expected at least one dump, found none");
+      }
+      return;
+    case k_dump:
+      require(m_dump_seen, {"format", "path"});
+      m_context.out.origins.push_back(std::move(m_origin));
+      return;
+    case k_ref:
+      if (m_ref_size != 3) {
+        fail(fmt::format("expected [FUNCTION, FILE, LINE], found {} element{}", m_ref_size,
+                         m_ref_size == 1 ? "" : "s"));
+      }
+      if (m_in_creator) {
+        m_stack.created_by = m_ref;
+      } else {
+        m_stack.frames.push_back(m_ref);
+      }
+      return;
+    case k_label:
+      if (m_label_size != 2) {
+        fail("expected [KEY, VALUE], found fewer elements");
+      }
+      return;
+    case k_strings: m_seen_strings = true; return;
+    case k_stack: emit(); return;
+    default: return;
     }
   }
 
@@ -383,8 +344,8 @@ private:
       fail("expected an index into \"strings\", but \"strings\" is empty");
     }
     return expect_unsigned(
-      value, 0, m_strings.size() - 1,
-      fmt::format("an index into \"strings\" (0 to {})", m_strings.size() - 1));
+        value, 0, m_strings.size() - 1,
+        fmt::format("an index into \"strings\" (0 to {})", m_strings.size() - 1));
   }
 
   void top_scalar(JsonScalar& value) {
@@ -399,7 +360,7 @@ private:
       m_replicas = expect_unsigned(value, 1, UINT32_MAX, "a number of replicas (1 or more)");
     } else if (name == "total") {
       m_total =
-        expect_unsigned(value, 1, UINT64_MAX, "a number of goroutines or threads (1 or more)");
+          expect_unsigned(value, 1, UINT64_MAX, "a number of goroutines or threads (1 or more)");
     } else {
       fail_type(name == "tool" || name == "source" ? "an object" : "an array", value.type);
     }
@@ -411,8 +372,8 @@ private:
       std::string runtime = take_string(value, "a string");
       std::optional<Runtime> known = runtime_from_name(runtime);
       if (!known) {
-        fail(
-          fmt::format("expected \"go\", \"java\" or \"other\", found {}", quote_excerpt(runtime)));
+        fail(fmt::format("expected \"go\", \"java\" or \"other\", found {}",
+                         quote_excerpt(runtime)));
       }
       m_runtime = *known;
     } else if (name == "panic") {
@@ -458,7 +419,7 @@ private:
       m_stack.thread_name = take_string(value, "a string");
     } else if (name == "max_wait_minutes") {
       m_stack.max_wait_minutes = static_cast<int64_t>(
-        expect_unsigned(value, 0, uint64_t{1} << 40, "a number of minutes (0 or more)"));
+          expect_unsigned(value, 0, uint64_t{1} << 40, "a number of minutes (0 or more)"));
     } else if (name == "locked" || name == "leaked") {
       if (value.type != JsonType::boolean) {
         fail_type("a boolean", value.type);

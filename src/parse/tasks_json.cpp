@@ -108,163 +108,142 @@ constexpr const char* k_frame_keys = "function, file, line";
 class TasksJsonReader : public JsonReader {
 public:
   TasksJsonReader(JsonSourceBuffer& buffer, TextParseContext& context)
-    : JsonReader(buffer, context.options.limits.max_line_bytes)
-    , m_context(context) {}
+      : JsonReader(buffer, context.options.limits.max_line_bytes), m_context(context) {}
 
-  uint64_t records() const {
-    return m_records;
-  }
-  const Facts& facts() const {
-    return m_facts;
-  }
-  Runtime runtime() const {
-    return m_runtime;
-  }
+  uint64_t records() const { return m_records; }
+  const Facts& facts() const { return m_facts; }
+  Runtime runtime() const { return m_runtime; }
 
 protected:
   int enter(int parent, JsonType type) override {
     switch (parent) {
-      case k_root:
-        expect(type, JsonType::object, "an object");
-        return k_top;
-      case k_top: {
-        std::string_view name = key();
-        if (name == "tasks" || name == "groups") {
-          expect(type, JsonType::array, "an array");
-          once(name == "tasks" ? m_seen_tasks : m_seen_groups);
-          m_seen_list = true;
-          return name == "tasks" ? k_tasks : k_groups;
-        }
-        if (name == "meta") {
-          once(m_seen_meta);
-          return k_skip;
-        }
-        if (name == "schema" || name == "runtime" || name == "captured_at") {
-          fail_type("a string", type);
-        }
-        fail_unknown_key(k_top_keys);
+    case k_root: expect(type, JsonType::object, "an object"); return k_top;
+    case k_top: {
+      std::string_view name = key();
+      if (name == "tasks" || name == "groups") {
+        expect(type, JsonType::array, "an array");
+        once(name == "tasks" ? m_seen_tasks : m_seen_groups);
+        m_seen_list = true;
+        return name == "tasks" ? k_tasks : k_groups;
       }
-      case k_tasks:
-      case k_groups:
-        expect(type, JsonType::object, "an object");
-        m_record.clear();
-        return parent == k_tasks ? k_task : k_group;
-      case k_task:
-      case k_group: {
-        unsigned bit = task_key(parent);
-        if (bit == k_key_frames) {
-          expect(type, JsonType::array, "an array");
-          return k_frames;
-        }
-        if (bit == k_key_created_by) {
-          expect(type, JsonType::object, "a string or an object");
-          m_frame = {};
-          return k_creator;
-        }
-        if (bit == k_key_labels) {
-          expect(type, JsonType::object, "an object");
-          return k_labels;
-        }
-        fail_type(bit == k_key_wait_minutes || bit == k_key_count ? "a number"
-                  : bit == k_key_id                               ? "a string or a number"
-                                                                  : "a string",
-                  type);
+      if (name == "meta") {
+        once(m_seen_meta);
+        return k_skip;
       }
-      case k_frames:
-        // Objects are the long form of a frame; the message names the usual one.
-        expect(type, JsonType::object, "a string");
-        m_frame = {};
-        return k_frame;
-      case k_frame:
-      case k_creator:
-        frame_key(m_frame);
-        fail_type(key() == "line" ? "a number" : "a string", type);
-      case k_labels:
+      if (name == "schema" || name == "runtime" || name == "captured_at") {
         fail_type("a string", type);
+      }
+      fail_unknown_key(k_top_keys);
+    }
+    case k_tasks:
+    case k_groups:
+      expect(type, JsonType::object, "an object");
+      m_record.clear();
+      return parent == k_tasks ? k_task : k_group;
+    case k_task:
+    case k_group: {
+      unsigned bit = task_key(parent);
+      if (bit == k_key_frames) {
+        expect(type, JsonType::array, "an array");
+        return k_frames;
+      }
+      if (bit == k_key_created_by) {
+        expect(type, JsonType::object, "a string or an object");
+        m_frame = {};
+        return k_creator;
+      }
+      if (bit == k_key_labels) {
+        expect(type, JsonType::object, "an object");
+        return k_labels;
+      }
+      fail_type(bit == k_key_wait_minutes || bit == k_key_count ? "a number"
+                : bit == k_key_id                               ? "a string or a number"
+                                                                : "a string",
+                type);
+    }
+    case k_frames:
+      // Objects are the long form of a frame; the message names the usual one.
+      expect(type, JsonType::object, "a string");
+      m_frame = {};
+      return k_frame;
+    case k_frame:
+    case k_creator: frame_key(m_frame); fail_type(key() == "line" ? "a number" : "a string", type);
+    case k_labels: fail_type("a string", type);
     }
     fail("internal error: unexpected JSON node");
   }
 
   void scalar(int parent, JsonScalar& value) override {
     switch (parent) {
-      case k_root:
-        fail_type("an object", value.type);
-      case k_top:
-        top_scalar(value);
-        return;
-      case k_tasks:
-      case k_groups:
-        fail_type("an object", value.type);
-      case k_task:
-      case k_group:
-        task_scalar(parent, value);
-        return;
-      case k_frames: {
-        std::string function = take_string(value, "a string");
-        if (function.empty()) {
+    case k_root: fail_type("an object", value.type);
+    case k_top: top_scalar(value); return;
+    case k_tasks:
+    case k_groups: fail_type("an object", value.type);
+    case k_task:
+    case k_group: task_scalar(parent, value); return;
+    case k_frames: {
+      std::string function = take_string(value, "a string");
+      if (function.empty()) {
+        fail("expected a function name, found an empty string");
+      }
+      FrameText& frame = next_frame();
+      frame.function = std::move(function);
+      frame.file.clear();
+      frame.line = 0;
+      return;
+    }
+    case k_frame:
+    case k_creator: {
+      std::string_view name = frame_key(m_frame);
+      if (name == "line") {
+        m_frame.line =
+            static_cast<uint32_t>(expect_unsigned(value, 0, UINT32_MAX, "a line number"));
+      } else if (name == "file") {
+        m_frame.file = take_string(value, "a string");
+      } else {
+        m_frame.function = take_string(value, "a string");
+        if (m_frame.function.empty()) {
           fail("expected a function name, found an empty string");
         }
-        FrameText& frame = next_frame();
-        frame.function = std::move(function);
-        frame.file.clear();
-        frame.line = 0;
-        return;
+        m_frame.has_function = true;
       }
-      case k_frame:
-      case k_creator: {
-        std::string_view name = frame_key(m_frame);
-        if (name == "line") {
-          m_frame.line =
-            static_cast<uint32_t>(expect_unsigned(value, 0, UINT32_MAX, "a line number"));
-        } else if (name == "file") {
-          m_frame.file = take_string(value, "a string");
-        } else {
-          m_frame.function = take_string(value, "a string");
-          if (m_frame.function.empty()) {
-            fail("expected a function name, found an empty string");
-          }
-          m_frame.has_function = true;
-        }
-        return;
-      }
-      case k_labels: {
-        std::string label_key(key());
-        m_record.labels.emplace_back(std::move(label_key), take_string(value, "a string"));
-        return;
-      }
+      return;
+    }
+    case k_labels: {
+      std::string label_key(key());
+      m_record.labels.emplace_back(std::move(label_key), take_string(value, "a string"));
+      return;
+    }
     }
     fail("internal error: unexpected JSON node");
   }
 
   void leave(int node) override {
     switch (node) {
-      case k_top:
-        if (!m_seen_schema) {
-          fail("expected a \"schema\" key (\"taskdiff.tasks/1\"), found none");
-        }
-        if (!m_seen_list) {
-          fail("expected a \"tasks\" or \"groups\" array, found neither");
-        }
-        return;
-      case k_frame:
-      case k_creator: {
-        if (!m_frame.has_function) {
-          fail("expected a \"function\" string in this frame, found none");
-        }
-        if (node == k_creator) {
-          m_record.creator = std::move(m_frame);
-        } else {
-          FrameText& frame = next_frame();
-          std::swap(frame, m_frame);
-        }
-        return;
+    case k_top:
+      if (!m_seen_schema) {
+        fail("expected a \"schema\" key (\"taskdiff.tasks/1\"), found none");
       }
-      case k_task:
-      case k_group:
-        emit(node);
-        return;
-      default:
-        return;
+      if (!m_seen_list) {
+        fail("expected a \"tasks\" or \"groups\" array, found neither");
+      }
+      return;
+    case k_frame:
+    case k_creator: {
+      if (!m_frame.has_function) {
+        fail("expected a \"function\" string in this frame, found none");
+      }
+      if (node == k_creator) {
+        m_record.creator = std::move(m_frame);
+      } else {
+        FrameText& frame = next_frame();
+        std::swap(frame, m_frame);
+      }
+      return;
+    }
+    case k_task:
+    case k_group: emit(node); return;
+    default: return;
     }
   }
 
@@ -335,8 +314,8 @@ private:
       std::string runtime = take_string(value, "a string");
       std::optional<Runtime> known = runtime_from_name(runtime);
       if (!known) {
-        fail(
-          fmt::format("expected \"go\", \"java\" or \"other\", found {}", quote_excerpt(runtime)));
+        fail(fmt::format("expected \"go\", \"java\" or \"other\", found {}",
+                         quote_excerpt(runtime)));
       }
       m_runtime = *known;
     } else if (name == "captured_at") {
@@ -359,36 +338,30 @@ private:
   void task_scalar(int node, JsonScalar& value) {
     unsigned bit = task_key(node);
     switch (bit) {
-      case k_key_state:
-        m_record.state = take_string(value, "a string");
-        break;
-      case k_key_name:
-        m_record.name = take_string(value, "a string");
-        break;
-      case k_key_wait_minutes:
-        m_record.wait_minutes = static_cast<int64_t>(
+    case k_key_state: m_record.state = take_string(value, "a string"); break;
+    case k_key_name: m_record.name = take_string(value, "a string"); break;
+    case k_key_wait_minutes:
+      m_record.wait_minutes = static_cast<int64_t>(
           expect_unsigned(value, 0, uint64_t{1} << 40, "a number of minutes (0 or more)"));
-        break;
-      case k_key_count:
-        m_record.count = expect_unsigned(value, 1, uint64_t{1} << 48, "a count of at least 1");
-        break;
-      case k_key_id:
-        if (value.type != JsonType::string && value.type != JsonType::number) {
-          fail_type("a string or a number", value.type);
-        }
-        break;
-      case k_key_created_by: {
-        std::string function = take_string(value, "a string or an object");
-        if (function.empty()) {
-          fail("expected a function name, found an empty string");
-        }
-        m_record.creator = {std::move(function), {}, 0, true, 0};
-        break;
+      break;
+    case k_key_count:
+      m_record.count = expect_unsigned(value, 1, uint64_t{1} << 48, "a count of at least 1");
+      break;
+    case k_key_id:
+      if (value.type != JsonType::string && value.type != JsonType::number) {
+        fail_type("a string or a number", value.type);
       }
-      case k_key_frames:
-        fail_type("an array", value.type);
-      case k_key_labels:
-        fail_type("an object", value.type);
+      break;
+    case k_key_created_by: {
+      std::string function = take_string(value, "a string or an object");
+      if (function.empty()) {
+        fail("expected a function name, found an empty string");
+      }
+      m_record.creator = {std::move(function), {}, 0, true, 0};
+      break;
+    }
+    case k_key_frames: fail_type("an array", value.type);
+    case k_key_labels: fail_type("an object", value.type);
     }
   }
 

@@ -38,7 +38,7 @@ ordered_json group_json(const Group& group) {
   out["wait_inferred"] = group.wait_inferred;
   out["waits"] = group.waits;
   out["max_wait_minutes"] =
-    group.max_wait_minutes >= 0 ? ordered_json(group.max_wait_minutes) : ordered_json();
+      group.max_wait_minutes >= 0 ? ordered_json(group.max_wait_minutes) : ordered_json();
   out["locked_to_thread"] = group.locked_to_thread;
   out["blocking"] = group.stack.empty() ? ordered_json() : frame_json(group.stack[group.blocking]);
   out["app_frame"] = group.app_frame ? frame_json(group.stack[*group.app_frame]) : ordered_json();
@@ -81,7 +81,7 @@ ordered_json input_json(const Snapshot& snapshot, const Grouping& groups) {
   out["replicas"] = snapshot.replicas;
   out["captured_at"] = snapshot.captured_at ? ordered_json(*snapshot.captured_at) : ordered_json();
   out["panic"] =
-    snapshot.panic_message.empty() ? ordered_json() : ordered_json(snapshot.panic_message);
+      snapshot.panic_message.empty() ? ordered_json() : ordered_json(snapshot.panic_message);
   out["leak_profile"] = snapshot.leak_profile;
   out["warnings"] = snapshot.warnings;
   return out;
@@ -107,10 +107,7 @@ ordered_json tool_json() {
 // json` of a 1M-group dump): the big arrays are written one element at a time.
 class JsonWriter {
 public:
-  explicit JsonWriter(std::ostream& out)
-    : m_out(out) {
-    m_out << '{';
-  }
+  explicit JsonWriter(std::ostream& out) : m_out(out) { m_out << '{'; }
 
   void member(std::string_view key, const ordered_json& value) {
     begin_member(key);
@@ -133,9 +130,7 @@ public:
     m_out << "\n  ]";
   }
 
-  void finish() {
-    m_out << "\n}\n";
-  }
+  void finish() { m_out << "\n}\n"; }
 
 private:
   void begin_member(std::string_view key) {

@@ -16,21 +16,11 @@ struct Paint {
     }
     return fmt::format("\033[{}m{}\033[0m", code, text);
   }
-  std::string bold(std::string_view t) const {
-    return (*this)(t, "1");
-  }
-  std::string red(std::string_view t) const {
-    return (*this)(t, "1;31");
-  }
-  std::string yellow(std::string_view t) const {
-    return (*this)(t, "1;33");
-  }
-  std::string green(std::string_view t) const {
-    return (*this)(t, "1;32");
-  }
-  std::string dim(std::string_view t) const {
-    return (*this)(t, "2");
-  }
+  std::string bold(std::string_view t) const { return (*this)(t, "1"); }
+  std::string red(std::string_view t) const { return (*this)(t, "1;31"); }
+  std::string yellow(std::string_view t) const { return (*this)(t, "1;33"); }
+  std::string green(std::string_view t) const { return (*this)(t, "1;32"); }
+  std::string dim(std::string_view t) const { return (*this)(t, "2"); }
 };
 
 std::string count_text(double value) {
@@ -105,9 +95,9 @@ void write_group_details(std::ostream& out, const Group& group, const TextStyle&
     std::string where = location(frame);
     out << fmt::format("  {:<11} {}{}\n", i == 0 ? "stack" : "", frame.function,
                        where.empty()
-                         ? ""
-                         : "  " + paint.dim(std::string(base_name(frame.file)) +
-                                            (frame.line ? fmt::format(":{}", frame.line) : "")));
+                           ? ""
+                           : "  " + paint.dim(std::string(base_name(frame.file)) +
+                                              (frame.line ? fmt::format(":{}", frame.line) : "")));
   }
   if (group.stack.size() > shown) {
     out << fmt::format("  {:<11} {}\n", "",
@@ -125,12 +115,9 @@ void write_notes(std::ostream& out, const std::vector<std::string>& notes, const
 std::string_view tasks_noun(Runtime runtime, uint64_t count = 2) {
   bool one = count == 1;
   switch (runtime) {
-    case Runtime::go:
-      return one ? "goroutine" : "goroutines";
-    case Runtime::java:
-      return one ? "thread" : "threads";
-    case Runtime::other:
-      return one ? "task" : "tasks";
+  case Runtime::go: return one ? "goroutine" : "goroutines";
+  case Runtime::java: return one ? "thread" : "threads";
+  case Runtime::other: return one ? "task" : "tasks";
   }
   return "tasks";
 }
@@ -162,7 +149,7 @@ void write_diff_text(std::ostream& out, const DiffReport& report, const TextStyl
   }
   int64_t delta = static_cast<int64_t>(report.cand.total) - static_cast<int64_t>(report.base.total);
   Runtime runtime =
-    report.base.runtime == report.cand.runtime ? report.base.runtime : Runtime::other;
+      report.base.runtime == report.cand.runtime ? report.base.runtime : Runtime::other;
   std::string totals = fmt::format("{} {} -> {} ({:+})", tasks_noun(runtime), report.base.total,
                                    report.cand.total, delta);
   if (findings.empty()) {
@@ -180,7 +167,7 @@ void write_diff_text(std::ostream& out, const DiffReport& report, const TextStyl
     const Group& group = change.shown();
     out << '\n';
     std::string kind =
-      change.kind == ChangeKind::new_group ? paint.red("NEW") : paint.yellow("GROWING");
+        change.kind == ChangeKind::new_group ? paint.red("NEW") : paint.yellow("GROWING");
     out << fmt::format("{} {}  {} -> {}  [{}]\n", kind, paint.bold(report::title(group)),
                        count_text(change.base), count_text(change.cand), wait_text(group));
     write_group_details(out, group, style, paint);

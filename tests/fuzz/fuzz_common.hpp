@@ -81,8 +81,8 @@ inline void check_grouping(const Snapshot& snapshot, const Grouping& grouping) {
   }
   if (sum != grouping.total || grouping.total != snapshot.total) {
     finding("group counts do not add up to the total", std::to_string(sum) + " vs " +
-                                                         std::to_string(grouping.total) + " vs " +
-                                                         std::to_string(snapshot.total));
+                                                           std::to_string(grouping.total) + " vs " +
+                                                           std::to_string(snapshot.total));
   }
 }
 
@@ -123,7 +123,7 @@ inline void exercise(const Snapshot& snapshot) {
     write_snapshot(out, snapshot);
     std::string error;
     std::optional<Snapshot> reread =
-      load_bytes(out.str(), Format::snapshot, false, "snapshot", &error);
+        load_bytes(out.str(), Format::snapshot, false, "snapshot", &error);
     if (!reread) {
       finding("a snapshot written by write_snapshot does not load", error);
     }
@@ -141,7 +141,7 @@ inline void exercise(const Snapshot& snapshot) {
           before.groups[i].count != after.groups[i].count) {
         finding("the snapshot round trip changes a group",
                 before.groups[i].key + " x" + std::to_string(before.groups[i].count) + " -> " +
-                  after.groups[i].key + " x" + std::to_string(after.groups[i].count));
+                    after.groups[i].key + " x" + std::to_string(after.groups[i].count));
       }
     }
   }

@@ -33,8 +33,7 @@ inline std::string read_testdata(std::string_view relative) {
 class TrickleSource final : public ByteSource {
 public:
   explicit TrickleSource(std::string bytes, size_t step = 1)
-    : m_bytes(std::move(bytes))
-    , m_step(step) {}
+      : m_bytes(std::move(bytes)), m_step(step) {}
   size_t read(char* buffer, size_t capacity) override {
     size_t n = std::min({capacity, m_step, m_bytes.size() - m_pos});
     std::memcpy(buffer, m_bytes.data() + m_pos, n);

@@ -54,7 +54,7 @@ TEST_CASE("change_kind_name") {
 
 TEST_CASE("classification of hand-made groupings") {
   Grouping base =
-    make({{"same", 7}, {"grow", 10}, {"small-grow", 10}, {"shrink", 30}, {"gone", 4}});
+      make({{"same", 7}, {"grow", 10}, {"small-grow", 10}, {"shrink", 30}, {"gone", 4}});
   Grouping cand = make({{"same", 7},
                         {"grow", 40},
                         {"small-grow", 15},

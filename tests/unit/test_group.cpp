@@ -174,9 +174,9 @@ TEST_CASE("key depth and strict key") {
   const Group* leak = largest_app_group(gs);
   REQUIRE(leak != nullptr);
   CHECK(leak->count == 200);
-  CHECK(
-    leak->key.find("frame=github.com/acme/shopsvc/internal/quote.(*Pricer).fetch quote.go:59\n") !=
-    std::string::npos);
+  CHECK(leak->key.find(
+            "frame=github.com/acme/shopsvc/internal/quote.(*Pricer).fetch quote.go:59\n") !=
+        std::string::npos);
 }
 
 TEST_CASE("debug=1: wait is inferred from runtime frames") {

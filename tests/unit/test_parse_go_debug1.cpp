@@ -18,17 +18,17 @@ Snapshot parse_text(std::string_view text) {
 }
 
 constexpr std::string_view k_profile =
-  "goroutine profile: total 6\n"
-  "3 @ 0x43b296 0x40708c 0x6cb14d 0x46c041\n"
-  "# labels: {\"handler\":\"audit\", \"tenant\":\"acme\"}\n"
-  "#\t0x6cb14c\tmain.(*Pricer).fetch+0xac\t/src/app/quote.go:59\n"
-  "#\t0x6cb200\tmain.serve+0x20\t\t/src/app/serve.go:12\n"
-  "\n"
-  "2 @ 0x43b296 0x1234\n"
-  "#\t0x1234\n"
-  "\n"
-  "1 @ 0x43b296 0x6ce18c 0x46c041\n"
-  "#\t0x6ce18b\tmain.main+0x2b\t/src/app/main.go:30\n";
+    "goroutine profile: total 6\n"
+    "3 @ 0x43b296 0x40708c 0x6cb14d 0x46c041\n"
+    "# labels: {\"handler\":\"audit\", \"tenant\":\"acme\"}\n"
+    "#\t0x6cb14c\tmain.(*Pricer).fetch+0xac\t/src/app/quote.go:59\n"
+    "#\t0x6cb200\tmain.serve+0x20\t\t/src/app/serve.go:12\n"
+    "\n"
+    "2 @ 0x43b296 0x1234\n"
+    "#\t0x1234\n"
+    "\n"
+    "1 @ 0x43b296 0x6ce18c 0x46c041\n"
+    "#\t0x6ce18b\tmain.main+0x2b\t/src/app/main.go:30\n";
 
 const Stack* find_count(const Snapshot& s, uint64_t count) {
   for (const auto& stack : s.stacks) {

@@ -134,22 +134,22 @@ TEST_CASE("thread totals match the corpus and peer-dump READMEs") {
     uint64_t threads;
   };
   const Case cases[] = {
-    {"java25-executor.base.jstack.txt", Format::java, 29},
-    {"java25-executor.base.jcmd.txt", Format::java, 29},
-    {"java25-executor.base.threads.txt", Format::java_threads_text, 18},
-    {"java25-executor.base.threads.json", Format::java_threads_json, 18},
-    {"java-executor.base.jstack.txt", Format::java, 30},
-    {"jdk17-sigquit-stdout.txt", Format::java, 31},
-    {"tda-jdk5-histogram.txt", Format::java, 14},
-    {"tda-jdk6-urlthread.txt", Format::java, 70},
-    {"tda-jdk8-openjdk.txt", Format::java, 21},
-    {"tda-visualvm-crlf.txt", Format::java, 119},
-    {"tda-jdk21-macos-smr.txt", Format::java, 28},
-    {"tda-jdk21-dump-to-file.json", Format::java_threads_json, 8},
-    {"jifa-jdk8-style-18internal.txt", Format::java, 22},
-    {"jifa-jdk11-deadlock.txt", Format::java, 18}, // 22 quoted lines: deadlock names not counted
-    {"jthreaddump-jdk25-deadlock.txt", Format::java, 33},             // 37 quoted lines
-    {"jthreaddump-jdk25-many-virtual-threads.txt", Format::java, 54}, // 68 quoted lines
+      {"java25-executor.base.jstack.txt", Format::java, 29},
+      {"java25-executor.base.jcmd.txt", Format::java, 29},
+      {"java25-executor.base.threads.txt", Format::java_threads_text, 18},
+      {"java25-executor.base.threads.json", Format::java_threads_json, 18},
+      {"java-executor.base.jstack.txt", Format::java, 30},
+      {"jdk17-sigquit-stdout.txt", Format::java, 31},
+      {"tda-jdk5-histogram.txt", Format::java, 14},
+      {"tda-jdk6-urlthread.txt", Format::java, 70},
+      {"tda-jdk8-openjdk.txt", Format::java, 21},
+      {"tda-visualvm-crlf.txt", Format::java, 119},
+      {"tda-jdk21-macos-smr.txt", Format::java, 28},
+      {"tda-jdk21-dump-to-file.json", Format::java_threads_json, 8},
+      {"jifa-jdk8-style-18internal.txt", Format::java, 22},
+      {"jifa-jdk11-deadlock.txt", Format::java, 18}, // 22 quoted lines: deadlock names not counted
+      {"jthreaddump-jdk25-deadlock.txt", Format::java, 33},             // 37 quoted lines
+      {"jthreaddump-jdk25-many-virtual-threads.txt", Format::java, 54}, // 68 quoted lines
   };
   for (const auto& c : cases) {
     CAPTURE(c.file);
@@ -341,14 +341,14 @@ TEST_CASE("Thread.dump_to_file text: JDK 21 and JDK 25 shapes, virtual threads")
                         "  java.lang.VirtualThread.run VirtualThread.java:309\n");
 
   std::string jdk25 =
-    "624\n2026-11-22T23:55:21.218495962Z\n25.0.3+9-LTS\n\n"
-    "#40 \"\" virtual WAITING 2026-11-22T23:55:21.2Z\n"
-    "    at java.base/java.lang.VirtualThread.park(VirtualThread.java:738)\n"
-    "    - parking to wait for <java.util.concurrent.CountDownLatch$Sync@4aab96e0>\n"
-    "    at com.example.Main.lambda$main$0(Main.java:9)\n"
-    "\n"
-    "#41 \"odd \"name\" virtual\" virtual TIMED_WAITING 2026-11-22T23:55:21Z\n"
-    "\n";
+      "624\n2026-11-22T23:55:21.218495962Z\n25.0.3+9-LTS\n\n"
+      "#40 \"\" virtual WAITING 2026-11-22T23:55:21.2Z\n"
+      "    at java.base/java.lang.VirtualThread.park(VirtualThread.java:738)\n"
+      "    - parking to wait for <java.util.concurrent.CountDownLatch$Sync@4aab96e0>\n"
+      "    at com.example.Main.lambda$main$0(Main.java:9)\n"
+      "\n"
+      "#41 \"odd \"name\" virtual\" virtual TIMED_WAITING 2026-11-22T23:55:21Z\n"
+      "\n";
   Snapshot b = load_bytes("t.txt", jdk25);
   CHECK(canonical(b) == "1 [WAITING] \"\"\n"
                         "  java.lang.VirtualThread.park VirtualThread.java:738\n"
@@ -407,8 +407,8 @@ TEST_CASE("function normalization, frame splitting, hidden frames") {
   CHECK(normalize_java_function("X$$Lambda/0x0000007803001000.run") == "X$$Lambda.run");
   CHECK(normalize_java_function("Test$$Lambda$1/1831932724.run") == "Test$$Lambda.run");
   CHECK(
-    normalize_java_function("java.lang.invoke.LambdaForm$DMH/0x0000000800c0c800.invokeStatic") ==
-    "java.lang.invoke.LambdaForm$DMH.invokeStatic");
+      normalize_java_function("java.lang.invoke.LambdaForm$DMH/0x0000000800c0c800.invokeStatic") ==
+      "java.lang.invoke.LambdaForm$DMH.invokeStatic");
   CHECK(normalize_java_function("jdk.internal.reflect.GeneratedMethodAccessor12.invoke") ==
         "jdk.internal.reflect.GeneratedMethodAccessor.invoke");
   CHECK(normalize_java_function("jdk.proxy2.$Proxy45.get") == "jdk.proxy.$Proxy.get");
@@ -483,15 +483,15 @@ TEST_CASE("truncated jstack output is an error, or read with --allow-truncated")
 TEST_CASE("truncated Thread.dump_to_file text and JSON are errors") {
   std::string text = read_testdata("java/java25-executor.base.threads.txt");
   std::string cut =
-    text.substr(0, text.find("    at java.base/java.lang.Object.wait(Object.java:389)"));
+      text.substr(0, text.find("    at java.base/java.lang.Object.wait(Object.java:389)"));
   uint64_t lines = std::count(cut.begin(), cut.end(), '\n');
   CHECK(
-    load_error(cut) ==
-    fmt::format("{}: the dump ends inside thread \"Finalizer\" (line 19) without the empty line "
-                "that ends every thread (if the file is whole and only that last empty line "
-                "was trimmed, add it back): the dump is truncated (a cut copy, a full disk?); "
-                "capture it again, or pass --allow-truncated to compare what was read",
-                lines));
+      load_error(cut) ==
+      fmt::format("{}: the dump ends inside thread \"Finalizer\" (line 19) without the empty line "
+                  "that ends every thread (if the file is whole and only that last empty line "
+                  "was trimmed, add it back): the dump is truncated (a cut copy, a full disk?); "
+                  "capture it again, or pass --allow-truncated to compare what was read",
+                  lines));
   ParseOptions allow;
   allow.allow_truncated = true;
   Snapshot read = load_bytes("cut.txt", cut, allow);
@@ -502,10 +502,10 @@ TEST_CASE("truncated Thread.dump_to_file text and JSON are errors") {
   std::string cut_json = json.substr(0, json.find("\"name\": \"Finalizer\""));
   std::string error = load_error(cut_json, {}, "t.json");
   CHECK(error.starts_with(
-    fmt::format("{}: $.threadDump.threadContainers[0].threads[2]: invalid JSON: "
-                "syntax error while parsing object key - unexpected end of input; "
-                "expected string literal",
-                std::count(cut_json.begin(), cut_json.end(), '\n') + 1)));
+      fmt::format("{}: $.threadDump.threadContainers[0].threads[2]: invalid JSON: "
+                  "syntax error while parsing object key - unexpected end of input; "
+                  "expected string literal",
+                  std::count(cut_json.begin(), cut_json.end(), '\n') + 1)));
 }
 
 TEST_CASE("Thread.dump_to_file text cut at every kind of point") {
@@ -529,26 +529,26 @@ TEST_CASE("Thread.dump_to_file text cut at every kind of point") {
     CHECK(load_error(text.substr(0, 3000)) ==
           "55: the dump ends inside thread \"HTTP-Dispatcher\" (line 52), in a line cut at "
           "\"    \"" +
-            advice);
+              advice);
     // A frame without its closing `)`, quoted by its end.
     CHECK(load_error(upto("    at java.base/java.util.concurrent.locks.LockSupport.park(L")) ==
           "8: the dump ends inside thread \"main\" (line 5), in a line cut at "
           "\"...base/java.util.concurrent.locks.LockSupport.park(L\"" +
-            advice);
+              advice);
     CHECK(load_error(upto("(LockSupport.java:22")) ==
           "8: the dump ends inside thread \"main\" (line 5), in a line cut at "
           "\"...current.locks.LockSupport.park(LockSupport.java:22\"" +
-            advice);
+              advice);
     // A lock line without its closing `>`.
     CHECK(load_error(upto("    - waiting on <java.lang.ref.Ref")) ==
           "21: the dump ends inside thread \"Finalizer\" (line 19), in a line cut at "
           "\"    - waiting on <java.lang.ref.Ref\"" +
-            advice);
+              advice);
     // A thread line: JDK 25 (the time has no `Z` yet) and JDK 21.
     CHECK(load_error(upto("#13 \"Finalizer\" WAITING 2026-11-22T23:55:21.2197")) ==
           "19: the dump ends in the middle of a thread line, cut at "
           "\"#13 \\\"Finalizer\\\" WAITING 2026-11-22T23:55:21.2197\"" +
-            advice);
+              advice);
     CHECK(load_error("4504\n2024-01-05T10:00:00.123Z\n21.0.1+12-29\n\n#1 \"main\"\n"
                      "      app//com.example.Main.main(Main.java:12)\n\n#30 \"\" virt") ==
           "8: the dump ends in the middle of a thread line, cut at \"#30 \\\"\\\" virt\"" + advice);
@@ -570,7 +570,7 @@ TEST_CASE("Thread.dump_to_file text cut at every kind of point") {
     // a cut at a line break inside the last thread, so it fails closed.
     CHECK(load_error(text.substr(0, text.size() - 1)) ==
           "201: the dump ends inside thread \"http-worker-4\" (line 189) " + no_empty_line +
-            advice);
+              advice);
   }
 
   SUBCASE("a whole dump without its final line break still parses") {
@@ -587,7 +587,7 @@ TEST_CASE("Thread.dump_to_file text cut at every kind of point") {
 
   SUBCASE("in or right after the header: nothing to compare, even with --allow-truncated") {
     const std::string header_cut =
-      ": it is truncated and holds no thread to compare; capture it again";
+        ": it is truncated and holds no thread to compare; capture it again";
     const std::string header = "the dump ends inside its header (the process id, time and runtime "
                                "version lines and an empty line that start a `jcmd PID "
                                "Thread.dump_to_file` text dump)";
@@ -603,7 +603,7 @@ TEST_CASE("Thread.dump_to_file text cut at every kind of point") {
     CHECK(load_error(after_header, allow) ==
           "4: the dump ends right after its header, before the first thread line like `#1 \"main\" "
           "RUNNABLE 2026-...Z`" +
-            header_cut);
+              header_cut);
     CHECK(load_error(after_header + "#") ==
           "5: the dump ends in the middle of a thread line, cut at \"#\"" + advice);
   }
@@ -655,25 +655,25 @@ TEST_CASE("JSON errors name the JSON path") {
     return load_error(out, {}, "cand.json");
   };
   CHECK(
-    patched("\"java.base\\/java.util.concurrent.locks.AbstractQueuedSynchronizer.acquire("
-            "AbstractQueuedSynchronizer.java:790)\"",
-            "42") ==
-    "0: $.threadDump.threadContainers[0].threads[0].stack[2]: expected a string, found a number");
+      patched("\"java.base\\/java.util.concurrent.locks.AbstractQueuedSynchronizer.acquire("
+              "AbstractQueuedSynchronizer.java:790)\"",
+              "42") ==
+      "0: $.threadDump.threadContainers[0].threads[0].stack[2]: expected a string, found a number");
   CHECK(patched("\"name\": \"Reference Handler\"", "\"name\": null") ==
         "0: $.threadDump.threadContainers[0].threads[1].name: expected a string, found null");
   CHECK(
-    patched("\"name\": \"Reference Handler\"", "\"nom\": \"x\"") ==
-    "0: $.threadDump.threadContainers[0].threads[1]: expected a \"name\" string in this thread, "
-    "found none");
+      patched("\"name\": \"Reference Handler\"", "\"nom\": \"x\"") ==
+      "0: $.threadDump.threadContainers[0].threads[1]: expected a \"name\" string in this thread, "
+      "found none");
   CHECK(patched("\"state\": \"RUNNABLE\"", "\"state\": \"SLEEPING\"") ==
         "0: $.threadDump.threadContainers[0].threads[1].state: expected a thread state (NEW, "
         "RUNNABLE, BLOCKED, WAITING, TIMED_WAITING, TERMINATED), found \"SLEEPING\"");
   CHECK(patched("\"threadContainers\": [", "\"threadContainers\": {\"x\": [")
-          .starts_with("0: $.threadDump.threadContainers: expected an array, found an object"));
+            .starts_with("0: $.threadDump.threadContainers: expected an array, found an object"));
   CHECK(
-    patched("\"java.base\\/jdk.internal.misc.Unsafe.park(Native Method)\"", "\"not a frame\"") ==
-    "0: $.threadDump.threadContainers[0].threads[0].stack[0]: expected a frame like "
-    "\"java.base/java.lang.Thread.run(Thread.java:1474)\", found \"not a frame\"");
+      patched("\"java.base\\/jdk.internal.misc.Unsafe.park(Native Method)\"", "\"not a frame\"") ==
+      "0: $.threadDump.threadContainers[0].threads[0].stack[0]: expected a frame like "
+      "\"java.base/java.lang.Thread.run(Thread.java:1474)\", found \"not a frame\"");
   // Unknown keys are skipped whatever they hold.
   std::string extra = json;
   extra.insert(extra.find("\"tid\": \"3\""),

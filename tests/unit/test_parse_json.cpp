@@ -77,8 +77,8 @@ std::string as_tasks_json(const Snapshot& s) {
     for (size_t f = 0; f < stack.frames.size(); ++f) {
       const Frame& frame = stack.frames[f];
       out +=
-        fmt::format("{}{{\"function\":{},\"file\":{},\"line\":{}}}", f > 0 ? "," : "",
-                    quoted(s.symbols[frame.function]), quoted(s.symbols[frame.file]), frame.line);
+          fmt::format("{}{{\"function\":{},\"file\":{},\"line\":{}}}", f > 0 ? "," : "",
+                      quoted(s.symbols[frame.function]), quoted(s.symbols[frame.file]), frame.line);
     }
     out += "]";
     if (stack.created_by) {
@@ -95,8 +95,7 @@ std::string as_tasks_json(const Snapshot& s) {
 // document never exists in memory.
 class GeneratedTasks : public ByteSource {
 public:
-  explicit GeneratedTasks(uint64_t count)
-    : m_count(count) {
+  explicit GeneratedTasks(uint64_t count) : m_count(count) {
     m_pending = R"({"schema":"taskdiff.tasks/1","runtime":"go","tasks":[)";
   }
   size_t read(char* buffer, size_t capacity) override {
@@ -172,8 +171,8 @@ TEST_CASE("the documented example (docs/tasks-json.md)") {
 
 TEST_CASE("key order does not matter: the same task written two ways is one stack") {
   Snapshot s = from_json(with_tasks(
-    R"({"state":"idle","frames":["f","g"],"created_by":"h","labels":{"b":"2","a":"1"}},)"
-    R"({"labels":{"a":"1","b":"2"},"created_by":"h","frames":["f","g"],"state":"idle"})"));
+      R"({"state":"idle","frames":["f","g"],"created_by":"h","labels":{"b":"2","a":"1"}},)"
+      R"({"labels":{"a":"1","b":"2"},"created_by":"h","frames":["f","g"],"state":"idle"})"));
   REQUIRE(s.stacks.size() == 1);
   CHECK(s.stacks[0].count == 2);
   CHECK(s.stacks[0].labels ==
@@ -189,13 +188,13 @@ TEST_CASE("facts: carried when at least one record has the key; runtime defaults
   CHECK(!bare.facts.thread_names);
   CHECK(!bare.captured_at);
   Snapshot some =
-    from_json(with_tasks(R"({"frames":["f"]},{"frames":["g"],"state":"idle","labels":{}})"));
+      from_json(with_tasks(R"({"frames":["f"]},{"frames":["g"],"state":"idle","labels":{}})"));
   CHECK(some.facts.wait);
   CHECK(some.facts.labels);
   CHECK(!some.facts.created_by);
   Snapshot java = from_json(
-    R"({"runtime":"java","tasks":[{"name":"pool-3-thread-7","frames":["java.lang.Thread.run"]}],)"
-    R"("schema":"taskdiff.tasks/1"})");
+      R"({"runtime":"java","tasks":[{"name":"pool-3-thread-7","frames":["java.lang.Thread.run"]}],)"
+      R"("schema":"taskdiff.tasks/1"})");
   CHECK(java.runtime == Runtime::java);
   CHECK(java.stacks[0].thread_name == "pool-N-thread-M");
 }
@@ -233,74 +232,73 @@ TEST_CASE("errors name the JSON path: the exact messages") {
   CHECK(load_error(with_tasks(twelve + R"({"frames":["a","b","c",3]})")) ==
         "cand.json: $.tasks[12].frames[3]: expected a string, found a number");
   const std::pair<std::string, std::string> cases[] = {
-    {R"({"frames":"f"})", "cand.json: $.tasks[0].frames: expected an array, found a string"},
-    {R"({"frames":[["f"]]})", "cand.json: $.tasks[0].frames[0]: expected a string, found an array"},
-    {R"({"frames":[""]})",
-     "cand.json: $.tasks[0].frames[0]: expected a function name, found an empty string"},
-    {R"({"frames":[{"file":"x.py"}]})",
-     "cand.json: $.tasks[0].frames[0]: expected a \"function\" string in this frame, found none"},
-    {R"({"frames":[{"function":"f","line":"3"}]})",
-     "cand.json: $.tasks[0].frames[0].line: expected a line number, found a string"},
-    {R"({"frames":[{"function":"f","line":2.5}]})",
-     "cand.json: $.tasks[0].frames[0].line: expected a line number, found 2.5"},
-    {R"({"frames":[{"function":"f","line":4294967296}]})",
-     "cand.json: $.tasks[0].frames[0].line: expected a line number, found 4294967296"},
-    {R"({"frames":[{"function":"f","col":1}]})",
-     "cand.json: $.tasks[0].frames[0]: unknown key \"col\" (known: function, file, line)"},
-    {R"({"state":"x"})", "cand.json: $.tasks[0]: expected a \"frames\" array, found none"},
-    {R"({"frame":["f"]})", "cand.json: $.tasks[0]: unknown key \"frame\" (known: state, frames, "
-                           "created_by, labels, name, "
-                           "wait_minutes, id)"},
-    {R"({"frames":["f"],"count":3})", "cand.json: $.tasks[0].count: \"count\" belongs in "
-                                      "\"groups\" entries; each of \"tasks\" is one task"},
-    {R"({"frames":["f"],"state":"a","state":"b"})",
-     "cand.json: $.tasks[0].state: this key appears twice"},
-    {R"({"frames":["f"],"state":null})",
-     "cand.json: $.tasks[0].state: expected a string, found null"},
-    {R"({"frames":["f"],"labels":{"a.b":1}})",
-     "cand.json: $.tasks[0].labels[\"a.b\"]: expected a string, found a number"},
-    {R"({"frames":["f"],"labels":["a"]})",
-     "cand.json: $.tasks[0].labels: expected an object, found an array"},
-    {R"({"frames":["f"],"created_by":["a"]})",
-     "cand.json: $.tasks[0].created_by: expected a string or an object, found an array"},
-    {R"({"frames":["f"],"wait_minutes":-2})",
-     "cand.json: $.tasks[0].wait_minutes: expected a number of minutes (0 or more), found -2"},
-    {R"({"frames":["f"],"id":{"n":1}})",
-     "cand.json: $.tasks[0].id: expected a string or a number, found an object"},
-    {R"(3)", "cand.json: $.tasks[0]: expected an object, found a number"},
+      {R"({"frames":"f"})", "cand.json: $.tasks[0].frames: expected an array, found a string"},
+      {R"({"frames":[["f"]]})",
+       "cand.json: $.tasks[0].frames[0]: expected a string, found an array"},
+      {R"({"frames":[""]})",
+       "cand.json: $.tasks[0].frames[0]: expected a function name, found an empty string"},
+      {R"({"frames":[{"file":"x.py"}]})",
+       "cand.json: $.tasks[0].frames[0]: expected a \"function\" string in this frame, found none"},
+      {R"({"frames":[{"function":"f","line":"3"}]})",
+       "cand.json: $.tasks[0].frames[0].line: expected a line number, found a string"},
+      {R"({"frames":[{"function":"f","line":2.5}]})",
+       "cand.json: $.tasks[0].frames[0].line: expected a line number, found 2.5"},
+      {R"({"frames":[{"function":"f","line":4294967296}]})",
+       "cand.json: $.tasks[0].frames[0].line: expected a line number, found 4294967296"},
+      {R"({"frames":[{"function":"f","col":1}]})",
+       "cand.json: $.tasks[0].frames[0]: unknown key \"col\" (known: function, file, line)"},
+      {R"({"state":"x"})", "cand.json: $.tasks[0]: expected a \"frames\" array, found none"},
+      {R"({"frame":["f"]})",
+       "cand.json: $.tasks[0]: unknown key \"frame\" (known: state, frames, created_by, labels, name, "
+       "wait_minutes, id)"},
+      {R"({"frames":["f"],"count":3})",
+       "cand.json: $.tasks[0].count: \"count\" belongs in \"groups\" entries; each of \"tasks\" is one task"},
+      {R"({"frames":["f"],"state":"a","state":"b"})",
+       "cand.json: $.tasks[0].state: this key appears twice"},
+      {R"({"frames":["f"],"state":null})",
+       "cand.json: $.tasks[0].state: expected a string, found null"},
+      {R"({"frames":["f"],"labels":{"a.b":1}})",
+       "cand.json: $.tasks[0].labels[\"a.b\"]: expected a string, found a number"},
+      {R"({"frames":["f"],"labels":["a"]})",
+       "cand.json: $.tasks[0].labels: expected an object, found an array"},
+      {R"({"frames":["f"],"created_by":["a"]})",
+       "cand.json: $.tasks[0].created_by: expected a string or an object, found an array"},
+      {R"({"frames":["f"],"wait_minutes":-2})",
+       "cand.json: $.tasks[0].wait_minutes: expected a number of minutes (0 or more), found -2"},
+      {R"({"frames":["f"],"id":{"n":1}})",
+       "cand.json: $.tasks[0].id: expected a string or a number, found an object"},
+      {R"(3)", "cand.json: $.tasks[0]: expected an object, found a number"},
   };
   for (const auto& [task, message] : cases) {
     CAPTURE(task);
     CHECK(load_error(with_tasks(task)) == message);
   }
   const std::pair<std::string, std::string> documents[] = {
-    {R"({"schema":"taskdiff.tasks/1","groups":[{"frames":["f"]}]})",
-     "cand.json: $.groups[0]: expected a \"count\" in this group, found none"},
-    {R"({"schema":"taskdiff.tasks/1","groups":[{"count":0,"frames":["f"]}]})",
-     "cand.json: $.groups[0].count: expected a count of at least 1, found 0"},
-    {R"({"schema":"taskdiff.tasks/1","tasks":[]})",
-     "cand.json: $: expected at least one task or group, found none (an empty \"tasks\" list is an "
-     "empty dump, which cannot be compared)"},
-    {R"({"schema":"taskdiff.tasks/1"})",
-     "cand.json: $: expected a \"tasks\" or \"groups\" array, found neither"},
-    {R"({"tasks":[{"frames":["f"]}],"x":"taskdiff.tasks/1"})",
-     "cand.json: $: unknown key \"x\" (known: schema, runtime, captured_at, tasks, groups, meta)"},
-    {R"({"tasks":[{"frames":["f"]}],"runtime":"taskdiff.tasks/1 python"})",
-     "cand.json: $.runtime: expected \"go\", \"java\" or \"other\", found \"taskdiff.tasks/1 "
-     "python\""},
-    {R"({"schema":"taskdiff.tasks/1","captured_at":"yesterday","tasks":[{"frames":["f"]}]})",
-     "cand.json: $.captured_at: expected a time like \"2026-11-22T23:55:21Z\" (RFC 3339), found "
-     "\"yesterday\""},
-    {R"({"schema":"taskdiff.tasks/1","tasks":{}})",
-     "cand.json: $.tasks: expected an array, found an object"},
-    {R"([{"schema":"taskdiff.tasks/1"}])", "cand.json: $: expected an object, found an array"},
-    {R"({"schema":"taskdiff.tasks/2","tasks":[{"frames":["f"]}]})",
-     "cand.json: this task list uses a newer schema (taskdiff.tasks/2); this taskdiff reads "
-     "taskdiff.tasks/1: upgrade taskdiff"},
-    {R"({"schema":"taskdiff.tasks/one","tasks":[{"frames":["f"]}]})",
-     "cand.json: $.schema: expected \"taskdiff.tasks/1\", found \"taskdiff.tasks/one\""},
-    {R"({"tasks":[{"frames":["f"]}],"meta":"taskdiff.tasks/1"})",
-     "cand.json: $: expected a \"schema\" key (\"taskdiff.tasks/1\"), found none"},
+      {R"({"schema":"taskdiff.tasks/1","groups":[{"frames":["f"]}]})",
+       "cand.json: $.groups[0]: expected a \"count\" in this group, found none"},
+      {R"({"schema":"taskdiff.tasks/1","groups":[{"count":0,"frames":["f"]}]})",
+       "cand.json: $.groups[0].count: expected a count of at least 1, found 0"},
+      {R"({"schema":"taskdiff.tasks/1","tasks":[]})",
+       "cand.json: $: expected at least one task or group, found none (an empty \"tasks\" list is an "
+       "empty dump, which cannot be compared)"},
+      {R"({"schema":"taskdiff.tasks/1"})",
+       "cand.json: $: expected a \"tasks\" or \"groups\" array, found neither"},
+      {R"({"tasks":[{"frames":["f"]}],"x":"taskdiff.tasks/1"})",
+       "cand.json: $: unknown key \"x\" (known: schema, runtime, captured_at, tasks, groups, meta)"},
+      {R"({"tasks":[{"frames":["f"]}],"runtime":"taskdiff.tasks/1 python"})",
+       "cand.json: $.runtime: expected \"go\", \"java\" or \"other\", found \"taskdiff.tasks/1 python\""},
+      {R"({"schema":"taskdiff.tasks/1","captured_at":"yesterday","tasks":[{"frames":["f"]}]})",
+       "cand.json: $.captured_at: expected a time like \"2026-11-22T23:55:21Z\" (RFC 3339), found \"yesterday\""},
+      {R"({"schema":"taskdiff.tasks/1","tasks":{}})",
+       "cand.json: $.tasks: expected an array, found an object"},
+      {R"([{"schema":"taskdiff.tasks/1"}])", "cand.json: $: expected an object, found an array"},
+      {R"({"schema":"taskdiff.tasks/2","tasks":[{"frames":["f"]}]})",
+       "cand.json: this task list uses a newer schema (taskdiff.tasks/2); this taskdiff reads "
+       "taskdiff.tasks/1: upgrade taskdiff"},
+      {R"({"schema":"taskdiff.tasks/one","tasks":[{"frames":["f"]}]})",
+       "cand.json: $.schema: expected \"taskdiff.tasks/1\", found \"taskdiff.tasks/one\""},
+      {R"({"tasks":[{"frames":["f"]}],"meta":"taskdiff.tasks/1"})",
+       "cand.json: $: expected a \"schema\" key (\"taskdiff.tasks/1\"), found none"},
   };
   for (const auto& [document, message] : documents) {
     CAPTURE(document);
@@ -309,15 +307,16 @@ TEST_CASE("errors name the JSON path: the exact messages") {
 }
 
 TEST_CASE("syntax errors name the line and the path reached") {
-  CHECK(load_error("{\"schema\":\"taskdiff.tasks/"
-                   "1\",\n\"tasks\":[{\"frames\":[\"a\"]},\n{\"frames\":[\"b\",]}]}") ==
-        "cand.json:3: $.tasks[1].frames[1]: invalid JSON: syntax error while parsing value - "
-        "unexpected ']'; expected '[', '{', or a literal");
   CHECK(
-    load_error(
-      "{\"schema\":\"taskdiff.tasks/1\",\n\"tasks\":[{\"frames\":[\"a\"]},\n{\"frames\":[\"b\"") ==
-    "cand.json:3: $.tasks[1].frames[1]: invalid JSON: syntax error while parsing array - "
-    "unexpected end of input; expected ']'");
+      load_error(
+          "{\"schema\":\"taskdiff.tasks/1\",\n\"tasks\":[{\"frames\":[\"a\"]},\n{\"frames\":[\"b\",]}]}") ==
+      "cand.json:3: $.tasks[1].frames[1]: invalid JSON: syntax error while parsing value - "
+      "unexpected ']'; expected '[', '{', or a literal");
+  CHECK(
+      load_error(
+          "{\"schema\":\"taskdiff.tasks/1\",\n\"tasks\":[{\"frames\":[\"a\"]},\n{\"frames\":[\"b\"") ==
+      "cand.json:3: $.tasks[1].frames[1]: invalid JSON: syntax error while parsing array - "
+      "unexpected end of input; expected ']'");
   CHECK(load_error(with_tasks(R"({"frames":["f"]})") + " {}") ==
         "cand.json:1: $: invalid JSON: syntax error while parsing value - unexpected '{'; expected "
         "end of input");
@@ -329,23 +328,23 @@ TEST_CASE("syntax errors name the line and the path reached") {
 TEST_CASE("limits: frames per task, nesting, string length") {
   ParseOptions options;
   options.limits.max_frames = 3;
-  CHECK(load_error(with_tasks(R"({"frames":["a","b","c","d"]})"), options) ==
-        "cand.json: $.tasks[0].frames[3]: more than 3 frames in one stack (the limit of frames per "
-        "stack)");
+  CHECK(
+      load_error(with_tasks(R"({"frames":["a","b","c","d"]})"), options) ==
+      "cand.json: $.tasks[0].frames[3]: more than 3 frames in one stack (the limit of frames per stack)");
   CHECK(load_error(with_tasks(R"({"frames":["a","b","c"]})"), options) == "");
   std::string deep = R"({"schema":"taskdiff.tasks/1","tasks":[{"frames":["f"]}],"meta":)" +
                      std::string(100, '[') + std::string(100, ']') + "}";
   CHECK(load_error(deep) == "cand.json: $.meta: nesting deeper than 64 levels");
   ParseOptions short_lines;
   short_lines.limits.max_line_bytes = 1000;
-  CHECK(load_error(with_tasks(R"({"frames":[")" + std::string(2000, 'x') + R"("]})"),
-                   short_lines) == "cand.json: $.tasks[0].frames[0]: a string of 2000 bytes, over "
-                                   "the line-length limit of 1000 bytes");
+  CHECK(
+      load_error(with_tasks(R"({"frames":[")" + std::string(2000, 'x') + R"("]})"), short_lines) ==
+      "cand.json: $.tasks[0].frames[0]: a string of 2000 bytes, over the line-length limit of 1000 bytes");
   // `meta` holds anything, skipped.
   CHECK(
-    load_error(
-      R"({"schema":"taskdiff.tasks/1","meta":{"a":[1,{"b":null}],"c":true},"tasks":[{"frames":["f"]}]})") ==
-    "");
+      load_error(
+          R"({"schema":"taskdiff.tasks/1","meta":{"a":[1,{"b":null}],"c":true},"tasks":[{"frames":["f"]}]})") ==
+      "");
 }
 
 TEST_CASE("a million tasks stream through with flat memory") {

@@ -103,9 +103,7 @@ uint64_t sum_of_counts(const Snapshot& snapshot) {
 // messages are written, so every index is known when its message is encoded.
 class ProfileWriter {
 public:
-  ProfileWriter() {
-    str("");
-  }
+  ProfileWriter() { str(""); }
 
   int64_t str(std::string_view text) {
     auto it = std::find(m_strings.begin(), m_strings.end(), text);
@@ -181,9 +179,7 @@ public:
   }
 
   // Any field, raw: for the unknown-field and wrong-wire-type cases.
-  protozero::pbf_writer& raw() {
-    return m_writer;
-  }
+  protozero::pbf_writer& raw() { return m_writer; }
 
   std::string bytes() const {
     std::string out = m_body;
@@ -208,17 +204,16 @@ private:
 ProfileWriter one_goroutine() {
   ProfileWriter profile;
   profile.sample_type("goroutine", "count")
-    .sample({1}, {1})
-    .location(1, {{1, 10}})
-    .function(1, "main.main", "/src/main.go");
+      .sample({1}, {1})
+      .location(1, {{1, 10}})
+      .function(1, "main.main", "/src/main.go");
   return profile;
 }
 
 // `head`, then zero bytes without end, as `/dev/zero` would; counts what it served.
 class EndlessSource final : public ByteSource {
 public:
-  explicit EndlessSource(std::string head = {})
-    : m_head(std::move(head)) {}
+  explicit EndlessSource(std::string head = {}) : m_head(std::move(head)) {}
   size_t read(char* buffer, size_t capacity) override {
     size_t n = std::min(capacity, m_head.size() - std::min(m_head.size(), m_served));
     std::memcpy(buffer, m_head.data() + m_served, n);
@@ -226,9 +221,7 @@ public:
     m_served += capacity;
     return capacity;
   }
-  uint64_t served() const {
-    return m_served;
-  }
+  uint64_t served() const { return m_served; }
 
 private:
   std::string m_head;
@@ -411,13 +404,13 @@ TEST_CASE("corpus unbuffered-chan cand: the leak and a goexit-only goroutine") {
 TEST_CASE("parse_pprof directly: a goroutineleak profile marks every stack leaked") {
   ProfileWriter profile;
   profile.sample_type("goroutineleak", "count")
-    .sample({1, 2}, {3})
-    .sample({2}, {1})
-    .location(1, {{1, 12}})
-    .location(2, {{2, 40}})
-    .function(1, "main.leak", "/src/main.go")
-    .function(2, "main.main", "/src/main.go")
-    .time_nanos(1795376275387629535);
+      .sample({1, 2}, {3})
+      .sample({2}, {1})
+      .location(1, {{1, 12}})
+      .location(2, {{2, 40}})
+      .function(1, "main.leak", "/src/main.go")
+      .function(2, "main.main", "/src/main.go")
+      .time_nanos(1795376275387629535);
   Input input = Input::from_memory("leak.pb", profile.bytes());
   auto source = input.take_source();
   ParseOptions options;
@@ -526,18 +519,18 @@ TEST_CASE("streaming: a field longer than 64 MiB is refused before it is read") 
 TEST_CASE("folding: samples alike but for their value are kept once, their counts summed") {
   ProfileWriter profile;
   profile.sample_type("goroutine", "count")
-    .sample({1, 2}, {2}, {{"handler", "a"}})
-    .sample({2}, {1})
-    .sample({1, 2}, {3}, {{"handler", "a"}})        // sample 1 again: folds
-    .sample({1, 2}, {5}, {{"handler", "a"}}, false) // ids unpacked: other bytes
-    .sample({2}, {300});                            // sample 2, a 2-byte value
+      .sample({1, 2}, {2}, {{"handler", "a"}})
+      .sample({2}, {1})
+      .sample({1, 2}, {3}, {{"handler", "a"}})        // sample 1 again: folds
+      .sample({1, 2}, {5}, {{"handler", "a"}}, false) // ids unpacked: other bytes
+      .sample({2}, {300});                            // sample 2, a 2-byte value
   // An empty packed value field beside the value: odd, valid, folds only with identical bytes.
   raw_sample(profile, std::string("\x0a\x01\x02\x12\x00\x10\x04", 7));
   raw_sample(profile, std::string("\x0a\x01\x02\x12\x00\x10\x04", 7));
   profile.location(1, {{1, 10}})
-    .location(2, {{2, 20}})
-    .function(1, "main.leaf", "main.go")
-    .function(2, "main.main", "main.go");
+      .location(2, {{2, 20}})
+      .function(1, "main.leaf", "main.go")
+      .function(2, "main.main", "main.go");
   Snapshot snapshot = load_bytes(gzip(profile.bytes()));
   CHECK(snapshot.total == 2 + 1 + 3 + 5 + 300 + 4 + 4);
   CHECK(describe(snapshot) ==
@@ -550,9 +543,9 @@ TEST_CASE("folding: samples alike but for their value are kept once, their count
     many.sample({1}, {1}, {{"i", std::to_string(i % 3)}});
   }
   many.location(1, {{1, 10}}).function(1, "main.main", "main.go");
-  CHECK(
-    describe(load_bytes(many.bytes(), true)) ==
-    std::vector<std::string>{"34 main.main:10 i=0", "33 main.main:10 i=1", "33 main.main:10 i=2"});
+  CHECK(describe(load_bytes(many.bytes(), true)) ==
+        std::vector<std::string>{"34 main.main:10 i=0", "33 main.main:10 i=1",
+                                 "33 main.main:10 i=2"});
 }
 
 TEST_CASE("folding: errors name the first sample of a kind, by ordinal and byte") {
@@ -743,19 +736,19 @@ TEST_CASE("errors: string index out of range, bad string table") {
 TEST_CASE("errors: value count, counts") {
   ProfileWriter profile;
   profile.sample_type("goroutine", "count")
-    .sample({1}, {1})
-    .sample({1}, {2, 3})
-    .location(1, {{1, 10}})
-    .function(1, "main.main", "main.go");
+      .sample({1}, {1})
+      .sample({1}, {2, 3})
+      .location(1, {{1, 10}})
+      .function(1, "main.main", "main.go");
   CHECK(load_error(profile.bytes()) ==
         "pprof: sample 2 (byte 13): 2 values, but the profile declares 1 sample type "
         "(goroutine/count)");
 
   ProfileWriter negative;
   negative.sample_type("goroutine", "count")
-    .sample({1}, {-1})
-    .location(1, {{1, 10}})
-    .function(1, "main.main", "main.go");
+      .sample({1}, {-1})
+      .location(1, {{1, 10}})
+      .function(1, "main.main", "main.go");
   CHECK(load_error(negative.bytes()) ==
         "pprof: sample 1 (byte 6): goroutine count -1: expected a positive count");
 }
@@ -763,12 +756,12 @@ TEST_CASE("errors: value count, counts") {
 TEST_CASE("errors: not a goroutine profile") {
   ProfileWriter heap;
   heap.sample_type("alloc_objects", "count")
-    .sample_type("alloc_space", "bytes")
-    .sample_type("inuse_objects", "count")
-    .sample_type("inuse_space", "bytes")
-    .sample({1}, {1, 512, 1, 512})
-    .location(1, {{1, 10}})
-    .function(1, "main.main", "main.go");
+      .sample_type("alloc_space", "bytes")
+      .sample_type("inuse_objects", "count")
+      .sample_type("inuse_space", "bytes")
+      .sample({1}, {1, 512, 1, 512})
+      .location(1, {{1, 10}})
+      .function(1, "main.main", "main.go");
   CHECK(load_error(gzip(heap.bytes()), false) ==
         "pprof: this is a heap profile (sample types alloc_objects/count, alloc_space/bytes, "
         "inuse_objects/count, inuse_space/bytes), not a goroutine profile; capture "
@@ -797,11 +790,11 @@ TEST_CASE("errors: not a goroutine profile") {
 TEST_CASE("errors: ids") {
   ProfileWriter undefined_location;
   undefined_location.sample_type("goroutine", "count")
-    .sample({1}, {1})
-    .sample({1}, {1})
-    .sample({1, 17}, {1})
-    .location(1, {{1, 10}})
-    .function(1, "main.main", "main.go");
+      .sample({1}, {1})
+      .sample({1}, {1})
+      .sample({1, 17}, {1})
+      .location(1, {{1, 10}})
+      .function(1, "main.main", "main.go");
   // Samples at 6 and 13 (7 bytes each), the third at 20: `12 06`, location_id at 22.
   CHECK(load_error(undefined_location.bytes()) ==
         "pprof: sample 3 (byte 22): location id 17 not defined");
@@ -813,9 +806,9 @@ TEST_CASE("errors: ids") {
 
   ProfileWriter undefined_function;
   undefined_function.sample_type("goroutine", "count")
-    .sample({1}, {1})
-    .location(1, {{1, 10}, {5, 12}})
-    .function(1, "main.main", "main.go");
+      .sample({1}, {1})
+      .location(1, {{1, 10}, {5, 12}})
+      .function(1, "main.main", "main.go");
   CHECK(load_error(undefined_function.bytes()) ==
         "pprof: location 1, line 2 (byte 28): location id 1: function id 5 not defined");
 

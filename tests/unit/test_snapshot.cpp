@@ -57,8 +57,8 @@ Snapshot snapshot_of(std::vector<std::string> paths) {
 
 std::string stack_text(const Snapshot& s, const Stack& stack) {
   std::string out =
-    fmt::format("{} [{}] {} {} {} {} |", stack.count, stack.state, stack.max_wait_minutes,
-                stack.locked_to_thread, stack.leaked, stack.thread_name);
+      fmt::format("{} [{}] {} {} {} {} |", stack.count, stack.state, stack.max_wait_minutes,
+                  stack.locked_to_thread, stack.leaked, stack.thread_name);
   for (const auto& frame : stack.frames) {
     out += fmt::format(" {} {}:{};", s.symbols[frame.function], s.symbols[frame.file], frame.line);
   }
@@ -171,27 +171,26 @@ TEST_CASE("round trip: dump -> snapshot -> the same stacks, totals and facts, in
 TEST_CASE("the written form: one line per string and per stack, defaults left out") {
   Snapshot read = from_json("base.json", k_small);
   CHECK(
-    to_json(read) ==
-    "{\"schema\":\"taskdiff.snapshot/1\",\n"
-    "\"tool\":{\"name\":\"taskdiff\",\"version\":\"" +
-      std::string(k_version) +
-      "\"},\n"
-      "\"source\":{\"runtime\":\"go\",\"facts\":{\"wait\":true,\"created_by\":true,\"labels\":"
-      "false,\"thread_names\":false},\"dumps\":[{\"format\":\"go-debug2\",\"path\":\"base.txt\"}]},"
-      "\n"
-      "\"replicas\":1,\"total\":3,\n"
-      "\"strings\":[\n"
-      "\"main.worker\",\n"
-      "\"/src/main.go\"],\n"
-      "\"stacks\":[\n"
-      "{\"count\":3,\"state\":\"chan receive\",\"frames\":[[0,1,12]],\"created_by\":[0,1,30]}]}\n");
+      to_json(read) ==
+      "{\"schema\":\"taskdiff.snapshot/1\",\n"
+      "\"tool\":{\"name\":\"taskdiff\",\"version\":\"" +
+          std::string(k_version) +
+          "\"},\n"
+          "\"source\":{\"runtime\":\"go\",\"facts\":{\"wait\":true,\"created_by\":true,\"labels\":"
+          "false,\"thread_names\":false},\"dumps\":[{\"format\":\"go-debug2\",\"path\":\"base.txt\"}]},\n"
+          "\"replicas\":1,\"total\":3,\n"
+          "\"strings\":[\n"
+          "\"main.worker\",\n"
+          "\"/src/main.go\"],\n"
+          "\"stacks\":[\n"
+          "{\"count\":3,\"state\":\"chan receive\",\"frames\":[[0,1,12]],\"created_by\":[0,1,30]}]}\n");
 }
 
 TEST_CASE("a snapshot of base.debug2 against cand.debug1 finds what debug2 against debug1 finds") {
   Snapshot base = load(corpus("unbuffered-chan/base.debug2.txt"), ParseOptions{});
   Snapshot cand = load(corpus("unbuffered-chan/cand.debug1.txt"), ParseOptions{});
   Snapshot stored =
-    from_json("base.json", to_json(snapshot_of({corpus("unbuffered-chan/base.debug2.txt")})));
+      from_json("base.json", to_json(snapshot_of({corpus("unbuffered-chan/base.debug2.txt")})));
 
   DiffResult direct = diff_of(base, cand);
   DiffResult through = diff_of(stored, cand);
@@ -235,7 +234,7 @@ TEST_CASE("two replicas merged: counts per replica, nothing found against one of
 
 TEST_CASE("merging keeps only the facts every input carries") {
   Snapshot merged = snapshot_of(
-    {corpus("unbuffered-chan/base.debug2.txt"), corpus("unbuffered-chan/base.debug1.txt")});
+      {corpus("unbuffered-chan/base.debug2.txt"), corpus("unbuffered-chan/base.debug1.txt")});
   CHECK(!merged.facts.wait);       // debug=1 has no wait states
   CHECK(!merged.facts.created_by); // nor creators
   CHECK(!merged.facts.labels);     // debug=2 has no labels
@@ -259,7 +258,7 @@ TEST_CASE("replicas of different runtimes do not merge") {
                        (corpus("java-executor/base.jstack.txt") +
                         ": cannot merge this java input with " + corpus("healthy/base.debug2.txt") +
                         " (go): replicas of one service run one runtime")
-                         .c_str(),
+                           .c_str(),
                        Error);
 }
 
@@ -304,8 +303,8 @@ TEST_CASE("a newer schema: exit 2 with a message that says to upgrade") {
   ParseOptions forced;
   forced.format = Format::snapshot;
   CHECK_THROWS_WITH_AS(
-    load(Input::from_memory("t.json", R"({"schema":"taskdiff.tasks/1","tasks":[]})"), forced),
-    "t.json: $.schema: expected \"taskdiff.snapshot/1\", found \"taskdiff.tasks/1\"", Error);
+      load(Input::from_memory("t.json", R"({"schema":"taskdiff.tasks/1","tasks":[]})"), forced),
+      "t.json: $.schema: expected \"taskdiff.snapshot/1\", found \"taskdiff.tasks/1\"", Error);
 }
 
 TEST_CASE("an edited or cut snapshot is an error naming the JSON path") {
