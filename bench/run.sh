@@ -75,12 +75,17 @@ if [[ ! -x /usr/bin/time ]]; then
 fi
 command -v python3 >/dev/null || die "python3 needed"
 command -v cc >/dev/null || die "cc needed (for the zlib reference program)"
+command -v c++ >/dev/null || die "c++ needed (for the plain-scanner reference program)"
 
 # ---------------------------------------------------------------- tools and inputs
 
 zinflate=$work/zinflate
 if [[ ! -x $zinflate || $here/zinflate.c -nt $zinflate ]]; then
   cc -O2 -o "$zinflate" "$here/zinflate.c" -lz || die "cannot build zinflate (needs zlib1g-dev)"
+fi
+plainscan=$work/plainscan
+if [[ ! -x $plainscan || $here/plainscan.cpp -nt $plainscan ]]; then
+  c++ -O2 -std=c++17 -o "$plainscan" "$here/plainscan.cpp" || die "cannot build plainscan"
 fi
 
 tool_sum=$(cat "$scale_dump" "$gen_pprof" | sha256sum | cut -c1-16)
@@ -242,7 +247,7 @@ echo "  taskdiff: $td ($("$td" --version 2>/dev/null | head -n1))"
 if git -C "$root" rev-parse --short HEAD >/dev/null 2>&1; then
   echo "  tree: $(git -C "$root" rev-parse --short HEAD), $(git -C "$root" status --porcelain 2>/dev/null | wc -l) files changed vs HEAD; binary built $(date -r "$td" '+%F %T')"
 fi
-echo "  references: $(wc --version | head -n1); $(gzip --version | head -n1); $("$zinflate" -V) (bench/zinflate.c, cc -O2); python $(python3 -c 'import sys, zlib; print(sys.version.split()[0], "zlib", zlib.ZLIB_RUNTIME_VERSION)')"
+echo "  references: $(wc --version | head -n1); $(gzip --version | head -n1); $("$zinflate" -V) (bench/zinflate.c, cc -O2); plainscan (bench/plainscan.cpp, c++ -O2); python $(python3 -c 'import sys, zlib; print(sys.version.split()[0], "zlib", zlib.ZLIB_RUNTIME_VERSION)')"
 echo "  load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "  each figure: median wall time and median CPU time (user+sys) of $reps runs (round-robin within a"
 echo "  group, page cache warm), max peak RSS of those runs; note 'busy N%': CPU use of the whole machine"
@@ -277,6 +282,7 @@ for n in "${size_list[@]}"; do
   add "wc -l" 0 - wc -l "$cand"
   add "taskdiff show" 0 "show.n$n.txt" "$td" show "$cand"
   add "taskdiff show --threads 1" 0 "show1.n$n.txt" "$td" show --threads 1 "$cand"
+  add "plain scanner (plainscan)" 0 - "$plainscan" "$cand"
   run_group "cand n=$n debug2" "$(fsize "$cand")" 0 text "$cand"
 
   group_begin
@@ -426,6 +432,13 @@ r=$(awk -v a="${R_secs[si]}" -v b="${R_secs[wi]}" 'BEGIN { printf "%.2f", a / b 
 printf '  %-4s show of the n=%s debug2 dump (%s MB) in <= %sx the wall time of wc -l: %s s vs %s s = %sx %s\n' \
   "$(verdict "$r" "$t_show_vs_wc")" "$n" "$(mb "$(fsize "$work/cand.n$n.debug2.txt")")" "$t_show_vs_wc" \
   "$(fmt_secs "${R_secs[si]}")" "$(fmt_secs "${R_secs[wi]}")" "$r" "$(cpu_note "$si" "$wi")"
+# The issue's yardstick for that target: a plain single-threaded scanner with interned names "reaches
+# about 3.3x"; here is what one (bench/plainscan.cpp) and taskdiff on one thread reach on this machine.
+pi=$(row_of "cand n=$n debug2" "plain scanner (plainscan)")
+s1i=$(row_of "cand n=$n debug2" "taskdiff show --threads 1")
+printf '       reference: plainscan %s s = %sx wc -l (the issue expects about 3.3x); taskdiff show --threads 1 %s s = %sx\n' \
+  "$(fmt_secs "${R_secs[pi]}")" "$(awk -v a="${R_secs[pi]}" -v b="${R_secs[wi]}" 'BEGIN { printf "%.2f", a / b }')" \
+  "$(fmt_secs "${R_secs[s1i]}")" "$(awk -v a="${R_secs[s1i]}" -v b="${R_secs[wi]}" 'BEGIN { printf "%.2f", a / b }')"
 
 gzin=$(for ((i = 0; i < ${#R_cmd[@]}; i++)); do [[ ${R_input[i]} == "cand n=$n debug2.gz"* ]] && { echo "${R_input[i]}"; break; }; done)
 zi=$(row_of "$gzin" "zlib inflate (zinflate)")
@@ -462,7 +475,7 @@ echo "  load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 if ((keep)); then
   echo "  inputs kept in $work (reused by the next run with the same parameters)"
 else
-  rm -f "${generated[@]}" "$work/time.txt" "$work/cmd.err" "$work/gen.err" "$zinflate"
+  rm -f "${generated[@]}" "$work/time.txt" "$work/cmd.err" "$work/gen.err" "$zinflate" "$plainscan"
   rm -f "$outdir"/{show,show1,showgz,diff,showd1,showpb,diffpb,showpbl,diffsnap}.n*.txt "$outdir"/snapshot.n*
   rmdir "$outdir" "$work" 2>/dev/null
   echo "  inputs removed (pass --keep to keep and reuse them)"
