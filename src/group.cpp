@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -20,24 +21,91 @@ bool is_dumper_frame(std::string_view function) {
   return starts_with(function, "runtime/pprof.") || starts_with(function, "net/http/pprof.");
 }
 
-// The frames a key and a report use: runtime-package frames, go/defer wrappers and
-// format-specific JDK frames dropped. Indexes into stack.frames, leaf first.
-std::vector<size_t> kept_frames(const Snapshot& snapshot, const Stack& stack) {
+std::string key_function(const Snapshot& snapshot, std::string_view function, bool strict) {
+  if (snapshot.runtime == Runtime::java) {
+    std::string name = normalize_java_function(function);
+    return strict ? name : unnumber_java_lambdas(name);
+  }
+  return normalize_function(function, strict);
+}
+
+std::string display_function(const Snapshot& snapshot, std::string_view function) {
+  if (snapshot.runtime == Runtime::java) {
+    return normalize_java_function(function);
+  }
+  return normalize_function(function, true);
+}
+
+// What grouping asks of a name, worked out once per symbol: the same function and file names
+// recur across a snapshot's stacks, and with many distinct stacks normalizing every frame of
+// every stack again was most of the time.
+class SymbolFacts {
+public:
+  SymbolFacts(const Snapshot& snapshot, bool strict)
+      : m_snapshot(snapshot), m_strict(strict), m_hidden(snapshot.symbols.size(), k_unknown),
+        m_key(snapshot.symbols.size(), k_unknown), m_display(snapshot.symbols.size(), k_unknown),
+        m_path(snapshot.symbols.size(), k_unknown) {}
+
+  // A frame that keys and reports leave out: the runtime package's own frames, go/defer
+  // wrappers, format-specific JDK frames.
+  bool hidden(SymbolTable::Id function) {
+    int32_t& known = m_hidden[function];
+    if (known == k_unknown) {
+      std::string_view name = m_snapshot.symbols[function];
+      known = m_snapshot.runtime == Runtime::go
+                  ? is_go_runtime_frame(name) || is_go_wrapper(name)
+                  : m_snapshot.runtime == Runtime::java && is_java_hidden_frame(name);
+    }
+    return known != 0;
+  }
+  // The function as the key has it (closure numbers folded unless strict).
+  const std::string& key(SymbolTable::Id function) {
+    return cached(m_key, function, [&](std::string_view name) {
+      return key_function(m_snapshot, name, m_strict);
+    });
+  }
+  // The function as reports show it.
+  const std::string& display(SymbolTable::Id function) {
+    return cached(m_display, function,
+                  [&](std::string_view name) { return display_function(m_snapshot, name); });
+  }
+  // The file as reports show it.
+  const std::string& path(SymbolTable::Id file) {
+    return cached(m_path, file, [](std::string_view name) { return display_path(name); });
+  }
+
+private:
+  static constexpr int32_t k_unknown = -1;
+
+  template<typename Make>
+  const std::string& cached(std::vector<int32_t>& slots, SymbolTable::Id id, Make&& make) {
+    int32_t& slot = slots[id];
+    if (slot == k_unknown) {
+      slot = static_cast<int32_t>(m_strings.size());
+      m_strings.push_back(make(m_snapshot.symbols[id]));
+    }
+    return m_strings[static_cast<size_t>(slot)];
+  }
+
+  const Snapshot& m_snapshot;
+  bool m_strict;
+  std::vector<int32_t> m_hidden; // k_unknown, 0 or 1
+  std::vector<int32_t> m_key;    // index in m_strings, or k_unknown
+  std::vector<int32_t> m_display;
+  std::vector<int32_t> m_path;
+  std::deque<std::string> m_strings; // a deque never moves them: references stay valid
+};
+
+// The frames a key and a report use (see SymbolFacts::hidden). Indexes into stack.frames, leaf
+// first.
+std::vector<size_t> kept_frames(const Snapshot& snapshot, const Stack& stack, SymbolFacts& facts) {
   const auto& symbols = snapshot.symbols;
   std::vector<size_t> kept;
   kept.reserve(stack.frames.size());
   for (size_t i = 0; i < stack.frames.size(); ++i) {
-    std::string_view function = symbols[stack.frames[i].function];
-    if (snapshot.runtime == Runtime::go) {
-      if (is_go_runtime_frame(function) || is_go_wrapper(function)) {
-        continue;
-      }
-    } else if (snapshot.runtime == Runtime::java) {
-      if (is_java_hidden_frame(function)) {
-        continue;
-      }
+    if (!facts.hidden(stack.frames[i].function)) {
+      kept.push_back(i);
     }
-    kept.push_back(i);
   }
   // Go <= 1.21 level-2 tracebacks (SIGQUIT, GOTRACEBACK=system) print the `go` statement's
   // wrapper closure under the real function (`quote.(*Pricer).ServeHTTP.func1` under `fetch`),
@@ -87,21 +155,6 @@ std::string inferred_wait(const Snapshot& snapshot, const Stack& stack) {
   return {};
 }
 
-std::string key_function(const Snapshot& snapshot, std::string_view function, bool strict) {
-  if (snapshot.runtime == Runtime::java) {
-    std::string name = normalize_java_function(function);
-    return strict ? name : unnumber_java_lambdas(name);
-  }
-  return normalize_function(function, strict);
-}
-
-std::string display_function(const Snapshot& snapshot, std::string_view function) {
-  if (snapshot.runtime == Runtime::java) {
-    return normalize_java_function(function);
-  }
-  return normalize_function(function, true);
-}
-
 void append_part(std::string& key, std::string_view tag, std::string_view text) {
   key += tag;
   key += '=';
@@ -109,9 +162,8 @@ void append_part(std::string& key, std::string_view tag, std::string_view text) 
   key += '\n';
 }
 
-ShownFrame shown_frame(const Snapshot& snapshot, const Frame& frame) {
-  return ShownFrame{display_function(snapshot, snapshot.symbols[frame.function]),
-                    display_path(snapshot.symbols[frame.file]), frame.line};
+ShownFrame shown_frame(const Frame& frame, SymbolFacts& facts) {
+  return ShownFrame{facts.display(frame.function), facts.path(frame.file), frame.line};
 }
 
 } // namespace
@@ -122,9 +174,10 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
   std::unordered_map<std::string, size_t> index;
   std::vector<uint64_t> representative_count;
   const auto& symbols = snapshot.symbols;
+  SymbolFacts facts(snapshot, options.strict);
 
   for (const auto& stack : snapshot.stacks) {
-    std::vector<size_t> kept = kept_frames(snapshot, stack);
+    std::vector<size_t> kept = kept_frames(snapshot, stack, facts);
     bool internal = is_internal(snapshot, stack, kept);
 
     std::string key;
@@ -143,15 +196,16 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
     }
     for (size_t i = 0; i < depth; ++i) {
       const Frame& frame = stack.frames[kept[i]];
-      std::string function = key_function(snapshot, symbols[frame.function], options.strict);
       if (options.strict) {
-        function += fmt::format(" {}:{}", base_name(symbols[frame.file]), frame.line);
+        append_part(key, "frame",
+                    fmt::format("{} {}:{}", facts.key(frame.function), base_name(symbols[frame.file]),
+                                frame.line));
+      } else {
+        append_part(key, "frame", facts.key(frame.function));
       }
-      append_part(key, "frame", function);
     }
     if (options.created_by && stack.created_by) {
-      std::string creator =
-          key_function(snapshot, symbols[stack.created_by->function], options.strict);
+      std::string creator = facts.key(stack.created_by->function);
       if (options.strict) {
         creator += fmt::format(" {}:{}", base_name(symbols[stack.created_by->file]),
                                stack.created_by->line);
@@ -202,12 +256,12 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
         shown = &all;
       }
       for (size_t i : *shown) {
-        group.stack.push_back(shown_frame(snapshot, stack.frames[i]));
+        group.stack.push_back(shown_frame(stack.frames[i], facts));
         group.frames.push_back(group.stack.back().function);
       }
       group.created_by.reset();
       if (stack.created_by) {
-        group.created_by = shown_frame(snapshot, *stack.created_by);
+        group.created_by = shown_frame(*stack.created_by, facts);
       }
       group.labels = stack.labels;
       group.thread_name = stack.thread_name;
@@ -226,12 +280,26 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
       out.internal += group.count;
     }
   }
-  std::stable_sort(out.groups.begin(), out.groups.end(), [](const Group& a, const Group& b) {
-    if (a.count != b.count) {
-      return a.count > b.count;
+  // Sorted as indexes, then moved once: a Group is large, and sorting 160,000 of them moved
+  // each many times.
+  std::vector<size_t> order(out.groups.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+  }
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    const Group& x = out.groups[a];
+    const Group& y = out.groups[b];
+    if (x.count != y.count) {
+      return x.count > y.count;
     }
-    return a.key < b.key;
+    return x.key < y.key;
   });
+  std::vector<Group> sorted;
+  sorted.reserve(order.size());
+  for (size_t i : order) {
+    sorted.push_back(std::move(out.groups[i]));
+  }
+  out.groups = std::move(sorted);
   return out;
 }
 

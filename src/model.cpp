@@ -116,6 +116,10 @@ Facts format_facts(Format format) {
   return {};
 }
 
+size_t SymbolTable::Hash::operator()(std::string_view text) const {
+  return static_cast<size_t>(XXH3_64bits(text.data(), text.size()));
+}
+
 SymbolTable::Id SymbolTable::intern(std::string_view text) {
   if (auto it = m_ids.find(text); it != m_ids.end()) {
     return it->second;
@@ -330,7 +334,14 @@ std::string_view valid_utf8(std::string_view text, std::string& buffer) {
     }
     return n;
   };
+  // ASCII, eight bytes at a time, before the sequence-by-sequence check.
   size_t i = 0;
+  for (uint64_t word; i + 8 <= text.size(); i += 8) {
+    std::memcpy(&word, text.data() + i, 8);
+    if ((word & 0x8080808080808080u) != 0) {
+      break;
+    }
+  }
   while (i < text.size()) {
     size_t n = sequence(i);
     if (n == 0) {

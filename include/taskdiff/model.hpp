@@ -64,8 +64,11 @@ public:
   size_t size() const { return m_strings.size(); }
 
 private:
+  struct Hash { // XXH3: std::hash's murmur was most of interning
+    size_t operator()(std::string_view text) const;
+  };
   std::deque<std::string> m_strings; // a deque never moves its elements: the views stay valid
-  std::unordered_map<std::string_view, Id> m_ids;
+  std::unordered_map<std::string_view, Id, Hash> m_ids;
 };
 
 // One frame as printed: function name with arguments and offsets cut, the file as recorded
