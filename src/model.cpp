@@ -274,20 +274,28 @@ void StackBuilder::commit(uint64_t at_line) {
 }
 
 void StackBuilder::merge(StackBuilder&& other) {
-  // Node handles move each key across without copying it, so the two tables never hold a key
-  // twice.
+  // The two halves of one dump mostly hold the same stacks: those only add counts. A stack new to
+  // this table is copied in. (Moving each node across with extract() cost more than the copies
+  // it saved: unlinking a node walks its bucket's chain, a cache miss or two per node, and a dump
+  // with 160,000 distinct stacks spent an eighth of its time there.)
   uint64_t offset = m_base_order + m_table.size() + 1;
-  for (auto it = other.m_table.begin(); it != other.m_table.end();) {
-    auto node = other.m_table.extract(it++);
-    Entry& entry = node.mapped();
-    if (auto found = m_table.find(node.key()); found != m_table.end()) {
+  if (m_table.empty()) {
+    m_table.swap(other.m_table);
+    for (auto& [key, entry] : m_table) {
+      entry.order += offset;
+    }
+  } else {
+    for (const auto& [key, entry] : other.m_table) {
+      auto [found, inserted] = m_table.try_emplace(key, entry);
+      if (inserted) {
+        found->second.order += offset;
+        continue;
+      }
       found->second.count += entry.count;
       found->second.max_wait_minutes =
           std::max(found->second.max_wait_minutes, entry.max_wait_minutes);
-      continue;
     }
-    entry.order += offset;
-    m_table.insert(std::move(node));
+    other.m_table.clear();
   }
   if (m_table.size() > m_limits.max_groups) {
     throw ParseError(0, fmt::format("more than {} distinct stacks (the limit of groups, "
