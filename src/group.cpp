@@ -36,20 +36,19 @@ std::string display_function(const Snapshot& snapshot, std::string_view function
   return normalize_function(function, true);
 }
 
-// What grouping asks of a name, worked out once per symbol: the same function and file names
-// recur across a snapshot's stacks, and with many distinct stacks normalizing every frame of
-// every stack again was most of the time.
+// What a key asks of a function name, worked out once per symbol: the same names recur across a
+// snapshot's stacks, and with many distinct stacks normalizing every frame of every stack again
+// was most of the time. (Reports' names are made for each group's shown stack only.)
 class SymbolFacts {
 public:
   SymbolFacts(const Snapshot& snapshot, bool strict)
       : m_snapshot(snapshot), m_strict(strict), m_hidden(snapshot.symbols.size(), k_unknown),
-        m_key(snapshot.symbols.size(), k_unknown), m_display(snapshot.symbols.size(), k_unknown),
-        m_path(snapshot.symbols.size(), k_unknown) {}
+        m_key(snapshot.symbols.size(), k_unknown) {}
 
   // A frame that keys and reports leave out: the runtime package's own frames, go/defer
   // wrappers, format-specific JDK frames.
   bool hidden(SymbolTable::Id function) {
-    int32_t& known = m_hidden[function];
+    int8_t& known = m_hidden[function];
     if (known == k_unknown) {
       std::string_view name = m_snapshot.symbols[function];
       known = m_snapshot.runtime == Runtime::go
@@ -58,42 +57,25 @@ public:
     }
     return known != 0;
   }
+
   // The function as the key has it (closure numbers folded unless strict).
   const std::string& key(SymbolTable::Id function) {
-    return cached(m_key, function, [&](std::string_view name) {
-      return key_function(m_snapshot, name, m_strict);
-    });
-  }
-  // The function as reports show it.
-  const std::string& display(SymbolTable::Id function) {
-    return cached(m_display, function,
-                  [&](std::string_view name) { return display_function(m_snapshot, name); });
-  }
-  // The file as reports show it.
-  const std::string& path(SymbolTable::Id file) {
-    return cached(m_path, file, [](std::string_view name) { return display_path(name); });
+    int32_t& slot = m_key[function];
+    if (slot == k_unknown) {
+      slot = static_cast<int32_t>(m_keys.size());
+      m_keys.push_back(key_function(m_snapshot, m_snapshot.symbols[function], m_strict));
+    }
+    return m_keys[static_cast<size_t>(slot)];
   }
 
 private:
-  static constexpr int32_t k_unknown = -1;
-
-  template<typename Make>
-  const std::string& cached(std::vector<int32_t>& slots, SymbolTable::Id id, Make&& make) {
-    int32_t& slot = slots[id];
-    if (slot == k_unknown) {
-      slot = static_cast<int32_t>(m_strings.size());
-      m_strings.push_back(make(m_snapshot.symbols[id]));
-    }
-    return m_strings[static_cast<size_t>(slot)];
-  }
+  static constexpr int8_t k_unknown = -1;
 
   const Snapshot& m_snapshot;
   bool m_strict;
-  std::vector<int32_t> m_hidden; // k_unknown, 0 or 1
-  std::vector<int32_t> m_key;    // index in m_strings, or k_unknown
-  std::vector<int32_t> m_display;
-  std::vector<int32_t> m_path;
-  std::deque<std::string> m_strings; // a deque never moves them: references stay valid
+  std::vector<int8_t> m_hidden;   // k_unknown, 0 or 1
+  std::vector<int32_t> m_key;     // index in m_keys, or k_unknown
+  std::deque<std::string> m_keys; // a deque never moves them: references stay valid
 };
 
 // The frames a key and a report use (see SymbolFacts::hidden). Indexes into stack.frames, leaf
@@ -162,8 +144,9 @@ void append_part(std::string& key, std::string_view tag, std::string_view text) 
   key += '\n';
 }
 
-ShownFrame shown_frame(const Frame& frame, SymbolFacts& facts) {
-  return ShownFrame{facts.display(frame.function), facts.path(frame.file), frame.line};
+ShownFrame shown_frame(const Snapshot& snapshot, const Frame& frame) {
+  return ShownFrame{display_function(snapshot, snapshot.symbols[frame.function]),
+                    display_path(snapshot.symbols[frame.file]), frame.line};
 }
 
 } // namespace
@@ -198,8 +181,8 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
       const Frame& frame = stack.frames[kept[i]];
       if (options.strict) {
         append_part(key, "frame",
-                    fmt::format("{} {}:{}", facts.key(frame.function), base_name(symbols[frame.file]),
-                                frame.line));
+                    fmt::format("{} {}:{}", facts.key(frame.function),
+                                base_name(symbols[frame.file]), frame.line));
       } else {
         append_part(key, "frame", facts.key(frame.function));
       }
@@ -256,12 +239,12 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
         shown = &all;
       }
       for (size_t i : *shown) {
-        group.stack.push_back(shown_frame(stack.frames[i], facts));
+        group.stack.push_back(shown_frame(snapshot, stack.frames[i]));
         group.frames.push_back(group.stack.back().function);
       }
       group.created_by.reset();
       if (stack.created_by) {
-        group.created_by = shown_frame(*stack.created_by, facts);
+        group.created_by = shown_frame(snapshot, *stack.created_by);
       }
       group.labels = stack.labels;
       group.thread_name = stack.thread_name;
