@@ -55,6 +55,13 @@ TEST_CASE("is_go_wrapper and is_go_closure") {
   CHECK(is_go_closure("main.main.func1"));
   CHECK_FALSE(is_go_closure("main.main.func1.2"));
   CHECK_FALSE(is_go_closure("main.function"));
+  // Only the end of the name counts.
+  CHECK_FALSE(is_go_wrapper("main.main.gowrap1.func2"));
+  CHECK(is_go_wrapper("main.main.func2.gowrap3"));
+  CHECK(is_go_closure("main.main.gowrap1.func2"));
+  CHECK_FALSE(is_go_closure("main.main.func"));
+  CHECK_FALSE(is_go_wrapper("1"));
+  CHECK_FALSE(is_go_closure(""));
 }
 
 TEST_CASE("is_standard_library") {

@@ -282,6 +282,42 @@ TEST_CASE("warnings, capture times and the panic message are kept") {
   CHECK(!read.facts.wait); // `a` was made without facts
 }
 
+TEST_CASE("StackBuilder::merge: shared stacks add up, new ones follow in their order") {
+  auto record = [](StackBuilder& builder, std::string_view function, int64_t minutes) {
+    builder.begin(1);
+    builder.state("chan receive");
+    builder.wait_minutes(minutes);
+    builder.frame(function, "/app/main.go", 7);
+    builder.commit();
+  };
+  StackBuilder first;
+  record(first, "main.a", 1);
+  record(first, "main.b", 2);
+  StackBuilder second;
+  record(second, "main.c", 5);
+  record(second, "main.b", 9);
+  record(second, "main.a", -1);
+  record(second, "main.d", 3);
+  first.merge(std::move(second));
+  StackBuilder into; // an empty builder takes the other's table whole
+  into.merge(std::move(first));
+  Snapshot s;
+  into.finish(s);
+  CHECK(s.total == 6);
+  REQUIRE(s.stacks.size() == 4);
+  std::vector<std::string> functions;
+  for (const Stack& stack : s.stacks) {
+    functions.emplace_back(s.symbols[stack.frames.at(0).function]);
+  }
+  CHECK(functions == std::vector<std::string>{"main.a", "main.b", "main.c", "main.d"});
+  CHECK(s.stacks[0].count == 2);
+  CHECK(s.stacks[0].max_wait_minutes == 1);
+  CHECK(s.stacks[1].count == 2);
+  CHECK(s.stacks[1].max_wait_minutes == 9);
+  CHECK(s.stacks[2].count == 1);
+  CHECK(s.stacks[3].max_wait_minutes == 3);
+}
+
 TEST_CASE("a gzipped snapshot loads like the plain one") {
   std::string json = to_json(snapshot_of({corpus("growth/cand.debug2.txt")}));
   std::string gz = gzip_compress(json);
