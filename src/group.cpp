@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 #include <deque>
+#include <numeric>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -266,9 +267,7 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
   // Sorted as indexes, then moved once: a Group is large, and sorting 160,000 of them moved
   // each many times.
   std::vector<size_t> order(out.groups.size());
-  for (size_t i = 0; i < order.size(); ++i) {
-    order[i] = i;
-  }
+  std::iota(order.begin(), order.end(), size_t{0});
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     const Group& x = out.groups[a];
     const Group& y = out.groups[b];

@@ -71,10 +71,7 @@ void number_to_n(std::string& name, std::string_view marker) {
 // `<marker><digits>` at the end of `function`. (Not rfind(marker): libstdc++ compares the marker
 // at every position from the end, which was a fifth of grouping a dump with many stacks.)
 bool ends_with_numbered(std::string_view function, std::string_view marker) {
-  size_t digits = 0;
-  while (digits < function.size() && is_digit(function[function.size() - 1 - digits])) {
-    ++digits;
-  }
+  size_t digits = trailing_digits(function);
   return digits != 0 && ends_with(function.substr(0, function.size() - digits), marker);
 }
 

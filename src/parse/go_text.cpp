@@ -176,10 +176,7 @@ bool parse_function_line(std::string_view line, std::string_view& function) {
 // libstdc++ compares at every position from the end.)
 std::string_view creator_function(std::string_view text) {
   constexpr std::string_view k_in = " in goroutine ";
-  size_t digits = 0;
-  while (digits < text.size() && is_digit(text[text.size() - 1 - digits])) {
-    ++digits;
-  }
+  size_t digits = trailing_digits(text);
   if (digits != 0 && ends_with(text.substr(0, text.size() - digits), k_in)) {
     text.remove_suffix(digits + k_in.size());
   }

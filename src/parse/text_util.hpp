@@ -21,6 +21,15 @@ inline bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
+// How many ASCII digits `text` ends with.
+inline size_t trailing_digits(std::string_view text) {
+  size_t digits = 0;
+  while (digits < text.size() && is_digit(text[text.size() - 1 - digits])) {
+    ++digits;
+  }
+  return digits;
+}
+
 // One or more ASCII digits and nothing else.
 inline bool all_digits(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), is_digit);
