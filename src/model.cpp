@@ -136,7 +136,8 @@ size_t StackBuilder::KeyHash::operator()(std::string_view key) const {
   return static_cast<size_t>(XXH3_64bits(key.data(), hashed));
 }
 
-StackBuilder::StackBuilder(const Limits& limits) : m_limits(limits) {}
+StackBuilder::StackBuilder(const Limits& limits, LabelSets label_sets)
+    : m_limits(limits), m_label_sets(label_sets) {}
 
 char* StackBuilder::Bytes::grow(size_t bytes) {
   if (m_size + bytes > m_capacity) {
@@ -169,6 +170,7 @@ void StackBuilder::begin(uint64_t count) {
   m_count = count;
   m_minutes = -1;
   m_frames = 0;
+  m_pending_function = 0;
 }
 
 void StackBuilder::state(std::string_view state) {
@@ -227,6 +229,9 @@ void StackBuilder::put_file(std::string_view file) {
 }
 
 std::string_view StackBuilder::pending_function() const {
+  if (m_pending_function == 0) { // no frame_function since begin: offset 0 is the key's start
+    return {};
+  }
   uint32_t size;
   std::memcpy(&size, m_key.data() + m_pending_function - sizeof size, sizeof size);
   return {m_key.data() + m_pending_function, size};
@@ -247,8 +252,8 @@ void StackBuilder::thread_name(std::string_view normalized_name) {
 }
 
 void StackBuilder::commit(uint64_t at_line) {
-  if (!m_labels.empty()) {
-    std::sort(m_labels.begin(), m_labels.end());
+  std::sort(m_labels.begin(), m_labels.end());
+  if (m_label_sets == LabelSets::keep) {
     for (const auto& [key, value] : m_labels) {
       put_field(k_label_key, key);
       put_field(k_label_value, value);
@@ -269,8 +274,21 @@ void StackBuilder::commit(uint64_t at_line) {
     }
     it = m_table.emplace(std::string(key), Entry{0, -1, m_base_order + m_table.size()}).first;
   }
-  it->second.count += m_count;
-  it->second.max_wait_minutes = std::max(it->second.max_wait_minutes, m_minutes);
+  Entry& entry = it->second;
+  entry.count += m_count;
+  entry.max_wait_minutes = std::max(entry.max_wait_minutes, m_minutes);
+  if (m_label_sets == LabelSets::fold && !m_labels.empty()) {
+    fold_labels(entry.order, m_count, std::move(m_labels));
+  }
+}
+
+void StackBuilder::fold_labels(uint64_t order, uint64_t count,
+                               std::vector<std::pair<std::string, std::string>>&& labels) {
+  FoldedLabels& folded = m_folded[order];
+  if (count > folded.count) {
+    folded.count = count;
+    folded.labels = std::move(labels);
+  }
 }
 
 void StackBuilder::merge(StackBuilder&& other) {
@@ -279,24 +297,32 @@ void StackBuilder::merge(StackBuilder&& other) {
   // it saved: unlinking a node walks its bucket's chain, a cache miss or two per node, and a dump
   // with 160,000 distinct stacks spent an eighth of its time there.)
   uint64_t offset = m_base_order + m_table.size() + 1;
+  auto take_labels = [&](uint64_t from, uint64_t to) {
+    if (auto it = other.m_folded.find(from); it != other.m_folded.end()) {
+      fold_labels(to, it->second.count, std::move(it->second.labels));
+    }
+  };
   if (m_table.empty()) {
     m_table.swap(other.m_table);
     for (auto& [key, entry] : m_table) {
+      take_labels(entry.order, entry.order + offset);
       entry.order += offset;
     }
   } else {
     for (const auto& [key, entry] : other.m_table) {
       auto [found, inserted] = m_table.try_emplace(key, entry);
+      Entry& into = found->second;
       if (inserted) {
-        found->second.order += offset;
-        continue;
+        into.order += offset;
+      } else {
+        into.count += entry.count;
+        into.max_wait_minutes = std::max(into.max_wait_minutes, entry.max_wait_minutes);
       }
-      found->second.count += entry.count;
-      found->second.max_wait_minutes =
-          std::max(found->second.max_wait_minutes, entry.max_wait_minutes);
+      take_labels(entry.order, into.order);
     }
     other.m_table.clear();
   }
+  other.m_folded.clear();
   if (m_table.size() > m_limits.max_groups) {
     throw ParseError(0, fmt::format("more than {} distinct stacks (the limit of groups, "
                                     "--max-groups)",
@@ -396,6 +422,13 @@ void StackBuilder::finish(Snapshot& snapshot) {
     Stack stack;
     stack.count = entry->count;
     stack.max_wait_minutes = entry->max_wait_minutes;
+    if (auto folded = m_folded.find(entry->order); folded != m_folded.end()) {
+      for (const auto& [name, value] : folded->second.labels) { // else in the key, read below
+        stack.labels.emplace_back(valid_utf8(name, clean), "");
+        stack.labels.back().second = valid_utf8(value, clean);
+      }
+      m_folded.erase(folded);
+    }
     Frame frame;
     Frame creator;
     std::string label_key;

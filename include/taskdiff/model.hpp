@@ -120,12 +120,19 @@ struct Snapshot {
   Snapshot() { symbols.intern(""); }
 };
 
+// What a record's labels are to its distinct stack. `keep`: part of its identity, so a stack per
+// label set, as a snapshot file and `--key ...,labels` need. `fold`: not part of it, for a key
+// without labels: records that differ only in their labels add up, and the stack keeps the labels
+// of its largest labelled record (the first of equals). A profile whose every goroutine carries its
+// own label (a request id) then holds one stack per distinct call path, not one per goroutine.
+enum class LabelSets { keep, fold };
+
 // The sink parsers push records into. Usage per record:
 //   b.begin(count); b.state(..); b.frame(..)...; b.created_by(..); b.label(..); b.commit();
 // Everything passed as string_view is copied only when the record is a new distinct stack.
 class StackBuilder {
 public:
-  explicit StackBuilder(const Limits& limits = {});
+  explicit StackBuilder(const Limits& limits = {}, LabelSets label_sets = LabelSets::keep);
 
   void begin(uint64_t count = 1);
   void state(std::string_view state);
@@ -138,7 +145,7 @@ public:
   // copy kept until its file line comes. frame_file must follow frame_function.
   void frame_function(std::string_view function, uint64_t at_line = 0);
   void frame_file(std::string_view file, uint32_t line);
-  // The function of the last frame_function, until the next write.
+  // The function of the last frame_function, until the next write; empty before the first.
   std::string_view pending_function() const;
   void created_by(std::string_view function, std::string_view file, uint32_t line);
   void label(std::string_view key, std::string_view value);
@@ -161,6 +168,14 @@ private:
     int64_t max_wait_minutes = -1;
     uint64_t order = 0; // first appearance, for deterministic output
   };
+  // LabelSets::fold: a stack's largest labelled record so far. Kept beside the table, by
+  // Entry::order, so that inputs without labels pay nothing per stack.
+  struct FoldedLabels {
+    uint64_t count = 0;
+    std::vector<std::pair<std::string, std::string>> labels;
+  };
+  void fold_labels(uint64_t order, uint64_t count,
+                   std::vector<std::pair<std::string, std::string>>&& labels);
   // A growable byte buffer written without zero-filling.
   class Bytes {
   public:
@@ -186,6 +201,7 @@ private:
   };
 
   Limits m_limits;
+  LabelSets m_label_sets;
   // The canonical encoding of the record being built, looked up in the table as a string_view:
   // its fields, then the file paths of frames and creator (m_files, appended at commit), then
   // the size of the part before the paths, which is all KeyHash hashes. Paths follow from the
@@ -195,9 +211,10 @@ private:
   uint64_t m_count = 0;
   int64_t m_minutes = -1;
   size_t m_frames = 0;
-  size_t m_pending_function = 0; // key offset of the last frame_function's name
+  size_t m_pending_function = 0; // key offset of the last frame_function's name; 0: none yet
   std::vector<std::pair<std::string, std::string>> m_labels;
   std::unordered_map<std::string, Entry, KeyHash, std::equal_to<>> m_table;
+  std::unordered_map<uint64_t, FoldedLabels> m_folded;
   uint64_t m_records = 0;
   uint64_t m_total = 0;
   uint64_t m_base_order = 0; // added to `order` by merge so halves keep file order

@@ -18,6 +18,7 @@ struct ParseOptions {
   std::optional<Format> format; // --input-format; detected from content when unset
   bool allow_truncated = false; // read a cut debug=2 dump anyway (its last record dropped), loudly
   unsigned threads = 2;         // a plain file may be split among this many parser threads
+  LabelSets label_sets = LabelSets::keep; // `fold` when the labels are not keyed on
   Limits limits;
 };
 

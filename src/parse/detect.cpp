@@ -41,14 +41,22 @@ std::vector<std::string_view> head_lines(std::string_view head, size_t max_lines
   return lines;
 }
 
+// Binary: a control byte at the very start (a dump starts with a word), or more than one byte
+// in 64 of the head. A stray control byte further on (in a thread name, say) is not: the
+// parsers read it as text, and a NUL is reported at its own line.
 bool looks_binary(std::string_view head) {
+  head = head.substr(0, 4096);
   size_t control = 0;
-  for (unsigned char c : head.substr(0, 4096)) {
-    if (c == 0 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t')) {
+  for (size_t i = 0; i < head.size(); ++i) {
+    auto c = static_cast<unsigned char>(head[i]);
+    if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') {
+      if (i < 8) {
+        return true;
+      }
       ++control;
     }
   }
-  return control > 0;
+  return control * 64 > head.size();
 }
 
 bool is_utf16(std::string_view head) {
@@ -224,7 +232,7 @@ void parse_split(const PlainFile& file, TextParseContext& context) {
   // side in one vector made the two cores fight over the line they shared (false sharing cost
   // range 0 a third of its time).
   struct alignas(128) Range {
-    explicit Range(const Limits& limits) : builder(limits) {}
+    Range(const Limits& limits, LabelSets label_sets) : builder(limits, label_sets) {}
     StackBuilder builder;
     Snapshot out;
     std::exception_ptr error;
@@ -234,7 +242,7 @@ void parse_split(const PlainFile& file, TextParseContext& context) {
   std::vector<Range> parts;
   parts.reserve(ranges);
   for (size_t i = 0; i < ranges; ++i) {
-    Range& range = parts.emplace_back(context.options.limits);
+    Range& range = parts.emplace_back(context.options.limits, context.options.label_sets);
     range.out.format = context.out.format;
     range.out.facts = context.out.facts;
   }
@@ -316,6 +324,10 @@ Detection detect(std::string_view head, bool gzipped) {
                           "with `iconv -f UTF-16LE -t UTF-8` and try again"};
   }
   if (gzipped) {
+    if (head.size() >= 2 && head[0] == '\x1f' && head[1] == '\x8b') {
+      return {std::nullopt, "gzip inside gzip: the dump was compressed twice; decompress it once "
+                            "(`gzip -dc FILE > dump.gz`) and give that"};
+    }
     // Inside gzip: a text dump (possibly with colour codes) if its first line says so, else a
     // profile.proto.
     Detection text = detect_text(head);
@@ -349,7 +361,7 @@ Snapshot load(Input input, const ParseOptions& options) {
   snapshot.runtime = format_runtime(format);
   snapshot.facts = format_facts(format);
 
-  StackBuilder builder(options.limits);
+  StackBuilder builder(options.limits, options.label_sets);
   TextParseContext context{builder, snapshot, options};
   if (input.plain_file()) {
     context.input_size = input.plain_file()->size;

@@ -10,7 +10,14 @@
 //
 // The `#` lines already omit the leading runtime frames, so no wait state can be read here;
 // grouping infers what the kept frames show. Counts must add up to the header's total.
+//
+// Go ends every record with an empty line. A last record without one may be cut at a line break
+// inside its `#` lines, which the total cannot show: it must reach the end of its `@` line, as Go
+// prints a `#` line for every PC from the first non-runtime frame on but the last (goexit).
+#include <charconv>
 #include <cstring>
+#include <optional>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -36,6 +43,28 @@ bool parse_count(std::string_view text, uint64_t& out) {
     out = out * 10 + static_cast<uint64_t>(c - '0');
   }
   return true;
+}
+
+// `0x43b296`; false for anything else.
+bool parse_pc(std::string_view text, uint64_t& out) {
+  if (!starts_with(text, "0x") || text.size() == 2) {
+    return false;
+  }
+  auto [end, error] = std::from_chars(text.data() + 2, text.data() + text.size(), out, 16);
+  return error == std::errc() && end == text.data() + text.size();
+}
+
+// Next space-separated word of `rest`.
+std::string_view next_word(std::string_view& rest) {
+  size_t start = rest.find_first_not_of(' ');
+  if (start == std::string_view::npos) {
+    rest = {};
+    return {};
+  }
+  size_t end = rest.find(' ', start);
+  std::string_view word = rest.substr(start, end == std::string_view::npos ? end : end - start);
+  rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end);
+  return word;
 }
 
 // Next field of a `#` line: fields are separated by runs of tabs (tabwriter output).
@@ -118,6 +147,12 @@ public:
       fail("the profile ends in the middle of a line, inside its last record: the dump is "
            "truncated (cut download or full disk?); capture it again");
     }
+    if (m_in_record && !record_reaches_its_end()) {
+      fail(fmt::format("the profile ends inside its last record (line {}): its `#` lines stop "
+                       "before the last PCs of its `@` line: the dump is truncated (cut download "
+                       "or full disk?); capture it again",
+                       m_record_line));
+    }
     end_record();
     if (!header_seen) {
       fail("expected `goroutine profile: total N`; the input is empty");
@@ -160,6 +195,15 @@ private:
     if (m_leak) {
       m_builder.leaked();
     }
+    m_pcs.clear();
+    std::string_view rest = line.substr(at + 2);
+    while (!rest.empty()) {
+      std::string_view field = next_word(rest);
+      if (uint64_t pc = 0; parse_pc(field, pc)) {
+        m_pcs.push_back(pc);
+      }
+    }
+    m_last_pc.reset();
     m_in_record = true;
     m_first_hash_line = true;
     m_record_line = m_lines.line_number();
@@ -183,10 +227,12 @@ private:
     std::string_view pc = next_field(rest);
     std::string_view function = next_field(rest);
     std::string_view file_line = next_field(rest);
-    if (!starts_with(pc, "0x")) {
+    uint64_t pc_value = 0;
+    if (!parse_pc(pc, pc_value)) {
       fail(fmt::format("expected `#<TAB>0xPC<TAB>function+0xOFF<TAB>file:line`, found {}",
                        quote_excerpt(line)));
     }
+    m_last_pc = pc_value;
     if (function.empty()) {
       // A PC that could not be symbolised: an opaque frame, as in the dump.
       m_builder.frame(pc, {}, 0, m_lines.line_number());
@@ -231,6 +277,21 @@ private:
     }
   }
 
+  // Whether the record's `#` lines reach the last or next-to-last PC of its `@` line (Go prints
+  // each frame's PC, or that PC less one for a return address; goexit, always last, has no line).
+  bool record_reaches_its_end() const {
+    if (!m_last_pc) {
+      return m_pcs.size() <= 1;
+    }
+    size_t from = m_pcs.size() >= 2 ? m_pcs.size() - 2 : 0;
+    for (size_t i = from; i < m_pcs.size(); ++i) {
+      if (*m_last_pc == m_pcs[i] || *m_last_pc + 1 == m_pcs[i]) {
+        return true;
+      }
+    }
+    return m_pcs.empty();
+  }
+
   void end_record() {
     if (m_in_record) {
       m_builder.commit(m_record_line);
@@ -245,6 +306,8 @@ private:
   bool m_in_record = false;
   bool m_first_hash_line = false;
   uint64_t m_record_line = 0;
+  std::vector<uint64_t> m_pcs;       // the record's `@` line
+  std::optional<uint64_t> m_last_pc; // its last `#` line's
 };
 
 } // namespace

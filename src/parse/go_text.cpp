@@ -20,10 +20,17 @@
 //   trailer    text after the dump; a new goroutine header after an empty line starts a
 //              second dump (a restart loop): the last one is kept, with a warning.
 //
-// A dump that ends inside a goroutine (a header with no frames, a function without its file
-// line, a `created by` without its file line) is truncated: an error, unless --allow-truncated.
+// A dump that ends inside a goroutine is truncated: an error, unless --allow-truncated. Inside
+// means a header with no frames, a function without its file line, a `created by` without its
+// file line, or a stack that stops short of where every goroutine's stack ends: its `created by`
+// line, or a root (is_stack_root: main.main, the runtime's own roots, a cgo entry), unless it is
+// locked to its thread (a call from C may end anywhere). The same holds
+// for a goroutine in crash output that text interrupts. A cut exactly between two goroutines
+// cannot be seen in debug=2 or crash output (neither states a count).
+#include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -183,6 +190,27 @@ std::string_view creator_function(std::string_view text) {
   return text;
 }
 
+// Where a goroutine's stack may end without a `created by` line (Go's traceback prints one for
+// every goroutine started by a `go` statement): main's goroutine (main.main; runtime.main and
+// runtime.goexit below it at GOTRACEBACK=system), the runtime's own goroutines and system stacks
+// (the unwinder's top frames), and goroutines entered from C (cgo export wrappers).
+bool is_stack_root(std::string_view function) {
+  static constexpr std::string_view k_runtime_roots[] = {
+      "main",      "goexit",      "goexit0",    "goexit1",  "mcall",
+      "mstart",    "mstart0",     "mstart1",    "rt0_go",   "morestack",
+      "systemstack", "asmcgocall", "sigtramp",  "sigreturn", "externalthreadhandler"};
+  if (function == "main.main" || function.find("._cgoexp") != std::string_view::npos) {
+    return true;
+  }
+  if (!starts_with(function, "runtime.")) {
+    return false;
+  }
+  std::string_view name = function.substr(8);
+  return starts_with(name, "cgocallback") ||
+         std::find(std::begin(k_runtime_roots), std::end(k_runtime_roots), name) !=
+             std::end(k_runtime_roots);
+}
+
 bool is_elided_marker(std::string_view line) {
   return starts_with(line, "...") && ends_with(line, "elided...");
 }
@@ -238,14 +266,26 @@ public:
       // The input's last line has no newline: a file that simply lacks one, or a dump cut in
       // the middle of a line. If the line does not parse, it was cut. A file line without its
       // `+0x` offset may be cut too (`<TAB>/src/x.go:4` of `:42 +0x1d`): finish() decides.
+      State before = m_state;
       try {
-        State before = m_state;
         step(line);
         m_file_line_cut_risk = (before == State::function_file || before == State::creator_file) &&
                                line.find(" +0x") == std::string_view::npos;
       } catch (const ParseError&) {
-        truncated();
+        if (before == State::between) {
+          truncated(fmt::format("the dump ends inside a goroutine header ({})",
+                                quote_excerpt(line)),
+                    false);
+        } else {
+          truncated(inside_goroutine(), true);
+        }
         m_state = State::trailer; // --allow-truncated: drop the cut goroutine
+        continue;
+      }
+      if (before == State::between && m_state == State::trailer && starts_with(line, "goroutine")) {
+        // Crash output: a cut header reads as text after the dump.
+        truncated(fmt::format("the dump ends inside a goroutine header ({})", quote_excerpt(line)),
+                  false);
       }
     }
     finish();
@@ -303,6 +343,10 @@ private:
   }
 
   void start_goroutine(const Header& header) {
+    if (m_first_id.empty()) {
+      m_first_id.assign(header.id);
+      m_start_line = line_number();
+    }
     if (header.id == "1") {
       m_goroutine_one_line = line_number();
       if (m_context.goroutine_one_line == 0) {
@@ -322,12 +366,16 @@ private:
     }
     m_record_line = line_number();
     m_goroutine_id.assign(header.id);
+    m_has_creator = false;
+    m_at_root = false;
+    m_locked = header.locked;
     m_state = State::header;
     m_seen_goroutine = true;
   }
 
   void header_body(std::string_view line) {
     if (trim_left(line) == "goroutine running on other thread; stack unavailable") {
+      m_at_root = true; // nothing more will come
       m_state = State::frames;
       return;
     }
@@ -344,6 +392,7 @@ private:
                        m_builder.pending_function(), quote_excerpt(line)));
     }
     m_builder.frame_file(file.file, file.line);
+    m_at_root = is_stack_root(m_builder.pending_function());
     m_state = State::frames;
   }
 
@@ -357,6 +406,7 @@ private:
     if (parse_function_line(line, function)) {
       if (starts_with(function, "non-Go function")) {
         m_builder.frame(line, {}, 0, line_number());
+        m_at_root = true; // C frames: the stack may well end here
         return;
       }
       m_builder.frame_function(function, line_number());
@@ -369,6 +419,10 @@ private:
       return;
     }
     if (is_elided_marker(line)) {
+      // Before Go 1.21 the runtime cut a deep stack at its 100th frame (`...additional frames
+      // elided...`), and main's goroutine ends there; from 1.21 the outermost frames follow
+      // (`...12 frames elided...`).
+      m_at_root = starts_with(line, "...additional");
       return;
     }
     if (starts_with(line, "[originating from goroutine ")) {
@@ -383,10 +437,25 @@ private:
                        m_goroutine_id));
     }
     if (m_crash) {
-      // Crash output glued to text that follows without an empty line (`FAIL\tpkg\t0.1s`).
+      // Crash output glued to text that follows without an empty line (`FAIL\tpkg\t0.1s`),
+      // which must not interrupt a stack before its end.
+      if (!goroutine_complete()) {
+        truncated(fmt::format("goroutine {}'s stack stops at {} before its `created by` line, "
+                              "and text follows ({}): the traceback is cut, or other output is "
+                              "mixed into it",
+                              m_goroutine_id, stop_point(), quote_excerpt(line)),
+                  true);
+        m_state = State::trailer; // --allow-truncated: drop that goroutine
+        return;
+      }
       commit();
       m_state = State::trailer;
       return;
+    }
+    if (Header next; parse_header(line, line_number(), next)) {
+      fail(fmt::format("goroutine {} starts with no empty line after goroutine {}: Go separates "
+                       "goroutines with one; are two dumps glued together, or was the dump edited?",
+                       next.id, m_goroutine_id));
     }
     fail(fmt::format("expected a function line like `main.main()`, `created by ...` or an empty "
                      "line in goroutine {}, found {}",
@@ -400,6 +469,7 @@ private:
                        quote_excerpt(line)));
     }
     m_builder.created_by(m_creator, file.file, file.line);
+    m_has_creator = true;
     m_state = State::frames; // only an empty line, ancestors or the end may follow
   }
 
@@ -418,9 +488,7 @@ private:
           fail("goroutine 1 appears a second time: this input holds two dumps one after the "
                "other (`cat a b`?); give each dump on its own");
         }
-        ++m_dumps;
-        m_restart_line = line_number();
-        m_builder = StackBuilder(m_context.options.limits);
+        restart();
       }
       start_goroutine(header);
       return;
@@ -437,12 +505,8 @@ private:
   void trailer(std::string_view line) {
     Header header;
     if (m_previous_blank && !is_register_line(line) && parse_header(line, line_number(), header)) {
-      // A second dump in the same text (a restart loop, a copy after a report line): keep the
-      // last one, as a person reading the log would.
-      ++m_dumps;
-      m_restart_line = line_number();
-      m_builder = StackBuilder(m_context.options.limits);
-      m_goroutine_one_line = 0;
+      // A second dump in the same text (a restart loop, a copy after a report line).
+      restart();
       start_goroutine(header);
       return;
     }
@@ -451,6 +515,19 @@ private:
 
   void commit() { m_builder.commit(m_record_line); }
 
+  // Another dump starts at this line. The last one is kept, as a person reading the log would
+  // after a restart loop, unless it is a copy of part of the one before (a crash report printing
+  // the crashing goroutine again, same id first, fewer goroutines): decided by finish().
+  void restart() {
+    ++m_dumps;
+    m_previous_dump.emplace(std::move(m_builder));
+    m_previous_first_id = m_first_id;
+    m_previous_start_line = m_start_line;
+    m_builder = StackBuilder(m_context.options.limits, m_context.options.label_sets);
+    m_first_id.clear();
+    m_goroutine_one_line = 0;
+  }
+
   void finish() {
     switch (m_state) {
     case State::frames:
@@ -458,7 +535,13 @@ private:
       // may be cut inside it (`<TAB>/src/x.go:4` of `:42 +0x1d`), a wrong line number. (A file
       // line with its offset is whole enough: some saved dumps just lack the final `\n`.)
       if (m_lines.last_line_unterminated() && m_context.is_last_range && m_file_line_cut_risk) {
-        truncated();
+        truncated(inside_goroutine(), true);
+        break;
+      }
+      if (m_context.is_last_range && !goroutine_complete()) {
+        truncated(fmt::format("{}: its stack stops at {}, before its `created by` line",
+                              inside_goroutine(), stop_point()),
+                  true);
         break;
       }
       commit();
@@ -467,7 +550,7 @@ private:
     case State::function_file:
     case State::creator_file:
       if (m_context.is_last_range) {
-        truncated();
+        truncated(inside_goroutine(), true);
       }
       break;
     default: break;
@@ -479,30 +562,55 @@ private:
       }
       fail("expected a goroutine header like `goroutine 1 [running]:`; found none");
     }
-    if (m_dumps > 0) {
-      m_context.out.warnings.push_back(
-          fmt::format("this input holds {} goroutine dumps; compared the last one, which starts at "
-                      "line {}",
-                      m_dumps + 1, m_restart_line));
+    if (m_dumps == 0) {
+      return;
     }
+    if (m_previous_dump && m_first_id == m_previous_first_id &&
+        m_builder.records() < m_previous_dump->records()) {
+      m_context.out.warnings.push_back(fmt::format(
+          "this input holds {} goroutine dumps; the last, from line {}, prints goroutine {} again "
+          "with fewer goroutines (a report's copy of the crash): read the one before it, which "
+          "starts at line {}",
+          m_dumps + 1, m_start_line, m_first_id, m_previous_start_line));
+      m_builder = std::move(*m_previous_dump);
+      return;
+    }
+    m_context.out.warnings.push_back(
+        fmt::format("this input holds {} goroutine dumps; read the last one, which starts at "
+                    "line {}",
+                    m_dumps + 1, m_start_line));
   }
 
-  void truncated() {
-    uint64_t size = m_context.input_size != 0 ? m_context.input_size : m_lines.bytes_read();
-    bool at_pprof_limit = size == k_pprof_debug2_limit;
+  // A goroutine ends at its `created by` line or at a root of all stacks.
+  // (A goroutine locked to its thread may be a call from C, a cgo export, which ends anywhere:
+  // a libFuzzer target's `main.LLVMFuzzerTestOneInput`.)
+  bool goroutine_complete() const { return m_has_creator || m_at_root || m_locked; }
+
+  // Where an incomplete goroutine's stack stops: its last function, or its header.
+  std::string stop_point() const {
+    std::string_view function = m_builder.pending_function();
+    return function.empty() ? std::string("its header") : std::string(function);
+  }
+
+  std::string inside_goroutine() const {
     // How far back, not the header's line number: a range of a split file counts its lines
     // from the range start, and the message must not depend on --threads.
     uint64_t above = line_number() - m_record_line;
-    std::string where =
-        fmt::format("the dump ends inside goroutine {} ({})", m_goroutine_id,
-                    above == 0   ? std::string("right after its header")
-                    : above == 1 ? std::string("its header is the line above")
-                                 : fmt::format("its header is {} lines above", above));
+    return fmt::format("the dump ends inside goroutine {} ({})", m_goroutine_id,
+                       above == 0   ? std::string("right after its header")
+                       : above == 1 ? std::string("its header is the line above")
+                                    : fmt::format("its header is {} lines above", above));
+  }
+
+  // `where`: what was cut; `dropped`: a goroutine read in part is left out (--allow-truncated).
+  void truncated(const std::string& where, bool dropped) {
+    uint64_t size = m_context.input_size != 0 ? m_context.input_size : m_lines.bytes_read();
+    bool at_pprof_limit = size == k_pprof_debug2_limit;
     if (m_context.options.allow_truncated) {
       m_context.out.warnings.push_back(
-          fmt::format("TRUNCATED INPUT: {}; that goroutine was dropped and the rest compared "
-                      "(--allow-truncated). Counts may be short.",
-                      where));
+          fmt::format("TRUNCATED INPUT: {}; {} (--allow-truncated). Counts may be short.", where,
+                      dropped ? "that goroutine was dropped and the rest compared"
+                              : "compared what was read"));
       return;
     }
     if (at_pprof_limit) {
@@ -532,8 +640,15 @@ private:
   bool m_seen_goroutine = false;
   uint64_t m_goroutine_one_line = 0; // where goroutine 1 starts, once seen
   bool m_file_line_cut_risk = false; // the unterminated last line is a file line with no `+0x`
+  bool m_has_creator = false;        // the current goroutine's `created by` and its file line
+  bool m_at_root = false;            // its stack may end where it is (is_stack_root, elided...)
+  bool m_locked = false;             // its header says `locked to thread`
   unsigned m_dumps = 0;
-  uint64_t m_restart_line = 0;
+  std::string m_first_id;    // of the current dump's first goroutine
+  uint64_t m_start_line = 0; // of its header
+  std::optional<StackBuilder> m_previous_dump;
+  std::string m_previous_first_id;
+  uint64_t m_previous_start_line = 0;
 };
 
 } // namespace

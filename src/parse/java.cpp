@@ -361,7 +361,7 @@ private:
       // A second dump in the same text (SIGQUIT sent twice, files concatenated): keep the last
       // one, as for Go (the earlier dumps' records are dropped).
       m_restart_line = m_lines.line_number();
-      m_builder = StackBuilder(m_context.options.limits);
+      m_builder = StackBuilder(m_context.options.limits, m_context.options.label_sets);
       m_context.out.captured_at.reset();
     }
     ++m_banners;
@@ -634,6 +634,9 @@ private:
                line[0] == '"' && parse_header(line, parsed) == HeaderResult::ok) {
       fail(fmt::format("expected the end of the dump after its thread list, found another thread "
                        "header: two dumps glued together without their `Full thread dump` line?"));
+    } else if (starts_with(line, "goroutine ") && ends_with(line, "]:") &&
+               line.find(" [") != std::string_view::npos) {
+      fail("a Go goroutine dump follows the Java thread dump: give each dump on its own");
     }
     // Anything else: the application's stdout after a SIGQUIT dump.
   }
@@ -683,7 +686,7 @@ private:
     }
     if (m_banners > 1) {
       m_context.out.warnings.push_back(fmt::format(
-          "this input holds {} thread dumps; compared the last one, which starts at line {}",
+          "this input holds {} thread dumps; read the last one, which starts at line {}",
           m_banners, m_restart_line));
     }
   }

@@ -102,10 +102,14 @@ TEST_CASE("identical goroutines fold into one stack; the longest wait is kept") 
   std::string text = "goroutine 5 [select, 2 minutes]:\n"
                      "main.loop(0x1)\n"
                      "\t/src/app/loop.go:7 +0x1\n"
+                     "created by main.main\n"
+                     "\t/src/app/main.go:3 +0x1\n"
                      "\n"
                      "goroutine 6 [select, 9 minutes]:\n"
                      "main.loop(0x2)\n"
-                     "\t/src/app/loop.go:7 +0x1\n";
+                     "\t/src/app/loop.go:7 +0x1\n"
+                     "created by main.main\n"
+                     "\t/src/app/main.go:3 +0x1\n";
   Snapshot s = parse_text(text);
   CHECK(s.total == 2);
   REQUIRE(s.stacks.size() == 1);
@@ -118,7 +122,9 @@ TEST_CASE("go1.22 header with gp= and m=nil") {
                      "internal/poll.runtime_pollWait(0x7f, 0x72)\n"
                      "\t/usr/local/go/src/runtime/netpoll.go:345 +0x85\n"
                      "net.(*netFD).accept(0xc000180000)\n"
-                     "\t/usr/local/go/src/net/fd_unix.go:172 +0x29\n";
+                     "\t/usr/local/go/src/net/fd_unix.go:172 +0x29\n"
+                     "created by main.main in goroutine 1\n"
+                     "\t/src/app/main.go:3 +0x1\n";
   Snapshot s = parse_text(text);
   CHECK(s.total == 1);
   REQUIRE(s.stacks.size() == 1);
@@ -284,7 +290,9 @@ TEST_CASE("crash output: a goroutine whose stack is unavailable still counts") {
                      "\n"
                      "goroutine 8 [select, 3 minutes]:\n"
                      "main.loop()\n"
-                     "\t/src/app/loop.go:9 +0x3\n";
+                     "\t/src/app/loop.go:9 +0x3\n"
+                     "created by main.main\n"
+                     "\t/src/app/main.go:3 +0x1\n";
   Snapshot s = parse_text(text);
   CHECK(s.total == 3);
   REQUIRE(s.stacks.size() == 3);
@@ -315,12 +323,27 @@ TEST_CASE("two dumps in one log: the last one is compared, with a warning") {
                      "\n"
                      "goroutine 5 [select]:\n"
                      "main.loop()\n"
-                     "\t/src/app/loop.go:9 +0x3\n";
+                     "\t/src/app/loop.go:9 +0x3\n"
+                     "created by main.main\n"
+                     "\t/src/app/main.go:3 +0x1\n";
   Snapshot s = parse_text(text);
   CHECK(s.total == 2);
   REQUIRE(s.warnings.size() == 1);
   CHECK(s.warnings[0] ==
-        "this input holds 2 goroutine dumps; compared the last one, which starts at line 10");
+        "this input holds 2 goroutine dumps; read the last one, which starts at line 10");
+}
+
+TEST_CASE("a report's copy of the crashing goroutine does not replace the fuller dump") {
+  // syzkaller's reports print the crash, then `REPORT:` and the crashing goroutine again.
+  Snapshot s =
+      load(test::testdata_path("peer-dumps/syzkaller-gvisor-go1.10-report0-bazel-paths.txt"),
+           ParseOptions{});
+  CHECK(s.total == 2); // goroutines 9707990 and 1, not the copy alone
+  REQUIRE(s.warnings.size() == 1);
+  CHECK(s.warnings[0] ==
+        "this input holds 2 goroutine dumps; the last, from line 84, prints goroutine 9707990 "
+        "again with fewer goroutines (a report's copy of the crash): read the one before it, "
+        "which starts at line 10");
 }
 
 TEST_CASE("SIGQUIT corpus parsed in ranges equals a single-thread parse") {
@@ -354,7 +377,9 @@ TEST_CASE("a plain file parsed in ranges on 8 threads equals a single-thread par
 TEST_CASE("(scan) status suffix, fatal error and runtime-error panic messages") {
   std::string text = "goroutine 4 [chan receive (scan), 2 minutes]:\n"
                      "main.a()\n"
-                     "\t/src/a.go:1 +0x1\n";
+                     "\t/src/a.go:1 +0x1\n"
+                     "created by main.main\n"
+                     "\t/src/app/main.go:3 +0x1\n";
   Snapshot s = parse_text(text);
   REQUIRE(s.stacks.size() == 1);
   CHECK(s.stacks[0].state == "chan receive");

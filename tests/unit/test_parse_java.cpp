@@ -741,7 +741,7 @@ TEST_CASE("two dumps in one log: the last one is compared, with a warning") {
   Snapshot both = load_bytes("log.txt", "app started\n" + first + "INFO next\n" + second);
   CHECK(both.total == 29);
   REQUIRE(both.warnings.size() == 1);
-  CHECK(both.warnings[0].starts_with("this input holds 2 thread dumps; compared the last one"));
+  CHECK(both.warnings[0].starts_with("this input holds 2 thread dumps; read the last one"));
   CHECK(both.captured_at == "2026-11-22T23:55:20");
   CHECK(canonical(both) == canonical(load_bytes("one.txt", second)));
 }

@@ -325,6 +325,22 @@ TEST_CASE("go1.19 profile: counts, an inlined location, labels, capture time") {
   CHECK(recurse[0]->frames.size() == 3 + 29);
 }
 
+TEST_CASE("go1.19 profile, labels folded (a key without labels): one stack per call path") {
+  ParseOptions options;
+  options.label_sets = LabelSets::fold;
+  Snapshot snapshot =
+      load(Input::from_memory("test.pb", read_testdata("pprof/go1.19-goroutine.pb.gz")), options);
+  CHECK(snapshot.total == 31);
+  CHECK(sum_of_counts(snapshot) == 31);
+  // The two main.audit samples (2 labelled, 1 not) are one stack, with the larger one's labels.
+  auto audit = stacks_with(snapshot, "main.audit");
+  REQUIRE(audit.size() == 1);
+  CHECK(audit[0]->count == 3);
+  CHECK(audit[0]->labels ==
+        std::vector<std::pair<std::string, std::string>>{{"handler", "audit"}, {"tenant", "acme"}});
+  CHECK(snapshot.stacks.size() < 27);
+}
+
 TEST_CASE("go1.23 profile: generic shapes kept raw") {
   Snapshot snapshot = load_bytes(read_testdata("pprof/go1.23-goroutine.pb.gz"));
   CHECK(snapshot.total == 31);
