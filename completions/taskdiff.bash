@@ -2,7 +2,7 @@
 _taskdiff() {
   local cur prev words cword
   _init_completion || return
-  local commands="diff show snapshot formats"
+  local commands="diff show snapshot formats help"
   local common="--format --color -o --output --input-format --key --depth --allow-truncated --max-input-size --max-groups --threads --help"
   if [[ $cword -eq 1 ]]; then
     COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
@@ -21,6 +21,7 @@ _taskdiff() {
     show) COMPREPLY=($(compgen -W "$common --all" -- "$cur")) ;;
     snapshot) COMPREPLY=($(compgen -W "$common" -- "$cur")) ;;
     formats) COMPREPLY=($(compgen -W "--format --help" -- "$cur")) ;;
+    help) [[ $cword -eq 2 ]] && COMPREPLY=($(compgen -W "diff show snapshot formats" -- "$cur")); return ;;
   esac
   [[ $cur == -* ]] || _filedir
 }

@@ -14,6 +14,15 @@ std::string with_location(const std::string& source, uint64_t line, const std::s
                   : fmt::format("{}: {}", source, message);
 }
 
+// A C1 control (U+0080 to U+009F) starts at `i`: its second byte, else 0.
+unsigned char c1_control_at(std::string_view text, size_t i) {
+  if (i + 1 >= text.size() || static_cast<unsigned char>(text[i]) != 0xc2) {
+    return 0;
+  }
+  auto next = static_cast<unsigned char>(text[i + 1]);
+  return next >= 0x80 && next <= 0x9f ? next : 0;
+}
+
 } // namespace
 
 Error::Error(std::string source, uint64_t line, std::string message)
@@ -28,12 +37,12 @@ ParseError::ParseError(uint64_t line, std::string message)
 
 std::string quote_excerpt(std::string_view text, size_t max) {
   std::string out = "\"";
-  size_t shown = 0;
-  for (unsigned char c : text) {
-    if (shown >= max) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (i >= max) {
       out += "...";
       break;
     }
+    auto c = static_cast<unsigned char>(text[i]);
     if (c == '"' || c == '\\') {
       out += '\\';
       out += static_cast<char>(c);
@@ -41,12 +50,31 @@ std::string quote_excerpt(std::string_view text, size_t max) {
       out += "\\t";
     } else if (c < 0x20 || c == 0x7f) {
       out += fmt::format("\\x{:02x}", c);
+    } else if (unsigned char c1 = c1_control_at(text, i); c1 != 0) {
+      out += fmt::format("\\u{:04x}", c1);
+      ++i;
     } else {
       out += static_cast<char>(c);
     }
-    ++shown;
   }
   out += '"';
+  return out;
+}
+
+std::string visible(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      out += fmt::format("\\x{:02x}", c);
+    } else if (unsigned char c1 = c1_control_at(text, i); c1 != 0) {
+      out += fmt::format("\\u{:04x}", c1);
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
   return out;
 }
 

@@ -48,4 +48,11 @@ private:
 // Shortens `text` for quoting in a message: at most `max` bytes, control bytes escaped.
 std::string quote_excerpt(std::string_view text, size_t max = 60);
 
+// Text from an input as it may reach a terminal, in a report or a message. A dump is hostile
+// input: a name holding `ESC [ 2 J` or `ESC c` would clear or reset the reader's terminal. C0
+// controls but tab (a nested panic's `\tpanic: ...` line) and DEL become `\x1b`, C1 controls
+// (U+0080 to U+009F, which some terminals obey as ESC sequences) `\u009b`. The rest, UTF-8
+// included, is kept.
+std::string visible(std::string_view text);
+
 } // namespace taskdiff

@@ -7,7 +7,9 @@
 #include <exception>
 #include <iostream>
 #include <sstream>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -49,7 +51,7 @@ std::pair<Snapshot, Snapshot> load_pair(const Config& config) {
     try {
       std::rethrow_exception(base_error);
     } catch (const Error& error) {
-      std::cerr << "taskdiff: " << error.what() << '\n';
+      std::cerr << "taskdiff: " << visible(error.what()) << '\n';
     }
     std::rethrow_exception(cand_error);
   }
@@ -64,7 +66,8 @@ std::pair<Snapshot, Snapshot> load_pair(const Config& config) {
 
 void print_warnings(const Snapshot& snapshot) {
   for (const auto& warning : snapshot.warnings) {
-    std::cerr << "taskdiff: warning: " << snapshot.source << ": " << warning << '\n';
+    std::cerr << "taskdiff: warning: " << visible(snapshot.source) << ": " << visible(warning)
+              << '\n';
   }
 }
 
@@ -108,7 +111,7 @@ int run_diff(const Config& config) {
     }
   }
   ExitStatus verdict = result.regression() ? ExitStatus::regression : ExitStatus::no_regression;
-  if (config.quiet) {
+  if (config.quiet && config.output.empty()) {
     return status(verdict);
   }
   DiffReport report{base,   cand, base_groups,       cand_groups,
@@ -229,31 +232,66 @@ int run_formats(const Config& config) {
   return emit(config, out) ? status(ExitStatus::no_regression) : status(ExitStatus::trouble);
 }
 
+// A mistake in the command line, from CLI11 or validate(): the message, then where the options
+// are described (`command` is empty when no command was recognised).
+int usage_error(std::string_view message, const std::string& command) {
+  std::cerr << "taskdiff: " << visible(message) << "\nRun `taskdiff " << command
+            << (command.empty() ? "" : " ") << "--help` for more.\n";
+  return status(ExitStatus::trouble);
+}
+
+// The command CLI11 recognised, also when it stopped at an error after it; empty when none.
+std::string parsed_command(const CLI::App& app) {
+  auto parsed = app.get_subcommands();
+  return parsed.empty() ? "" : parsed.front()->get_name();
+}
+
+// When no command was recognised CLI11 says only "A subcommand is required": name what was
+// found instead, and the commands.
+std::string no_command_message(const CLI::App& app, const std::vector<char*>& args) {
+  std::string commands;
+  for (const auto* sub : app.get_subcommands(nullptr)) {
+    commands += fmt::format("{}{}", commands.empty() ? "" : ", ", sub->get_name());
+  }
+  if (args.size() < 2) {
+    return fmt::format("expected a command: {}", commands);
+  }
+  if (args[1][0] == '-') {
+    return fmt::format("expected a command ({}), found `{}`", commands, args[1]);
+  }
+  return fmt::format("unknown command `{}` (commands: {})", args[1], commands);
+}
+
 int run(int argc, char** argv) {
   CLI::App app{"taskdiff"};
   app.name("taskdiff");
   RawOptions raw;
   define_options(app, raw);
+  // `taskdiff help [COMMAND]` is `taskdiff [COMMAND] --help`.
+  std::vector<char*> args(argv, argv + argc);
+  char help_flag[] = "--help";
+  if (args.size() > 1 && std::string_view(args[1]) == "help") {
+    args.erase(args.begin() + 1);
+    args.push_back(help_flag);
+  }
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(args.size()), args.data());
   } catch (const CLI::ParseError& error) {
-    if (error.get_exit_code() == 0) {
+    std::string command = parsed_command(app);
+    // Also `taskdiff bogus --help`: CLI11 would print the help, the word after `taskdiff` unread.
+    bool stray_word = command.empty() && args.size() > 1 && args[1][0] != '-';
+    if (error.get_exit_code() == 0 && !stray_word) {
       app.exit(error); // --help, --version: to stdout
       return status(ExitStatus::no_regression);
     }
-    std::cerr << "taskdiff: " << error.what() << "\n"
-              << "Usage: taskdiff diff [OPTIONS] BASE CAND | taskdiff show [OPTIONS] DUMP\n"
-              << "       taskdiff snapshot [OPTIONS] DUMP... [-o FILE] | taskdiff formats\n"
-              << "Run `taskdiff --help` for more.\n";
-    return status(ExitStatus::trouble);
+    return usage_error(command.empty() ? no_command_message(app, args) : error.what(), command);
   }
   Command command = chosen_command(app);
   Config config;
   try {
     config = validate(command, raw, ::isatty(STDOUT_FILENO) != 0, std::getenv("NO_COLOR"));
   } catch (const UsageError& error) {
-    std::cerr << "taskdiff: " << error.what() << "\nRun `taskdiff --help` for more.\n";
-    return status(ExitStatus::trouble);
+    return usage_error(error.what(), parsed_command(app));
   }
   switch (command) {
   case Command::diff: return run_diff(config);
@@ -274,7 +312,7 @@ int main(int argc, char** argv) {
   try {
     return taskdiff::cli::run(argc, argv);
   } catch (const taskdiff::Error& error) {
-    std::cerr << "taskdiff: " << error.what() << '\n';
+    std::cerr << "taskdiff: " << taskdiff::visible(error.what()) << '\n';
   } catch (const std::bad_alloc&) {
     std::cerr
         << "taskdiff: out of memory; the inputs hold too many distinct stacks (see --max-groups)\n";

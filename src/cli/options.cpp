@@ -1,7 +1,12 @@
 #include "options.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -55,6 +60,7 @@ void add_key_options(CLI::App* command, RawOptions& raw) {
       ->option_text("KEY")
       ->capture_default_str();
   command->add_option("--depth", raw.depth, "Frames from the leaf that take part in the key")
+      ->type_name("UINT")
       ->capture_default_str();
 }
 
@@ -78,11 +84,13 @@ void add_input_options(CLI::App* command, RawOptions& raw, bool grouping = true)
                    "suffixes) [default: 16G]")
       ->option_text("SIZE");
   command->add_option("--max-groups", raw.max_groups, "Refuse inputs with more distinct stacks")
+      ->type_name("UINT")
       ->capture_default_str();
   command
       ->add_option("--threads", raw.threads,
                    "Parser threads per input: a debug=2 file of 16 MiB or more is read in that "
                    "many parts at once")
+      ->type_name("UINT")
       ->capture_default_str();
 }
 
@@ -102,35 +110,125 @@ void add_output_options(CLI::App* command, RawOptions& raw) {
       ->option_text("FILE");
 }
 
-uint64_t parse_size(const std::string& text) {
-  if (text.empty()) {
-    throw UsageError("--max-input-size: expected a size like 512M or 2G, found an empty value");
-  }
-  size_t used = 0;
+// `text` in backquotes, for a message; an empty value said so.
+std::string shown(const std::string& text) {
+  return text.empty() ? "an empty value" : fmt::format("`{}`", text);
+}
+
+// A whole number from `min` to `max`: digits only, no sign, no spaces, within 64 bits.
+uint64_t parse_whole(std::string_view option, const std::string& text, uint64_t min,
+                     uint64_t max = std::numeric_limits<uint64_t>::max()) {
   uint64_t value = 0;
-  try {
-    value = std::stoull(text, &used);
-  } catch (const std::exception&) {
-    throw UsageError(
-        fmt::format("--max-input-size: expected a size like 512M or 2G, found `{}`", text));
+  const char* end = text.data() + text.size();
+  auto [stop, error] = std::from_chars(text.data(), end, value);
+  if (stop == end && (error == std::errc::result_out_of_range || value > max)) {
+    throw UsageError(fmt::format("{}: {} is too large (at most {})", option, shown(text), max));
   }
-  std::string suffix = text.substr(used);
+  if (text.empty() || error != std::errc{} || stop != end || value < min) {
+    std::string range = max == std::numeric_limits<uint64_t>::max()
+                            ? fmt::format(">= {}", min)
+                            : fmt::format("from {} to {}", min, max);
+    throw UsageError(
+        fmt::format("{}: expected a whole number {}, found {}", option, range, shown(text)));
+  }
+  return value;
+}
+
+// --min-ratio: NaN would make every comparison false and infinity would never be reached, both
+// silently turning the growth check off; a ratio past a million-fold is the same in effect, and
+// past 1e306 its percentage is infinite too.
+constexpr double k_max_ratio = 1e6;
+
+double parse_ratio(const std::string& text) {
+  double value = 0;
+  const char* end = text.data() + text.size();
+  auto [stop, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || error != std::errc{} || stop != end || !(value >= 0 && value <= k_max_ratio)) {
+    throw UsageError(fmt::format("--min-ratio: expected a fraction from 0 to {:.0f} such as 0.5 (for "
+                                 "50%), found {}",
+                                 k_max_ratio, shown(text)));
+  }
+  return value;
+}
+
+// The power of two a --max-input-size suffix stands for, in any case: K, KB, KiB are all 1024.
+std::optional<int> size_shift(std::string suffix) {
   std::transform(suffix.begin(), suffix.end(), suffix.begin(),
                  [](unsigned char c) { return std::toupper(c); });
   if (suffix == "" || suffix == "B") {
-    return value;
+    return 0;
   }
   if (suffix == "K" || suffix == "KB" || suffix == "KIB") {
-    return value << 10;
+    return 10;
   }
   if (suffix == "M" || suffix == "MB" || suffix == "MIB") {
-    return value << 20;
+    return 20;
   }
   if (suffix == "G" || suffix == "GB" || suffix == "GIB") {
-    return value << 30;
+    return 30;
   }
-  throw UsageError(
-      fmt::format("--max-input-size: unknown suffix `{}` (use K, M or G)", text.substr(used)));
+  return std::nullopt;
+}
+
+// Bytes, positive and within 64 bits: 0, a wrapped `-1` or a shift past 64 bits would turn the
+// limit off, or set it to some other size than the one given.
+uint64_t parse_size(const std::string& text) {
+  uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [stop, error] = std::from_chars(text.data(), end, value);
+  if (stop == text.data()) {
+    throw UsageError(fmt::format("--max-input-size: expected a size in bytes, optionally with a "
+                                 "K, M or G suffix (such as 512M or 2G), found {}",
+                                 shown(text)));
+  }
+  std::string suffix(stop, end);
+  std::optional<int> shift = size_shift(suffix);
+  if (!shift) {
+    throw UsageError(fmt::format(
+        "--max-input-size: unknown suffix `{}` in `{}` (use K, M or G, or none for bytes)", suffix,
+        text));
+  }
+  uint64_t largest = std::numeric_limits<uint64_t>::max() >> *shift;
+  if (error == std::errc::result_out_of_range || value > largest) {
+    throw UsageError(fmt::format("--max-input-size: `{}` does not fit in 64 bits (at most {}{})",
+                                 text, largest, suffix));
+  }
+  if (value == 0) {
+    throw UsageError(fmt::format("--max-input-size: expected a size above 0, found `{}`", text));
+  }
+  return value << *shift;
+}
+
+// The device and inode of an input that can be read only once (a pipe, a terminal, a character
+// device), to refuse it given twice: the second read would wait for a writer forever. `-` is
+// stdin.
+using FileId = std::pair<dev_t, ino_t>;
+std::optional<FileId> read_once_file(const std::string& path) {
+  struct stat info {};
+  int result = path == "-" ? ::fstat(STDIN_FILENO, &info) : ::stat(path.c_str(), &info);
+  if (result != 0 || !(S_ISFIFO(info.st_mode) || S_ISCHR(info.st_mode))) {
+    return std::nullopt;
+  }
+  return FileId{info.st_dev, info.st_ino};
+}
+
+void check_read_once_inputs(Command command, const std::vector<std::string>& inputs) {
+  auto role = [&](size_t i) {
+    return command == Command::diff ? (i == 0 ? "BASE" : "CAND") : "DUMP";
+  };
+  std::vector<std::optional<FileId>> files;
+  for (size_t j = 0; j < inputs.size(); ++j) {
+    std::optional<FileId> file = read_once_file(inputs[j]);
+    for (size_t i = 0; file && i < j; ++i) {
+      if (files[i] == file) {
+        throw UsageError(fmt::format(
+            "{} `{}` and {} `{}` are the same pipe or device, which can be read only once; {}",
+            role(i), inputs[i], role(j), inputs[j],
+            command == Command::diff ? "give at least one as a file" : "give it once"));
+      }
+    }
+    files.push_back(file);
+  }
 }
 
 } // namespace
@@ -140,8 +238,9 @@ void define_options(CLI::App& app, RawOptions& raw) {
                   "comparing a baseline dump with a candidate's.");
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("taskdiff ") + k_version);
-  app.footer("Run `taskdiff COMMAND --help` for a command's options. Exit status: 0 no "
-             "regression, 1 regression, 2 trouble. Limits, each an error (exit 2) when passed: "
+  app.footer("Run `taskdiff COMMAND --help` (or `taskdiff help COMMAND`) for a command's "
+             "options. Exit status: 0 no regression, 1 regression, 2 trouble. Limits, each an "
+             "error (exit 2) when passed: "
              "input size after decompression 16G (--max-input-size), line length 4 MiB, 10000 "
              "frames per stack, 1000000 distinct stacks per input (--max-groups), 64 MiB per "
              "protobuf field. "
@@ -153,13 +252,18 @@ void define_options(CLI::App& app, RawOptions& raw) {
   diff->add_option("BASE", raw.base, "Baseline dump (or snapshot); - for stdin")->required();
   diff->add_option("CAND", raw.cand, "Candidate dump (or snapshot); - for stdin")->required();
   diff->add_option("--min-new", raw.min_new, "A NEW group needs at least this many goroutines")
+      ->type_name("UINT")
       ->capture_default_str();
   diff->add_option("--min-delta", raw.min_delta,
                    "A GROWING group must gain at least this many goroutines...")
+      ->type_name("UINT")
       ->capture_default_str();
   diff->add_option("--min-ratio", raw.min_ratio, "...and at least this fraction of its base count")
+      ->type_name("FLOAT")
       ->capture_default_str();
-  diff->add_flag("-q,--quiet", raw.quiet, "Print nothing; only the exit status tells");
+  diff->add_flag("-q,--quiet", raw.quiet,
+                 "Print no report on stdout, only the exit status tells; -o still writes the "
+                 "report to FILE");
   add_input_options(diff, raw);
   add_output_options(diff, raw);
 
@@ -220,6 +324,11 @@ Config validate(Command command, const RawOptions& raw, bool stdout_is_terminal,
   if (command == Command::snapshot && std::count(raw.inputs.begin(), raw.inputs.end(), "-") > 1) {
     throw UsageError("DUMP `-` (stdin) can be given once; give the other dumps as files");
   }
+  check_read_once_inputs(command, config.inputs);
+  if (raw.output && raw.output->empty()) {
+    throw UsageError("-o: expected a file name, found an empty value");
+  }
+  config.output = raw.output.value_or("");
   if (raw.format == "text") {
     config.format = OutputFormat::text;
   } else if (raw.format == "json") {
@@ -233,7 +342,7 @@ Config validate(Command command, const RawOptions& raw, bool stdout_is_terminal,
     config.color = false;
   } else if (raw.color == "auto") {
     bool no_color_set = no_color != nullptr && no_color[0] != '\0';
-    config.color = stdout_is_terminal && !no_color_set && raw.output.empty();
+    config.color = stdout_is_terminal && !no_color_set && config.output.empty();
   } else {
     throw UsageError(
         fmt::format("--color: expected `auto`, `always` or `never`, found `{}`", raw.color));
@@ -274,29 +383,20 @@ Config validate(Command command, const RawOptions& raw, bool stdout_is_terminal,
     }
     start = comma + 1;
   }
-  if (raw.depth == 0 || raw.depth > 1000) {
-    throw UsageError("--depth: expected 1 to 1000 frames");
-  }
-  config.key.depth = raw.depth;
-  if (raw.threads == 0 || raw.threads > 64) {
-    throw UsageError("--threads: expected 1 to 64");
-  }
-  config.parse.threads = raw.threads;
+  // A snapshot file keeps every label set, for a later `--key ...,labels`; a report keyed
+  // without labels folds them (a stack per call path, not per request id).
+  config.parse.label_sets =
+      config.key.labels || command == Command::snapshot ? LabelSets::keep : LabelSets::fold;
+  config.key.depth = parse_whole("--depth", raw.depth, 1, 1000);
+  config.parse.threads = static_cast<unsigned>(parse_whole("--threads", raw.threads, 1, 64));
   config.parse.allow_truncated = raw.allow_truncated;
-  if (!raw.max_input_size.empty()) {
-    config.parse.limits.max_input_bytes = parse_size(raw.max_input_size);
-  }
-  if (raw.max_groups == 0) {
-    throw UsageError("--max-groups: expected at least 1");
-  }
-  config.parse.limits.max_groups = raw.max_groups;
-  if (raw.min_ratio < 0) {
-    throw UsageError("--min-ratio: expected a fraction >= 0, e.g. 0.5 for 50%");
-  }
-  config.thresholds = Thresholds{raw.min_new, raw.min_delta, raw.min_ratio};
+  config.parse.limits.max_input_bytes = parse_size(raw.max_input_size);
+  config.parse.limits.max_groups = parse_whole("--max-groups", raw.max_groups, 1);
+  config.thresholds =
+      Thresholds{parse_whole("--min-new", raw.min_new, 0),
+                 parse_whole("--min-delta", raw.min_delta, 0), parse_ratio(raw.min_ratio)};
   config.all = raw.all;
   config.quiet = raw.quiet;
-  config.output = raw.output;
   return config;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "taskdiff/diff.hpp"
 #include "taskdiff/group.hpp"
@@ -18,6 +19,9 @@ namespace taskdiff::cli {
 enum class Command { diff, show, snapshot, formats };
 enum class OutputFormat { text, json };
 
+// Numbers are kept as the text given and checked by validate(): CLI11 would wrap `-1` round to
+// the largest value and saturate a number too large, silently turning a gate or a limit off.
+// Each starts as its default, so an empty value (`--min-new ""`) is an error, not a zero.
 struct RawOptions {
   std::string base;
   std::string cand;
@@ -26,17 +30,17 @@ struct RawOptions {
   std::string color = "auto";
   std::string input_format;
   std::string key = "default";
-  std::string output;
-  std::string max_input_size;
-  size_t max_groups = Limits{}.max_groups;
-  size_t depth = KeyOptions{}.depth;
-  unsigned threads = 2;
+  std::optional<std::string> output; // unset: stdout
+  std::string max_input_size = fmt::format("{}G", Limits{}.max_input_bytes >> 30);
+  std::string max_groups = fmt::format("{}", Limits{}.max_groups);
+  std::string depth = fmt::format("{}", KeyOptions{}.depth);
+  std::string threads = fmt::format("{}", ParseOptions{}.threads);
   bool allow_truncated = false;
   bool all = false;
   bool quiet = false;
-  uint64_t min_new = Thresholds{}.min_new;
-  uint64_t min_delta = Thresholds{}.min_delta;
-  double min_ratio = Thresholds{}.min_ratio;
+  std::string min_new = fmt::format("{}", Thresholds{}.min_new);
+  std::string min_delta = fmt::format("{}", Thresholds{}.min_delta);
+  std::string min_ratio = fmt::format("{}", Thresholds{}.min_ratio);
 };
 
 struct Config {
@@ -45,7 +49,7 @@ struct Config {
   OutputFormat format = OutputFormat::text;
   bool color = false;
   bool all = false;
-  bool quiet = false;
+  bool quiet = false; // no report on stdout; -o still writes it
   std::string output; // empty: stdout
   ParseOptions parse;
   KeyOptions key;

@@ -1,7 +1,9 @@
 // Text reports for people: one block per finding, worst first, then the rest in one line each.
+// Every string that comes from an input is written through visible(), never raw.
 #include <fmt/format.h>
 
 #include "common.hpp"
+#include "taskdiff/error.hpp"
 #include "taskdiff/report.hpp"
 
 namespace taskdiff {
@@ -23,6 +25,10 @@ struct Paint {
   std::string dim(std::string_view t) const { return (*this)(t, "2"); }
 };
 
+std::string title_text(const Group& group) {
+  return visible(report::title(group));
+}
+
 std::string count_text(double value) {
   if (value == static_cast<double>(static_cast<uint64_t>(value))) {
     return fmt::format("{}", static_cast<uint64_t>(value));
@@ -34,11 +40,12 @@ std::string location(const ShownFrame& frame) {
   if (frame.file.empty()) {
     return {};
   }
-  return frame.line > 0 ? fmt::format("{}:{}", frame.file, frame.line) : frame.file;
+  std::string file = visible(frame.file);
+  return frame.line > 0 ? fmt::format("{}:{}", file, frame.line) : file;
 }
 
 std::string wait_text(const Group& group) {
-  std::string text = group.wait.empty() ? std::string("wait unknown") : group.wait;
+  std::string text = group.wait.empty() ? std::string("wait unknown") : visible(group.wait);
   if (group.wait_inferred) {
     text += " (inferred)";
   }
@@ -57,7 +64,7 @@ std::string wait_text(const Group& group) {
 
 void write_frame_row(std::ostream& out, const Paint& paint, std::string_view label,
                      const ShownFrame& frame) {
-  out << fmt::format("  {:<11} {}\n", label, frame.function);
+  out << fmt::format("  {:<11} {}\n", label, visible(frame.function));
   if (std::string where = location(frame); !where.empty()) {
     out << fmt::format("  {:<11} {}\n", "", paint.dim(where));
   }
@@ -77,12 +84,12 @@ void write_group_details(std::ostream& out, const Group& group, const TextStyle&
     write_frame_row(out, paint, "created by", *group.created_by);
   }
   if (!group.thread_name.empty()) {
-    out << fmt::format("  {:<11} {}\n", "threads", group.thread_name);
+    out << fmt::format("  {:<11} {}\n", "threads", visible(group.thread_name));
   }
   if (!group.labels.empty()) {
     std::string labels;
     for (const auto& [key, value] : group.labels) {
-      labels += fmt::format("{}{}={}", labels.empty() ? "" : ", ", key, value);
+      labels += fmt::format("{}{}={}", labels.empty() ? "" : ", ", visible(key), visible(value));
     }
     out << fmt::format("  {:<11} {}\n", "labels", labels);
   }
@@ -93,10 +100,10 @@ void write_group_details(std::ostream& out, const Group& group, const TextStyle&
   for (size_t i = 0; i < shown; ++i) {
     const ShownFrame& frame = group.stack[i];
     std::string where = location(frame);
-    out << fmt::format("  {:<11} {}{}\n", i == 0 ? "stack" : "", frame.function,
+    out << fmt::format("  {:<11} {}{}\n", i == 0 ? "stack" : "", visible(frame.function),
                        where.empty()
                            ? ""
-                           : "  " + paint.dim(std::string(base_name(frame.file)) +
+                           : "  " + paint.dim(visible(base_name(frame.file)) +
                                               (frame.line ? fmt::format(":{}", frame.line) : "")));
   }
   if (group.stack.size() > shown) {
@@ -107,7 +114,7 @@ void write_group_details(std::ostream& out, const Group& group, const TextStyle&
 
 void write_notes(std::ostream& out, const std::vector<std::string>& notes, const Paint& paint) {
   for (const auto& note : notes) {
-    out << paint.dim("note: ") << note << '\n';
+    out << paint.dim("note: ") << visible(note) << '\n'; // notes quote inputs and their names
   }
 }
 
@@ -123,7 +130,7 @@ std::string_view tasks_noun(Runtime runtime, uint64_t count = 2) {
 }
 
 std::string input_line(const Snapshot& snapshot, const Grouping& groups) {
-  std::string text = fmt::format("{} ({}", snapshot.source, format_name(snapshot.format));
+  std::string text = fmt::format("{} ({}", visible(snapshot.source), format_name(snapshot.format));
   if (snapshot.replicas > 1) {
     text += fmt::format(", {} replicas", snapshot.replicas);
   }
@@ -133,7 +140,7 @@ std::string input_line(const Snapshot& snapshot, const Grouping& groups) {
   if (!snapshot.panic_message.empty()) {
     std::string_view first = snapshot.panic_message;
     first = first.substr(0, first.find('\n'));
-    text += fmt::format("; crash: {}", first);
+    text += fmt::format("; crash: {}", visible(first));
   }
   return text;
 }
@@ -168,7 +175,7 @@ void write_diff_text(std::ostream& out, const DiffReport& report, const TextStyl
     out << '\n';
     std::string kind =
         change.kind == ChangeKind::new_group ? paint.red("NEW") : paint.yellow("GROWING");
-    out << fmt::format("{} {}  {} -> {}  [{}]\n", kind, paint.bold(report::title(group)),
+    out << fmt::format("{} {}  {} -> {}  [{}]\n", kind, paint.bold(title_text(group)),
                        count_text(change.base), count_text(change.cand), wait_text(group));
     write_group_details(out, group, style, paint);
   }
@@ -179,11 +186,11 @@ void write_diff_text(std::ostream& out, const DiffReport& report, const TextStyl
       const Group& group = change.shown();
       out << fmt::format("  {:<15} {:>6} -> {:<6} [{}] {}\n", change_kind_name(change.kind),
                          count_text(change.base), count_text(change.cand),
-                         group.wait.empty() ? "?" : group.wait, report::title(group));
+                         group.wait.empty() ? "?" : visible(group.wait), title_text(group));
     }
   }
   out << '\n'
-      << paint.dim(fmt::format("thresholds: new >= {}, growing by >= {} and >= {:.0f}% "
+      << paint.dim(fmt::format("thresholds: new >= {}, growing by >= {} and >= {:.4g}% "
                                "(--min-new, --min-delta, --min-ratio)",
                                report.thresholds.min_new, report.thresholds.min_delta,
                                report.thresholds.min_ratio * 100))
@@ -199,7 +206,7 @@ void write_show_text(std::ostream& out, const ShowReport& report, const TextStyl
     std::string_view message = report.snapshot.panic_message;
     while (!message.empty()) {
       size_t nl = message.find('\n');
-      out << "  " << message.substr(0, nl) << '\n';
+      out << "  " << visible(message.substr(0, nl)) << '\n';
       message = nl == std::string_view::npos ? std::string_view{} : message.substr(nl + 1);
     }
   }
@@ -210,7 +217,7 @@ void write_show_text(std::ostream& out, const ShowReport& report, const TextStyl
       continue;
     }
     out << '\n';
-    out << fmt::format("{:>7}  {}  [{}]{}\n", group.count, paint.bold(report::title(group)),
+    out << fmt::format("{:>7}  {}  [{}]{}\n", group.count, paint.bold(title_text(group)),
                        wait_text(group), group.internal ? paint.dim("  (runtime/internal)") : "");
     write_group_details(out, group, style, paint);
   }
