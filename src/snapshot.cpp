@@ -17,6 +17,7 @@
 #include "taskdiff/snapshot.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -172,7 +173,14 @@ Snapshot merge_snapshots(std::vector<Snapshot>&& inputs, const Limits& limits) {
   merged.leak_profile = true;
   merged.replicas = 0;
   std::vector<std::string> names;
+  uint64_t total = 0;
   for (const Snapshot& input : inputs) {
+    if (input.total > UINT64_MAX - total) { // each fits 64 bits, their sum need not
+      throw Error(input.source, 0,
+                  "the goroutine and thread counts of the inputs add up past 2^64: is a "
+                  "snapshot edited?");
+    }
+    total += input.total;
     if (input.runtime != first.runtime) {
       throw Error(input.source, 0,
                   fmt::format("cannot merge this {} input with {} ({}): replicas of one service "

@@ -9,6 +9,19 @@
 
 namespace taskdiff {
 
+namespace {
+
+// A number as written, shortened for a message: it may be megabytes of digits.
+std::string number_excerpt(std::string_view text) {
+  constexpr size_t k_shown = 40;
+  if (text.size() <= k_shown) {
+    return std::string(text);
+  }
+  return fmt::format("{}... ({} characters)", text.substr(0, k_shown), text.size());
+}
+
+} // namespace
+
 JsonSourceBuffer::JsonSourceBuffer(ByteSource& source)
     : m_source(source), m_buffer(new char[k_size]) {
   setg(m_buffer.get(), m_buffer.get(), m_buffer.get());
@@ -141,8 +154,14 @@ bool JsonReader::key(json::string_t& name) {
   return true;
 }
 
-bool JsonReader::parse_error(std::size_t, const std::string&,
+bool JsonReader::parse_error(std::size_t, const std::string& token,
                              const nlohmann::detail::exception& error) {
+  if (error.id == 406) {
+    // out_of_range.406: a number past a double's range, `1e400`, which nlohmann cannot hold.
+    throw ParseError(m_buffer.line(),
+                     fmt::format("{}: expected a number between -1.8e308 and 1.8e308, found {}",
+                                 path(), number_excerpt(token)));
+  }
   std::string what = error.what();
   // `[json.exception.parse_error.101] parse error at line 3, column 5: syntax error while
   // parsing value - invalid literal; last read: '...'`: keep the part after the position.
@@ -264,13 +283,17 @@ uint64_t JsonReader::expect_unsigned(const JsonScalar& value, uint64_t min, uint
   if (value.type != JsonType::number) {
     fail_type(what, value.type);
   }
-  if (!value.integral) {
-    fail(fmt::format("expected {}, found {}", what, value.text ? *value.text : "a fraction"));
+  if (value.integral && !value.negative && value.magnitude >= min && value.magnitude <= max) {
+    return value.magnitude;
   }
-  if (value.negative || value.magnitude < min || value.magnitude > max) {
-    fail(fmt::format("expected {}, found {}{}", what, value.negative ? "-" : "", value.magnitude));
-  }
-  return value.magnitude;
+  // Both bounds, always: a count of 2^63 refused by a limit of 2^48 must say what the limit is.
+  std::string range =
+      max == UINT64_MAX ? fmt::format("{} or more", min) : fmt::format("{} to {}", min, max);
+  // Not integral: a fraction, an exponent, or a whole number past 64 bits, as written.
+  std::string found = value.integral
+                          ? fmt::format("{}{}", value.negative ? "-" : "", value.magnitude)
+                          : number_excerpt(*value.text);
+  fail(fmt::format("expected {} ({}), found {}", what, range, found));
 }
 
 std::string JsonReader::take_string(JsonScalar& value, std::string_view what) const {

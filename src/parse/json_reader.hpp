@@ -105,7 +105,8 @@ protected:
   // reported with `newer` (the whole message); anything else is `expected family/supported`.
   void check_schema(std::string_view found, std::string_view family, unsigned supported,
                     std::string_view newer) const;
-  // An integral number in [min, max], or fail with `expected WHAT, found ...`.
+  // An integral number in [min, max], or fail with `expected WHAT (MIN to MAX), found ...`
+  // (`(MIN or more)` when max is UINT64_MAX).
   uint64_t expect_unsigned(const JsonScalar& value, uint64_t min, uint64_t max,
                            std::string_view what) const;
   std::string take_string(JsonScalar& value, std::string_view what) const;

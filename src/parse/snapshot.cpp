@@ -20,8 +20,9 @@
 //             "labels" `[` of `[KEY, VALUE]`, "thread_name" string; `}` -> into the StackBuilder
 //   frames    `[` -> ref: `[FUNCTION, FILE, LINE]`, indexes into "strings" and the line
 //
-// A snapshot is ours: any other key, a missing required one, an index past the table, or a total
-// other than the stacks' sum means it was edited or cut, and is an error naming the JSON path.
+// A snapshot is ours: any other key, a missing required one, an index past the table, counts
+// adding up past 2^64, or a total other than the stacks' sum means it was edited or cut, and is an
+// error naming the JSON path.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -343,9 +344,7 @@ private:
     if (m_strings.empty()) {
       fail("expected an index into \"strings\", but \"strings\" is empty");
     }
-    return expect_unsigned(
-        value, 0, m_strings.size() - 1,
-        fmt::format("an index into \"strings\" (0 to {})", m_strings.size() - 1));
+    return expect_unsigned(value, 0, m_strings.size() - 1, "an index into \"strings\"");
   }
 
   void top_scalar(JsonScalar& value) {
@@ -357,10 +356,9 @@ private:
                                "taskdiff reads taskdiff.snapshot/1: upgrade taskdiff",
                                schema));
     } else if (name == "replicas") {
-      m_replicas = expect_unsigned(value, 1, UINT32_MAX, "a number of replicas (1 or more)");
+      m_replicas = expect_unsigned(value, 1, UINT32_MAX, "a number of replicas");
     } else if (name == "total") {
-      m_total =
-          expect_unsigned(value, 1, UINT64_MAX, "a number of goroutines or threads (1 or more)");
+      m_total = expect_unsigned(value, 1, UINT64_MAX, "a number of goroutines or threads");
     } else {
       fail_type(name == "tool" || name == "source" ? "an object" : "an array", value.type);
     }
@@ -412,14 +410,19 @@ private:
   void stack_scalar(JsonScalar& value) {
     std::string_view name = member(k_stack_keys, m_stack.seen);
     if (name == "count") {
-      m_stack.count = expect_unsigned(value, 1, UINT64_MAX, "a count of at least 1");
+      m_stack.count = expect_unsigned(value, 1, UINT64_MAX, "a count");
+      // Each count fits 64 bits, their sum need not: wrapped round, two counts of 2^63 and a
+      // total edited to match would read as a handful of goroutines.
+      if (m_stack.count > UINT64_MAX - m_context.builder.total()) {
+        fail("the stack counts add up past 2^64; the snapshot was edited or corrupted");
+      }
     } else if (name == "state") {
       m_stack.state = take_string(value, "a string");
     } else if (name == "thread_name") {
       m_stack.thread_name = take_string(value, "a string");
     } else if (name == "max_wait_minutes") {
-      m_stack.max_wait_minutes = static_cast<int64_t>(
-          expect_unsigned(value, 0, uint64_t{1} << 40, "a number of minutes (0 or more)"));
+      m_stack.max_wait_minutes =
+          static_cast<int64_t>(expect_unsigned(value, 0, uint64_t{1} << 40, "a number of minutes"));
     } else if (name == "locked" || name == "leaked") {
       if (value.type != JsonType::boolean) {
         fail_type("a boolean", value.type);

@@ -17,7 +17,8 @@
 //            "runtime" "go" | "java" | "other"; "captured_at" RFC 3339 time (zone optional);
 //            "tasks" `[` -> tasks; "groups" `[` -> groups; "meta" skipped whatever it holds
 //   tasks    `{` -> task (one goroutine, thread or task: count 1)
-//   groups   `{` -> group (pre-counted: "count" required, at least 1)
+//   groups   `{` -> group (pre-counted: "count" required, 1 to 2^48; all the counts of a list
+//            add up to less than 2^64)
 //   task     "state" string; "wait_minutes" whole number; "name" string; "id" string or number
 //            (ignored: ids differ between dumps); "frames" `[` -> frames (required);
 //            "created_by" string or `{` -> creator; "labels" `{` -> labels;
@@ -341,11 +342,12 @@ private:
     case k_key_state: m_record.state = take_string(value, "a string"); break;
     case k_key_name: m_record.name = take_string(value, "a string"); break;
     case k_key_wait_minutes:
-      m_record.wait_minutes = static_cast<int64_t>(
-          expect_unsigned(value, 0, uint64_t{1} << 40, "a number of minutes (0 or more)"));
+      m_record.wait_minutes =
+          static_cast<int64_t>(expect_unsigned(value, 0, uint64_t{1} << 40, "a number of minutes"));
       break;
     case k_key_count:
-      m_record.count = expect_unsigned(value, 1, uint64_t{1} << 48, "a count of at least 1");
+      m_record.count = expect_unsigned(value, 1, uint64_t{1} << 48, "a count");
+      check_total(m_record.count);
       break;
     case k_key_id:
       if (value.type != JsonType::string && value.type != JsonType::number) {
@@ -376,6 +378,15 @@ private:
     return m_record.frames[m_record.frame_count++];
   }
 
+  // Each count is at most 2^48, their sum need not fit 64 bits: wrapped round, 65,536 groups of
+  // 2^48 tasks would read as none. Fails naming the count (a group's) or the task that takes the
+  // total past 2^64.
+  void check_total(uint64_t count) const {
+    if (count > UINT64_MAX - m_context.builder.total()) {
+      fail("the task counts add up past 2^64");
+    }
+  }
+
   // The record is complete: into the builder in one canonical order, whatever the key order.
   void emit(int node) {
     TaskRecord& r = m_record;
@@ -384,6 +395,9 @@ private:
     }
     if (node == k_group && (r.seen & k_key_count) == 0) {
       fail("expected a \"count\" in this group, found none");
+    }
+    if (node == k_task) {
+      check_total(1); // a group's count was checked as it was read
     }
     m_facts.wait = m_facts.wait || (r.seen & k_key_state) != 0;
     m_facts.created_by = m_facts.created_by || (r.seen & k_key_created_by) != 0;

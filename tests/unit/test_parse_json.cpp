@@ -242,9 +242,10 @@ TEST_CASE("errors name the JSON path: the exact messages") {
       {R"({"frames":[{"function":"f","line":"3"}]})",
        "cand.json: $.tasks[0].frames[0].line: expected a line number, found a string"},
       {R"({"frames":[{"function":"f","line":2.5}]})",
-       "cand.json: $.tasks[0].frames[0].line: expected a line number, found 2.5"},
+       "cand.json: $.tasks[0].frames[0].line: expected a line number (0 to 4294967295), found 2.5"},
       {R"({"frames":[{"function":"f","line":4294967296}]})",
-       "cand.json: $.tasks[0].frames[0].line: expected a line number, found 4294967296"},
+       "cand.json: $.tasks[0].frames[0].line: expected a line number (0 to 4294967295), found "
+       "4294967296"},
       {R"({"frames":[{"function":"f","col":1}]})",
        "cand.json: $.tasks[0].frames[0]: unknown key \"col\" (known: function, file, line)"},
       {R"({"state":"x"})", "cand.json: $.tasks[0]: expected a \"frames\" array, found none"},
@@ -264,7 +265,8 @@ TEST_CASE("errors name the JSON path: the exact messages") {
       {R"({"frames":["f"],"created_by":["a"]})",
        "cand.json: $.tasks[0].created_by: expected a string or an object, found an array"},
       {R"({"frames":["f"],"wait_minutes":-2})",
-       "cand.json: $.tasks[0].wait_minutes: expected a number of minutes (0 or more), found -2"},
+       "cand.json: $.tasks[0].wait_minutes: expected a number of minutes (0 to 1099511627776), found "
+       "-2"},
       {R"({"frames":["f"],"id":{"n":1}})",
        "cand.json: $.tasks[0].id: expected a string or a number, found an object"},
       {R"(3)", "cand.json: $.tasks[0]: expected an object, found a number"},
@@ -277,7 +279,7 @@ TEST_CASE("errors name the JSON path: the exact messages") {
       {R"({"schema":"taskdiff.tasks/1","groups":[{"frames":["f"]}]})",
        "cand.json: $.groups[0]: expected a \"count\" in this group, found none"},
       {R"({"schema":"taskdiff.tasks/1","groups":[{"count":0,"frames":["f"]}]})",
-       "cand.json: $.groups[0].count: expected a count of at least 1, found 0"},
+       "cand.json: $.groups[0].count: expected a count (1 to 281474976710656), found 0"},
       {R"({"schema":"taskdiff.tasks/1","tasks":[]})",
        "cand.json: $: expected at least one task or group, found none (an empty \"tasks\" list is an "
        "empty dump, which cannot be compared)"},
@@ -366,6 +368,61 @@ TEST_CASE("a million tasks stream through with flat memory") {
   CHECK(out.runtime == Runtime::go);
   // The document is ~25 MB and a DOM of it several hundred: the parse must hold neither.
   CHECK(max_rss_kib() - before < 32 * 1024);
+}
+
+TEST_CASE("counts adding up past 2^64 are an error at the count that passes it") {
+  // 65,536 groups of 2^48 (the largest count) add up to exactly 2^64, which wraps round to 0.
+  constexpr uint64_t k_largest = uint64_t{1} << 48;
+  auto groups_of = [](uint64_t count, int n) {
+    std::string groups;
+    for (int i = 0; i < n; ++i) {
+      groups += fmt::format(R"({{"count":{},"frames":["f"]}},)", count);
+    }
+    return groups;
+  };
+  auto document = [](std::string_view groups, std::string_view tasks) {
+    groups.remove_suffix(1); // the last comma
+    return fmt::format(R"({{"schema":"taskdiff.tasks/1","groups":[{}],"tasks":[{}]}})", groups,
+                       tasks);
+  };
+  std::string past = "the task counts add up past 2^64";
+  std::string all = groups_of(k_largest, 65536);
+  CHECK(load_error(document(all, "")) == "cand.json: $.groups[65535].count: " + past);
+  // 2^64 - 1 is the largest total: reached, it loads; one task more does not.
+  std::string largest = groups_of(k_largest, 65535) + groups_of(k_largest - 1, 1);
+  Snapshot full = from_json(document(largest, ""));
+  CHECK(full.total == UINT64_MAX);
+  CHECK(load_error(document(largest, R"({"frames":["g"]})")) == "cand.json: $.tasks[0]: " + past);
+}
+
+TEST_CASE("a number out of range: both bounds and the number, in our words") {
+  auto group_count = [](std::string_view count) {
+    return fmt::format(
+        R"({{"schema":"taskdiff.tasks/1","groups":[{{"count":{},"frames":["f"]}}]}})", count);
+  };
+  // Over the largest count (2^48): the message says so, not "at least 1".
+  CHECK(load_error(group_count("9223372036854775807")) ==
+        "cand.json: $.groups[0].count: expected a count (1 to 281474976710656), found "
+        "9223372036854775807");
+  // Past 64 bits: read as a double, shown as written.
+  CHECK(load_error(group_count("18446744073709551616")) ==
+        "cand.json: $.groups[0].count: expected a count (1 to 281474976710656), found "
+        "18446744073709551616");
+  // Past a double: nlohmann stops the parse; its exception text stays out of the message.
+  CHECK(load_error(group_count("1e400")) ==
+        "cand.json:1: $.groups[0].count: expected a number between -1.8e308 and 1.8e308, found "
+        "1e400");
+  // Also where any value is accepted, unread (inside "meta"): the parse cannot go on past it.
+  std::string meta = R"({"schema":"taskdiff.tasks/1","tasks":[{"frames":["f"]}],"meta":)";
+  CHECK(load_error(meta + "\n{\"x\":-1e400}}") ==
+        "cand.json:2: $.meta: expected a number between -1.8e308 and 1.8e308, found -1e400");
+  // A number of many digits is cut short in the message.
+  CHECK(load_error(group_count("1." + std::string(100000, '0'))) ==
+        "cand.json: $.groups[0].count: expected a count (1 to 281474976710656), found 1." +
+            std::string(38, '0') + "... (100002 characters)");
+  CHECK(load_error(with_tasks(R"({"frames":["f"],"wait_minutes":2199023255552})")) ==
+        "cand.json: $.tasks[0].wait_minutes: expected a number of minutes (0 to 1099511627776), "
+        "found 2199023255552");
 }
 
 } // TEST_SUITE("parse_json")

@@ -318,6 +318,70 @@ TEST_CASE("StackBuilder::merge: shared stacks add up, new ones follow in their o
   CHECK(s.stacks[3].max_wait_minutes == 3);
 }
 
+TEST_CASE("StackBuilder, LabelSets::fold: records differing in labels add up; the largest "
+          "labelled one speaks") {
+  using Labels = std::vector<std::pair<std::string, std::string>>;
+  auto record = [](StackBuilder& builder, uint64_t count, const Labels& labels) {
+    builder.begin(count);
+    builder.frame("main.serve", "/app/main.go", 7);
+    for (const auto& [key, value] : labels) {
+      builder.label(key, value);
+    }
+    builder.commit();
+  };
+  SUBCASE("one builder") {
+    StackBuilder builder({}, LabelSets::fold);
+    record(builder, 1, {{"request_id", "r1"}});
+    record(builder, 3, {{"request_id", "r2"}, {"handler", "quote"}});
+    record(builder, 3, {{"request_id", "r3"}}); // equal count: the first of equals stays
+    record(builder, 4, {}); // unlabelled: counted, but says nothing about labels
+    Snapshot s;
+    builder.finish(s);
+    REQUIRE(s.stacks.size() == 1);
+    CHECK(s.stacks[0].count == 11);
+    CHECK(s.stacks[0].labels == Labels{{"handler", "quote"}, {"request_id", "r2"}});
+  }
+  SUBCASE("kept sets: one stack per label set") {
+    StackBuilder builder({}, LabelSets::keep);
+    record(builder, 1, {{"request_id", "r1"}});
+    record(builder, 3, {{"request_id", "r2"}});
+    record(builder, 2, {{"request_id", "r1"}});
+    Snapshot s;
+    builder.finish(s);
+    REQUIRE(s.stacks.size() == 2);
+    CHECK(s.stacks[0].count == 3);
+    CHECK(s.stacks[0].labels == Labels{{"request_id", "r1"}});
+  }
+  SUBCASE("merged halves: the larger record's labels, the earlier half's on a tie") {
+    StackBuilder first({}, LabelSets::fold);
+    record(first, 2, {{"request_id", "r1"}});
+    StackBuilder second({}, LabelSets::fold);
+    record(second, 5, {{"request_id", "r2"}});
+    StackBuilder third({}, LabelSets::fold);
+    record(third, 5, {{"request_id", "r3"}});
+    first.merge(std::move(second));
+    first.merge(std::move(third));
+    StackBuilder into({}, LabelSets::fold); // an empty builder takes the other's table whole
+    into.merge(std::move(first));
+    Snapshot s;
+    into.finish(s);
+    REQUIRE(s.stacks.size() == 1);
+    CHECK(s.stacks[0].count == 12);
+    CHECK(s.stacks[0].labels == Labels{{"request_id", "r2"}});
+  }
+  SUBCASE("a stack without labelled records has none") {
+    StackBuilder builder({}, LabelSets::fold);
+    record(builder, 1, {{"request_id", "r1"}});
+    builder.begin(1);
+    builder.frame("main.other", "/app/main.go", 9);
+    builder.commit();
+    Snapshot s;
+    builder.finish(s);
+    REQUIRE(s.stacks.size() == 2);
+    CHECK(s.stacks[1].labels.empty());
+  }
+}
+
 TEST_CASE("a gzipped snapshot loads like the plain one") {
   std::string json = to_json(snapshot_of({corpus("growth/cand.debug2.txt")}));
   std::string gz = gzip_compress(json);
@@ -376,6 +440,46 @@ TEST_CASE("an edited or cut snapshot is an error naming the JSON path") {
   CHECK(load_error("b.json", text.substr(0, text.find("\"/src/main.go\""))) ==
         "b.json:7: $.strings[1]: invalid JSON: syntax error while parsing value - unexpected end "
         "of input; expected '[', '{', or a literal");
+}
+
+TEST_CASE("stack counts adding up past 2^64 are an error at the count that passes it") {
+  // Two counts of 2^63 and one of 9 add up to 2^64 + 9: wrapped round, 9, and a total edited
+  // to 9 would have matched it.
+  auto with_stacks = [](std::string_view total, std::initializer_list<std::string_view> counts) {
+    std::string stacks;
+    int line = 12;
+    for (std::string_view count : counts) {
+      stacks += fmt::format(R"({}{{"count":{},"frames":[[0,1,{}]]}})", stacks.empty() ? "" : ",\n",
+                            count, line++);
+    }
+    std::string text = patched("\"total\":3", fmt::format("\"total\":{}", total));
+    size_t at = text.find("{\"count\"");
+    return text.substr(0, at) + stacks + "]}\n";
+  };
+  CHECK(
+      load_error("b.json", with_stacks("9", {"9223372036854775808", "9223372036854775808", "9"})) ==
+      "b.json: $.stacks[1].count: the stack counts add up past 2^64; the snapshot was edited or "
+      "corrupted");
+  // The largest total, 2^64 - 1, loads; the stated total must still be the sum.
+  Snapshot largest =
+      from_json("b.json", with_stacks("18446744073709551615",
+                                      {"9223372036854775808", "9223372036854775807"}));
+  CHECK(largest.total == UINT64_MAX);
+  CHECK(load_error("b.json", with_stacks("18446744073709551614",
+                                         {"9223372036854775808", "9223372036854775807"})) ==
+        "b.json: $.total: says 18446744073709551614 but the stacks add up to 18446744073709551615; "
+        "the snapshot was edited or cut");
+}
+
+TEST_CASE("a number out of range in a snapshot: both bounds and the number, in our words") {
+  CHECK(load_error("b.json", patched("\"replicas\":1", "\"replicas\":4294967296")) ==
+        "b.json: $.replicas: expected a number of replicas (1 to 4294967295), found 4294967296");
+  CHECK(load_error("b.json", patched("{\"count\":3,", "{\"count\":0,")) ==
+        "b.json: $.stacks[0].count: expected a count (1 or more), found 0");
+  CHECK(load_error("b.json", patched("{\"count\":3,", "{\"count\":18446744073709551616,")) ==
+        "b.json: $.stacks[0].count: expected a count (1 or more), found 18446744073709551616");
+  CHECK(load_error("b.json", patched("{\"count\":3,", "{\"count\":1e400,")) ==
+        "b.json:9: $.stacks[0].count: expected a number between -1.8e308 and 1.8e308, found 1e400");
 }
 
 } // TEST_SUITE("snapshot")
