@@ -17,8 +17,10 @@
 //   ancestors  GODEBUG=tracebackancestors history: skipped up to the empty line -> between
 //   between    -> header; crash output also: register dump (`rax    0x1`), `exit status 2`,
 //              any other text -> trailer
-//   trailer    text after the dump; a new goroutine header after an empty line starts a
-//              second dump (a restart loop): the last one is kept, with a warning.
+//   trailer    text after the dump (an HTML page there is an error); a goroutine header starts a
+//              second dump (a restart loop): the last one is kept, with its own crash message
+//              and a warning. Goroutine 1 again with only empty lines between is an error: where
+//              the second dump starts cannot be told.
 //
 // A dump that ends inside a goroutine is truncated: an error, unless --allow-truncated. Inside
 // means a header with no frames, a function without its file line, a `created by` without its
@@ -31,6 +33,7 @@
 #include <charconv>
 #include <cstring>
 #include <optional>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -215,29 +218,6 @@ bool is_elided_marker(std::string_view line) {
   return starts_with(line, "...") && ends_with(line, "elided...");
 }
 
-// amd64 `rax    0xca`, arm64 `r0      0x0`, `rflags 0x286`, `fault   0x0`.
-bool is_register_line(std::string_view line) {
-  size_t i = 0;
-  while (i < line.size() && (std::isalnum(static_cast<unsigned char>(line[i])) != 0)) {
-    ++i;
-  }
-  if (i == 0 || i > 8) {
-    return false;
-  }
-  while (i < line.size() && line[i] == ' ') {
-    ++i;
-  }
-  if (!starts_with(line.substr(i), "0x")) {
-    return false;
-  }
-  for (i += 2; i < line.size(); ++i) {
-    if (!is_hex(line[i])) {
-      return false;
-    }
-  }
-  return true;
-}
-
 enum class State {
   preamble,
   header,
@@ -326,20 +306,25 @@ private:
       fail(fmt::format("expected a goroutine header like `goroutine 1 [running]:`, found {}",
                        quote_excerpt(line)));
     }
-    bool crash_line = is_crash_line(line);
-    if (crash_line && !m_in_panic_message) {
-      m_context.out.panic_message.clear();
-      m_in_panic_message = true;
-    }
-    if (m_in_panic_message && !is_blank(line) &&
-        m_context.out.panic_message.size() < k_max_panic_message) {
-      if (!m_context.out.panic_message.empty()) {
-        m_context.out.panic_message += '\n';
-      }
-      m_context.out.panic_message.append(line.substr(0, k_max_panic_message));
-    }
-    m_previous_crash_line = crash_line || (m_in_panic_message && starts_with(line, "\t"));
+    gather_crash_message(line, m_context.out.panic_message, m_in_panic_message);
+    m_previous_crash_line =
+        is_crash_line(line) || (m_in_panic_message && starts_with(line, "\t"));
     m_previous_blank = is_blank(line);
+  }
+
+  // A crash message (`panic: boom` and the lines up to the goroutines) into `message`: from its
+  // first crash line on, every non-empty line, up to k_max_panic_message bytes.
+  static void gather_crash_message(std::string_view line, std::string& message, bool& in_message) {
+    if (!in_message && is_crash_line(line)) {
+      message.clear();
+      in_message = true;
+    }
+    if (in_message && !is_blank(line) && message.size() < k_max_panic_message) {
+      if (!message.empty()) {
+        message += '\n';
+      }
+      message.append(line.substr(0, k_max_panic_message));
+    }
   }
 
   void start_goroutine(const Header& header) {
@@ -436,6 +421,11 @@ private:
                        "give the whole dump",
                        m_goroutine_id));
     }
+    if (Header next; parse_header(line, line_number(), next)) {
+      fail(fmt::format("goroutine {} starts with no empty line after goroutine {}: Go separates "
+                       "goroutines with one; are two dumps glued together, or was the dump edited?",
+                       next.id, m_goroutine_id));
+    }
     if (m_crash) {
       // Crash output glued to text that follows without an empty line (`FAIL\tpkg\t0.1s`),
       // which must not interrupt a stack before its end.
@@ -450,12 +440,8 @@ private:
       }
       commit();
       m_state = State::trailer;
+      trailer(line);
       return;
-    }
-    if (Header next; parse_header(line, line_number(), next)) {
-      fail(fmt::format("goroutine {} starts with no empty line after goroutine {}: Go separates "
-                       "goroutines with one; are two dumps glued together, or was the dump edited?",
-                       next.id, m_goroutine_id));
     }
     fail(fmt::format("expected a function line like `main.main()`, `created by ...` or an empty "
                      "line in goroutine {}, found {}",
@@ -481,14 +467,15 @@ private:
     if (parse_header(line, line_number(), header)) {
       if (header.id == "1" && m_goroutine_one_line != 0) {
         // Goroutine 1 (main) is in a dump once: this is a second dump glued to the first
-        // (`cat a.txt b.txt`), whose counts would add up. Crash output keeps the last dump,
-        // as after a restart; a goroutine dump is refused.
-        if (!m_crash) {
-          // (No line number of the first one: a range of a split file counts from its start.)
-          fail("goroutine 1 appears a second time: this input holds two dumps one after the "
-               "other (`cat a b`?); give each dump on its own");
-        }
-        restart();
+        // (`cat a.txt b.txt`), whose counts would add up. With only empty lines since the last
+        // goroutine, where the second starts cannot be told (goroutine 1 need not be its
+        // first), so neither is read whole. (Crash output separated by text, a restart loop,
+        // keeps the last dump: trailer().) No line number of the first goroutine 1: a range of
+        // a split file counts its lines from its start.
+        fail(m_crash ? "goroutine 1 appears a second time, with no text between the two dumps "
+                       "to tell where the second starts (`cat a b`?); give each dump on its own"
+                     : "goroutine 1 appears a second time: this input holds two dumps one after "
+                       "the other (`cat a b`?); give each dump on its own");
       }
       start_goroutine(header);
       return;
@@ -499,18 +486,24 @@ private:
                        quote_excerpt(line)));
     }
     m_state = State::trailer;
-    m_previous_blank = false;
+    trailer(line);
   }
 
   void trailer(std::string_view line) {
-    Header header;
-    if (m_previous_blank && !is_register_line(line) && parse_header(line, line_number(), header)) {
-      // A second dump in the same text (a restart loop, a copy after a report line).
+    if (is_html_start(line)) {
+      fail(fmt::format("an HTML page follows the dump (an error page appended to the capture?): "
+                       "{}; capture the dump again and give it on its own",
+                       quote_excerpt(line)));
+    }
+    // A second dump in the same text (a restart loop, a copy after a report line, a debug=2
+    // dump appended to a SIGQUIT log right after its register dump): it starts at its first
+    // goroutine header, blank line before it or not.
+    if (Header header; parse_header(line, line_number(), header)) {
       restart();
       start_goroutine(header);
       return;
     }
-    m_previous_blank = is_blank(line);
+    gather_crash_message(line, m_next_message, m_in_next_message); // the next dump's, if one
   }
 
   void commit() { m_builder.commit(m_record_line); }
@@ -526,6 +519,9 @@ private:
     m_builder = StackBuilder(m_context.options.limits, m_context.options.label_sets);
     m_first_id.clear();
     m_goroutine_one_line = 0;
+    m_previous_message = std::exchange(m_context.out.panic_message, std::move(m_next_message));
+    m_next_message.clear();
+    m_in_next_message = false;
   }
 
   void finish() {
@@ -573,6 +569,7 @@ private:
           "starts at line {}",
           m_dumps + 1, m_start_line, m_first_id, m_previous_start_line));
       m_builder = std::move(*m_previous_dump);
+      m_context.out.panic_message = std::move(m_previous_message);
       return;
     }
     m_context.out.warnings.push_back(
@@ -649,6 +646,9 @@ private:
   std::optional<StackBuilder> m_previous_dump;
   std::string m_previous_first_id;
   uint64_t m_previous_start_line = 0;
+  std::string m_previous_message; // the dump before's crash message, for a report's copy
+  std::string m_next_message;     // a crash message in the trailer, for the dump it precedes
+  bool m_in_next_message = false;
 };
 
 } // namespace

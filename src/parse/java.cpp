@@ -637,6 +637,10 @@ private:
     } else if (starts_with(line, "goroutine ") && ends_with(line, "]:") &&
                line.find(" [") != std::string_view::npos) {
       fail("a Go goroutine dump follows the Java thread dump: give each dump on its own");
+    } else if (is_html_start(line)) {
+      fail(fmt::format("an HTML page follows the thread dump (an error page appended to the "
+                       "capture?): {}; capture the dump again and give it on its own",
+                       quote_excerpt(line)));
     }
     // Anything else: the application's stdout after a SIGQUIT dump.
   }

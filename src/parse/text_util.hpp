@@ -72,6 +72,19 @@ inline std::string_view trim(std::string_view text) {
   return text.substr(begin, end - begin);
 }
 
+// `<!DOCTYPE html` or `<html` in any case: the start of an HTML page, such as a proxy's error page
+// appended to a capture.
+inline bool is_html_start(std::string_view line) {
+  line = trim_left(line);
+  auto starts_with_nocase = [line](std::string_view prefix) {
+    return line.size() >= prefix.size() &&
+           std::equal(prefix.begin(), prefix.end(), line.begin(), [](char p, char c) {
+             return p == (c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+           });
+  };
+  return starts_with_nocase("<!doctype html") || starts_with_nocase("<html");
+}
+
 // `goroutine 12 [` or `goroutine 12 gp=`: the start of a Go goroutine record.
 inline bool is_goroutine_header(std::string_view line) {
   if (!starts_with(line, "goroutine ")) {
