@@ -353,6 +353,7 @@ private:
     m_goroutine_id.assign(header.id);
     m_has_creator = false;
     m_at_root = false;
+    m_go_frame_last = false;
     m_locked = header.locked;
     m_state = State::header;
     m_seen_goroutine = true;
@@ -377,7 +378,8 @@ private:
                        m_builder.pending_function(), quote_excerpt(line)));
     }
     m_builder.frame_file(file.file, file.line);
-    m_at_root = is_stack_root(m_builder.pending_function());
+    m_at_root = false;
+    m_go_frame_last = true; // a root or not: goroutine_complete() asks, only when it matters
     m_state = State::frames;
   }
 
@@ -392,6 +394,7 @@ private:
       if (starts_with(function, "non-Go function")) {
         m_builder.frame(line, {}, 0, line_number());
         m_at_root = true; // C frames: the stack may well end here
+        m_go_frame_last = false;
         return;
       }
       m_builder.frame_function(function, line_number());
@@ -408,6 +411,7 @@ private:
       // elided...`), and main's goroutine ends there; from 1.21 the outermost frames follow
       // (`...12 frames elided...`).
       m_at_root = starts_with(line, "...additional");
+      m_go_frame_last = false;
       return;
     }
     if (starts_with(line, "[originating from goroutine ")) {
@@ -581,7 +585,10 @@ private:
   // A goroutine ends at its `created by` line or at a root of all stacks.
   // (A goroutine locked to its thread may be a call from C, a cgo export, which ends anywhere:
   // a libFuzzer target's `main.LLVMFuzzerTestOneInput`.)
-  bool goroutine_complete() const { return m_has_creator || m_at_root || m_locked; }
+  bool goroutine_complete() const {
+    return m_has_creator || m_locked || m_at_root ||
+           (m_go_frame_last && is_stack_root(m_builder.pending_function()));
+  }
 
   // Where an incomplete goroutine's stack stops: its last function, or its header.
   std::string stop_point() const {
@@ -638,7 +645,8 @@ private:
   uint64_t m_goroutine_one_line = 0; // where goroutine 1 starts, once seen
   bool m_file_line_cut_risk = false; // the unterminated last line is a file line with no `+0x`
   bool m_has_creator = false;        // the current goroutine's `created by` and its file line
-  bool m_at_root = false;            // its stack may end where it is (is_stack_root, elided...)
+  bool m_at_root = false;            // its last line may end a stack (C frame, elided, unavailable)
+  bool m_go_frame_last = false;      // its last line is a Go frame's file line
   bool m_locked = false;             // its header says `locked to thread`
   unsigned m_dumps = 0;
   std::string m_first_id;    // of the current dump's first goroutine
