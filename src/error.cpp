@@ -23,6 +23,22 @@ unsigned char c1_control_at(std::string_view text, size_t i) {
   return next >= 0x80 && next <= 0x9f ? next : 0;
 }
 
+// Appends the character at `i` to `out`, a C0 control but tab, DEL or a C1 control escaped
+// (`\x1b`, `\u009b`); returns where the next character starts.
+size_t append_visible(std::string& out, std::string_view text, size_t i) {
+  auto c = static_cast<unsigned char>(text[i]);
+  if ((c < 0x20 && c != '\t') || c == 0x7f) {
+    out += fmt::format("\\x{:02x}", c);
+    return i + 1;
+  }
+  if (unsigned char c1 = c1_control_at(text, i); c1 != 0) {
+    out += fmt::format("\\u{:04x}", c1);
+    return i + 2;
+  }
+  out += static_cast<char>(c);
+  return i + 1;
+}
+
 } // namespace
 
 Error::Error(std::string source, uint64_t line, std::string message)
@@ -37,24 +53,21 @@ ParseError::ParseError(uint64_t line, std::string message)
 
 std::string quote_excerpt(std::string_view text, size_t max) {
   std::string out = "\"";
-  for (size_t i = 0; i < text.size(); ++i) {
+  for (size_t i = 0; i < text.size();) {
     if (i >= max) {
       out += "...";
       break;
     }
-    auto c = static_cast<unsigned char>(text[i]);
+    char c = text[i];
     if (c == '"' || c == '\\') {
       out += '\\';
-      out += static_cast<char>(c);
+      out += c;
+      ++i;
     } else if (c == '\t') {
       out += "\\t";
-    } else if (c < 0x20 || c == 0x7f) {
-      out += fmt::format("\\x{:02x}", c);
-    } else if (unsigned char c1 = c1_control_at(text, i); c1 != 0) {
-      out += fmt::format("\\u{:04x}", c1);
       ++i;
     } else {
-      out += static_cast<char>(c);
+      i = append_visible(out, text, i);
     }
   }
   out += '"';
@@ -64,16 +77,8 @@ std::string quote_excerpt(std::string_view text, size_t max) {
 std::string visible(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    auto c = static_cast<unsigned char>(text[i]);
-    if ((c < 0x20 && c != '\t') || c == 0x7f) {
-      out += fmt::format("\\x{:02x}", c);
-    } else if (unsigned char c1 = c1_control_at(text, i); c1 != 0) {
-      out += fmt::format("\\u{:04x}", c1);
-      ++i;
-    } else {
-      out += static_cast<char>(c);
-    }
+  for (size_t i = 0; i < text.size();) {
+    i = append_visible(out, text, i);
   }
   return out;
 }

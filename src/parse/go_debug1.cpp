@@ -54,30 +54,18 @@ bool parse_pc(std::string_view text, uint64_t& out) {
   return error == std::errc() && end == text.data() + text.size();
 }
 
-// Next space-separated word of `rest`.
-std::string_view next_word(std::string_view& rest) {
-  size_t start = rest.find_first_not_of(' ');
+// The next run of characters other than `separator` in `rest`, which moves past it: a word of
+// an `@` line (spaces), a field of a `#` line (tabs: tabwriter output).
+std::string_view next_token(std::string_view& rest, char separator) {
+  size_t start = rest.find_first_not_of(separator);
   if (start == std::string_view::npos) {
     rest = {};
     return {};
   }
-  size_t end = rest.find(' ', start);
-  std::string_view word = rest.substr(start, end == std::string_view::npos ? end : end - start);
+  size_t end = rest.find(separator, start);
+  std::string_view token = rest.substr(start, end == std::string_view::npos ? end : end - start);
   rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end);
-  return word;
-}
-
-// Next field of a `#` line: fields are separated by runs of tabs (tabwriter output).
-std::string_view next_field(std::string_view& rest) {
-  size_t start = rest.find_first_not_of('\t');
-  if (start == std::string_view::npos) {
-    rest = {};
-    return {};
-  }
-  size_t end = rest.find('\t', start);
-  std::string_view field = rest.substr(start, end == std::string_view::npos ? end : end - start);
-  rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end);
-  return field;
+  return token;
 }
 
 // A Go %q string at the start of `text`; returns false on a malformed one.
@@ -198,7 +186,7 @@ private:
     m_pcs.clear();
     std::string_view rest = line.substr(at + 2);
     while (!rest.empty()) {
-      std::string_view field = next_word(rest);
+      std::string_view field = next_token(rest, ' ');
       if (uint64_t pc = 0; parse_pc(field, pc)) {
         m_pcs.push_back(pc);
       }
@@ -224,9 +212,9 @@ private:
     }
     m_first_hash_line = false;
     std::string_view rest = line.substr(1);
-    std::string_view pc = next_field(rest);
-    std::string_view function = next_field(rest);
-    std::string_view file_line = next_field(rest);
+    std::string_view pc = next_token(rest, '\t');
+    std::string_view function = next_token(rest, '\t');
+    std::string_view file_line = next_token(rest, '\t');
     uint64_t pc_value = 0;
     if (!parse_pc(pc, pc_value)) {
       fail(fmt::format("expected `#<TAB>0xPC<TAB>function+0xOFF<TAB>file:line`, found {}",
