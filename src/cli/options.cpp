@@ -59,7 +59,7 @@ void add_key_options(CLI::App* command, RawOptions& raw) {
                    "numbers; same binary only); add `,labels` to key on pprof labels too")
       ->option_text("KEY")
       ->capture_default_str();
-  command->add_option("--depth", raw.depth, "Frames from the leaf that take part in the key")
+  command->add_option("--depth", raw.depth, "Frames from the leaf that take part in the key (1-1000)")
       ->type_name("UINT")
       ->capture_default_str();
 }
@@ -88,8 +88,8 @@ void add_input_options(CLI::App* command, RawOptions& raw, bool grouping = true)
       ->capture_default_str();
   command
       ->add_option("--threads", raw.threads,
-                   "Parser threads per input: a debug=2 file of 16 MiB or more is read in that "
-                   "many parts at once")
+                   "Parser threads per input (1-64): a debug=2 file of 16 MiB or more is read "
+                   "in that many parts at once")
       ->type_name("UINT")
       ->capture_default_str();
 }
@@ -361,28 +361,18 @@ Config validate(Command command, const RawOptions& raw, bool stdout_is_terminal,
           fmt::format("--input-format: unknown format `{}` (known: {})", raw.input_format, names));
     }
   }
-  std::string key = raw.key;
-  size_t start = 0;
-  while (start <= key.size()) {
-    size_t comma = key.find(',', start);
-    std::string part =
-        key.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (part == "default") {
-      config.key.strict = false;
-    } else if (part == "strict") {
-      config.key.strict = true;
-    } else if (part == "labels") {
-      config.key.labels = true;
-    } else {
-      throw UsageError(fmt::format("--key: expected `default` or `strict`, optionally with "
-                                   "`,labels`, found `{}`",
-                                   part));
-    }
-    if (comma == std::string::npos) {
-      break;
-    }
-    start = comma + 1;
+  // `default` or `strict`, then `,labels` or nothing: `labels` alone, a part twice or in another
+  // order would leave the reader unsure which key ran.
+  size_t comma = raw.key.find(',');
+  std::string base = raw.key.substr(0, comma);
+  if ((base != "default" && base != "strict") ||
+      (comma != std::string::npos && raw.key.compare(comma + 1, std::string::npos, "labels") != 0)) {
+    throw UsageError(fmt::format("--key: expected `default` or `strict`, optionally with "
+                                 "`,labels`, found {}",
+                                 shown(raw.key)));
   }
+  config.key.strict = base == "strict";
+  config.key.labels = comma != std::string::npos;
   // A snapshot file keeps every label set, for a later `--key ...,labels`; a report keyed
   // without labels folds them (a stack per call path, not per request id).
   config.parse.label_sets =
