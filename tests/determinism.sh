@@ -87,7 +87,8 @@ done
 # Crash output over 16 MiB (two SIGQUIT dumps in one log, the second after a restart): never
 # split, so every thread count compares the last dump only.
 python3 "$scale" -n 20000 -o half.txt "$T/corpus/healthy/base.debug2.txt" >/dev/null 2>&1 || exit 1
-{ printf 'SIGQUIT: quit\nPC=0x45f580 m=0 sigcode=0\n\n'; cat half.txt; printf '\nexit status 2\nrestarting\nSIGQUIT: quit\nPC=0x45f580 m=0 sigcode=0\n\n'; cat half.txt; } >crash.txt
+registers='rax    0x0\nrip    0x45f580\n' # SIGQUIT output ends with the register dump
+{ printf "SIGQUIT: quit\nPC=0x45f580 m=0 sigcode=0\n\n"; cat half.txt; printf "\n$registers""exit status 2\nrestarting\nSIGQUIT: quit\nPC=0x45f580 m=0 sigcode=0\n\n"; cat half.txt; printf "\n$registers"; } >crash.txt
 run crash-t1 show --format json --threads 1 crash.txt
 run crash-t2 show --format json --threads 2 crash.txt
 compare "crash log with two dumps: show --format json, --threads 1 vs 2" crash-t1 crash-t2

@@ -115,6 +115,9 @@ struct Snapshot {
   std::vector<std::string>
       warnings;                // said on stderr and in reports (e.g. a truncated dump read anyway)
   bool leak_profile = false;   // Go goroutineleak profile
+  // What the input is when it shows only some of its goroutines (`crash output showing only the
+  // panicking goroutine ...`), else empty: it may be shown, not compared or kept as a baseline.
+  std::string partial;
   std::vector<Origin> origins; // a snapshot file: one per dump merged into it; empty for a dump
 
   Snapshot() { symbols.intern(""); }

@@ -91,10 +91,27 @@ bool emit(const Config& config, const std::string& content) {
   return true;
 }
 
+// A dump that shows only some goroutines says nothing of the others: no verdict, no baseline.
+void require_whole(const Snapshot& snapshot, std::string_view use) {
+  if (!snapshot.partial.empty()) {
+    throw Error(snapshot.source, 0, fmt::format("cannot {} {}", use, snapshot.partial));
+  }
+}
+
 int run_diff(const Config& config) {
   auto [base, cand] = load_pair(config);
+  require_whole(base, "compare");
+  require_whole(cand, "compare");
   print_warnings(base);
   print_warnings(cand);
+  if (base.runtime != cand.runtime) {
+    // A Go dump against a Java one shares no group: every group would be new, or none grow.
+    throw Error(cand.source, 0,
+                fmt::format("a {} dump ({}) cannot be compared with the {} dump {} ({}): give "
+                            "the baseline and the candidate of one service",
+                            runtime_name(cand.runtime), format_name(cand.format),
+                            runtime_name(base.runtime), base.source, format_name(base.format)));
+  }
   std::vector<std::string> notes;
   KeyOptions key = shared_key(config.key, base.facts, cand.facts, notes);
   Grouping base_groups = group(base, key);
@@ -151,6 +168,7 @@ int run_snapshot(const Config& config) {
   std::vector<Snapshot> dumps;
   for (const auto& path : config.inputs) {
     dumps.push_back(load(path, config.parse));
+    require_whole(dumps.back(), "make a snapshot of");
     print_warnings(dumps.back());
   }
   Snapshot merged = merge_snapshots(std::move(dumps), config.parse.limits);

@@ -111,6 +111,7 @@ public:
     std::string_view line;
     bool header_seen = false;
     while (m_lines.next(line)) {
+      line = trim_right(line); // trailing blanks from an editor or a paste
       if (!header_seen) {
         if (line.empty()) {
           continue;
@@ -187,9 +188,17 @@ private:
     std::string_view rest = line.substr(at + 2);
     while (!rest.empty()) {
       std::string_view field = next_token(rest, ' ');
-      if (uint64_t pc = 0; parse_pc(field, pc)) {
+      uint64_t pc = 0;
+      if (parse_pc(field, pc)) {
         m_pcs.push_back(pc);
+      } else if (!field.empty()) {
+        fail(fmt::format("expected program counters like `0x43b296` after `@`, found {}",
+                         quote_excerpt(field)));
       }
+    }
+    if (m_pcs.empty()) {
+      // Go writes a goroutine's whole stack, runtime.goexit included: never none.
+      fail("this record has no program counters after `@`: was the line cut or edited?");
     }
     m_last_pc.reset();
     m_in_record = true;

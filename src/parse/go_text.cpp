@@ -28,8 +28,10 @@
 // line, or a root (is_stack_root: main.main, the runtime's own roots, a cgo entry), unless it is
 // locked to its thread (a call from C may end anywhere). The same holds
 // for a goroutine in crash output that text interrupts. A cut exactly between two goroutines
-// cannot be seen in debug=2 or crash output (neither states a count).
+// cannot be seen in debug=2 or a panic (neither states a count), but a SIGQUIT dump ends with its
+// register dump (check_whole_crash).
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstring>
 #include <optional>
@@ -214,6 +216,40 @@ bool is_stack_root(std::string_view function) {
              std::end(k_runtime_roots);
 }
 
+// A file line that ends where Go ends one: `+0x1d`, or at GOTRACEBACK=system and above
+// `+0x1d fp=0xc000 sp=0xc000 pc=0x4a6b`. (A cut within the last hex digits cannot be seen.)
+bool file_line_whole(std::string_view line) {
+  size_t offset = line.find(" +0x");
+  if (offset == std::string_view::npos) {
+    return false;
+  }
+  std::string_view last = line.find(" fp=", offset) != std::string_view::npos ? " pc=0x" : " +0x";
+  size_t at = line.rfind(last);
+  if (at == std::string_view::npos) {
+    return false;
+  }
+  std::string_view digits = line.substr(at + last.size());
+  return !digits.empty() && std::all_of(digits.begin(), digits.end(), is_hex);
+}
+
+// amd64 `rax    0xca`, arm64 `r0      0x0`, `rflags 0x286`, `fault   0x0`.
+bool is_register_line(std::string_view line) {
+  size_t i = 0;
+  while (i < line.size() && (std::isalnum(static_cast<unsigned char>(line[i])) != 0)) {
+    ++i;
+  }
+  if (i == 0 || i > 8) {
+    return false;
+  }
+  while (i < line.size() && line[i] == ' ') {
+    ++i;
+  }
+  if (!starts_with(line.substr(i), "0x") || i + 2 == line.size()) {
+    return false;
+  }
+  return std::all_of(line.begin() + static_cast<std::ptrdiff_t>(i) + 2, line.end(), is_hex);
+}
+
 bool is_elided_marker(std::string_view line) {
   return starts_with(line, "...") && ends_with(line, "elided...");
 }
@@ -239,6 +275,7 @@ public:
     m_state = m_context.at_record_start ? State::between : State::preamble;
     std::string_view line;
     while (m_lines.next(line)) {
+      line = trim_right(line); // trailing blanks from an editor or a paste
       if (!m_lines.last_line_unterminated()) {
         step(line);
         continue;
@@ -250,7 +287,7 @@ public:
       try {
         step(line);
         m_file_line_cut_risk = (before == State::function_file || before == State::creator_file) &&
-                               line.find(" +0x") == std::string_view::npos;
+                               !file_line_whole(line);
       } catch (const ParseError&) {
         if (before == State::between) {
           truncated(fmt::format("the dump ends inside a goroutine header ({})",
@@ -262,13 +299,16 @@ public:
         m_state = State::trailer; // --allow-truncated: drop the cut goroutine
         continue;
       }
-      if (before == State::between && m_state == State::trailer && starts_with(line, "goroutine")) {
-        // Crash output: a cut header reads as text after the dump.
+      if ((before == State::between || before == State::trailer) && m_state == State::trailer &&
+          !line.empty() &&
+          (starts_with(line, "goroutine") || starts_with(std::string_view("goroutine "), line))) {
+        // Crash output: a cut header (`gorou`) reads as text after the dump.
         truncated(fmt::format("the dump ends inside a goroutine header ({})", quote_excerpt(line)),
                   false);
       }
     }
     finish();
+    check_whole_crash();
   }
 
 private:
@@ -508,6 +548,7 @@ private:
       return;
     }
     gather_crash_message(line, m_next_message, m_in_next_message); // the next dump's, if one
+    m_registers = m_registers || is_register_line(line);
   }
 
   void commit() { m_builder.commit(m_record_line); }
@@ -524,6 +565,7 @@ private:
     m_first_id.clear();
     m_goroutine_one_line = 0;
     m_previous_message = std::exchange(m_context.out.panic_message, std::move(m_next_message));
+    m_previous_registers = std::exchange(m_registers, false);
     m_next_message.clear();
     m_in_next_message = false;
   }
@@ -531,9 +573,10 @@ private:
   void finish() {
     switch (m_state) {
     case State::frames:
-      // The last line has no line break and is a file line without its `+0x` offset: the dump
-      // may be cut inside it (`<TAB>/src/x.go:4` of `:42 +0x1d`), a wrong line number. (A file
-      // line with its offset is whole enough: some saved dumps just lack the final `\n`.)
+      // The last line has no line break and is a file line that does not end as Go ends one
+      // (file_line_whole): the dump may be cut inside it (`<TAB>/src/x.go:4` of `:42 +0x1d`, a
+      // wrong line number; `+0x`; `fp=0xc000`). A whole one is whole enough: some saved dumps
+      // just lack the final `\n`.
       if (m_lines.last_line_unterminated() && m_context.is_last_range && m_file_line_cut_risk) {
         truncated(inside_goroutine(), true);
         break;
@@ -574,12 +617,37 @@ private:
           m_dumps + 1, m_start_line, m_first_id, m_previous_start_line));
       m_builder = std::move(*m_previous_dump);
       m_context.out.panic_message = std::move(m_previous_message);
+      m_registers = m_previous_registers;
       return;
     }
     m_context.out.warnings.push_back(
         fmt::format("this input holds {} goroutine dumps; read the last one, which starts at "
                     "line {}",
                     m_dumps + 1, m_start_line));
+  }
+
+  // Crash output read whole: what the runtime prints after the goroutines is there, and they are
+  // all there or the snapshot says they are not (dump-formats.md 2.2).
+  void check_whole_crash() {
+    if (!m_crash) {
+      return;
+    }
+    const std::string& message = m_context.out.panic_message;
+    // SIGQUIT (`SIGQUIT: quit` then `PC=0x46df41 m=0 sigcode=0`) prints every goroutine, then
+    // the registers: without them the dump was cut, perhaps exactly between goroutines. (Other
+    // fatal signals print them too, but pasted reports often leave them out.)
+    if (starts_with(message, "SIGQUIT: quit\nPC=0x") && !m_registers) {
+      truncated("the dump ends without the register dump (`rax 0x...`, `r0 0x...`) that Go prints "
+                "after the goroutines of a SIGQUIT dump",
+                false);
+    }
+    // A panic at the default GOTRACEBACK=single prints the panicking goroutine alone.
+    if (starts_with(message, "panic: ") && m_builder.records() == 1) {
+      m_context.out.partial = "crash output showing only the panicking goroutine (Go's default "
+                              "GOTRACEBACK=single); run with GOTRACEBACK=all, or capture "
+                              "/debug/pprof/goroutine?debug=2, to see them all";
+      m_context.out.warnings.push_back(fmt::format("this is {}", m_context.out.partial));
+    }
   }
 
   // A goroutine ends at its `created by` line or at a root of all stacks.
@@ -643,7 +711,7 @@ private:
   bool m_in_panic_message = false;
   bool m_seen_goroutine = false;
   uint64_t m_goroutine_one_line = 0; // where goroutine 1 starts, once seen
-  bool m_file_line_cut_risk = false; // the unterminated last line is a file line with no `+0x`
+  bool m_file_line_cut_risk = false; // the unterminated last line is a file line, not whole
   bool m_has_creator = false;        // the current goroutine's `created by` and its file line
   bool m_at_root = false;            // its last line may end a stack (C frame, elided, unavailable)
   bool m_go_frame_last = false;      // its last line is a Go frame's file line
@@ -655,6 +723,8 @@ private:
   std::string m_previous_first_id;
   uint64_t m_previous_start_line = 0;
   std::string m_previous_message; // the dump before's crash message, for a report's copy
+  bool m_registers = false;       // the dump is followed by a register dump (a fatal signal's)
+  bool m_previous_registers = false;
   std::string m_next_message;     // a crash message in the trailer, for the dump it precedes
   bool m_in_next_message = false;
 };

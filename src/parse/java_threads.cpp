@@ -48,13 +48,17 @@
 //   $.threadDump.threadContainers[].threads[]            objects, one per thread:
 //       .name   string (required)     .state  string (JDK 25; absent in JDK 21)
 //       .stack  array of strings (required)   .virtual  true for virtual threads
+//   $.threadDump.threadContainers[].threadCount          "2": the threads the JDK wrote there;
+//                                                        any other number of them is a cut or edit
 //
-// Every other key (`processId`, `tid`, `container`, `parent`, `owner`, `threadCount`,
+// Every other key (`processId`, `tid`, `container`, `parent`, `owner`,
 // `parkBlocker`, `waitingOn`, `blockedOn`, `monitorsOwned`, `carrier`, keys of later JDKs) is
 // skipped whatever it holds. A known key holding the wrong type is an error naming its JSON path:
 // `$.threadDump.threadContainers[1].threads[3].stack[2]: expected a string, found a number`.
 // Syntax errors name the line and the path reached. Nesting deeper than 64 levels is refused.
+#include <charconv>
 #include <cstring>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -466,8 +470,14 @@ private:
         fail_type("a string", type);
       }
       return k_skip;
-    case containers: return expect(type, JsonType::object, container);
+    case containers:
+      m_container_threads = 0;
+      m_container_count.reset();
+      return expect(type, JsonType::object, container);
     case container:
+      if (key() == "threadCount") {
+        fail_type("a string", type);
+      }
       return key() == "threads" ? expect(type, JsonType::array, threads_array) : k_skip;
     case threads_array:
       m_record.clear();
@@ -518,11 +528,29 @@ private:
       if (key() == "threads") {
         fail_type("an array", value.type);
       }
+      if (key() == "threadCount") {
+        thread_count(value);
+      }
       return;
     case threads_array: fail_type("an object", value.type);
     case thread: thread_member(value); return;
     case stack: stack_element(value); return;
     }
+  }
+
+  // `"threadCount": "2"`: the JDK counts the threads it wrote into the container.
+  void thread_count(JsonScalar& value) {
+    if (value.type == JsonType::number && value.integral && !value.negative) {
+      m_container_count = value.magnitude;
+      return;
+    }
+    std::string text = take_string(value, "a string");
+    uint64_t count = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), count);
+    if (text.empty() || error != std::errc{} || end != text.data() + text.size()) {
+      fail(fmt::format("expected a number of threads like \"2\", found {}", quote_excerpt(text)));
+    }
+    m_container_count = count;
   }
 
   void thread_member(JsonScalar& value) {
@@ -576,6 +604,12 @@ private:
         fail(error.message()); // the group limit: say which thread
       }
       ++m_threads;
+      ++m_container_threads;
+    } else if (node == container && m_container_count && *m_container_count != m_container_threads) {
+      // The JDK writes the count after the threads: a container with fewer was cut or edited.
+      fail(fmt::format("this container holds {} threads, but its \"threadCount\" says {}: the "
+                       "dump was cut or edited",
+                       m_container_threads, *m_container_count));
     } else if (node == thread_dump && !m_seen_containers) {
       fail("expected a \"threadContainers\" array in \"threadDump\", found none");
     } else if (node == top && !m_seen_thread_dump) {
@@ -598,6 +632,8 @@ private:
   bool m_seen_thread_dump = false;
   bool m_seen_containers = false;
   uint64_t m_threads = 0;
+  uint64_t m_container_threads = 0;         // threads read in the current container
+  std::optional<uint64_t> m_container_count; // its "threadCount", once read
 };
 
 } // namespace

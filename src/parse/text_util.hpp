@@ -60,16 +60,17 @@ inline std::string_view trim_left(std::string_view text) {
   return text.substr(begin);
 }
 
-inline std::string_view trim(std::string_view text) {
-  size_t begin = 0;
-  while (begin < text.size() && (text[begin] == ' ' || text[begin] == '\t')) {
-    ++begin;
-  }
+// Spaces and tabs at the end: editors and copy-paste add them, Go never writes them.
+inline std::string_view trim_right(std::string_view text) {
   size_t end = text.size();
-  while (end > begin && (text[end - 1] == ' ' || text[end - 1] == '\t')) {
+  while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\t')) {
     --end;
   }
-  return text.substr(begin, end - begin);
+  return text.substr(0, end);
+}
+
+inline std::string_view trim(std::string_view text) {
+  return trim_left(trim_right(text));
 }
 
 // `<!DOCTYPE html` or `<html` in any case: the start of an HTML page, such as a proxy's error page
