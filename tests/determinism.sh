@@ -108,6 +108,23 @@ else
   echo "ok   two glued debug=2 dumps refused alike with --threads 1 and 2: $(cat glued-t2.err)"
 fi
 
+# The same where neither half has a goroutine 1 (an edited file): each half has the goroutine
+# that wrote it (runtime/pprof.writeGoroutineStacks), and a dump has one.
+grep -q '^goroutine 1 \[' half.txt && { echo "FAIL: half.txt has a goroutine 1"; fail=1; }
+{ cat half.txt; echo; cat half.txt; } >glued2.txt
+for threads in 1 2; do
+  "$TD" show --threads $threads glued2.txt >/dev/null 2>glued2-t$threads.err
+  echo $? >glued2-t$threads.rc
+done
+if [[ $(cat glued2-t1.rc) != 2 || $(cat glued2-t2.rc) != 2 ]] || ! cmp -s glued2-t1.err glued2-t2.err ||
+  ! grep -q 'writeGoroutineStacks) as an earlier goroutine does' glued2-t1.err ||
+  ! grep -q 'writeGoroutineStacks) as an earlier goroutine does' glued2-t2.err; then
+  echo "FAIL: two glued dumps without goroutine 1: exit $(cat glued2-t1.rc) / $(cat glued2-t2.rc): $(cat glued2-t1.err) / $(cat glued2-t2.err)"
+  fail=1
+else
+  echo "ok   two glued debug=2 dumps without goroutine 1 refused alike with --threads 1 and 2: $(cat glued2-t2.err)"
+fi
+
 # A cut dump over 16 MiB read with --allow-truncated: the warning in the report names the cut
 # goroutine the same way whichever thread read the last range.
 head -c -20 cand.txt >cut.txt

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "taskdiff/input.hpp"
@@ -44,8 +45,12 @@ struct TextParseContext {
   bool is_last_range = true;       // this range ends at the end of the input
   uint64_t input_size = 0;         // bytes in the whole input when known (a plain file), else 0
   uint64_t goroutine_one_line = 0; // out: line of goroutine 1's header in this range, 0 if none
+  uint64_t writer_line = 0; // out: the same for the goroutine writing a debug=2 dump (pprof's)
+  std::string writer_id = {}; // out: that goroutine's id
 };
 void parse_go_text(LineReader& lines, TextParseContext& context); // debug=2 and tracebacks
+// A second goroutine writing a debug=2 dump, at its header: two dumps glued together.
+std::string second_writer_message(std::string_view goroutine_id);
 void parse_go_debug1(LineReader& lines, TextParseContext& context);
 void parse_pprof(ByteSource& source, TextParseContext& context, bool gzipped);
 void parse_java(LineReader& lines, TextParseContext& context);              // jstack, jcmd

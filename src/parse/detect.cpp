@@ -238,6 +238,8 @@ void parse_split(const PlainFile& file, TextParseContext& context) {
     std::exception_ptr error;
     uint64_t lines = 0;
     uint64_t goroutine_one_line = 0;
+    uint64_t writer_line = 0;
+    std::string writer_id;
   };
   std::vector<Range> parts;
   parts.reserve(ranges);
@@ -256,6 +258,8 @@ void parse_split(const PlainFile& file, TextParseContext& context) {
       parse_go_text(lines, part);
       range.lines = lines.line_number();
       range.goroutine_one_line = part.goroutine_one_line;
+      range.writer_line = part.writer_line;
+      range.writer_id = std::move(part.writer_id);
     } catch (...) {
       range.error = std::current_exception();
     }
@@ -280,10 +284,11 @@ void parse_split(const PlainFile& file, TextParseContext& context) {
     }
     lines_before += range.lines;
   }
-  // Goroutine 1 in two ranges: two dumps glued together, which each range alone cannot see
-  // (parse_go_text refuses it within one range).
+  // Goroutine 1, or the dump's writer, in two ranges: two dumps glued together, which each range
+  // alone cannot see (parse_go_text refuses them within one range).
   lines_before = 0;
   bool goroutine_one_seen = false;
+  bool writer_seen = false;
   for (const Range& range : parts) {
     if (range.goroutine_one_line != 0) {
       if (goroutine_one_seen) {
@@ -292,6 +297,12 @@ void parse_split(const PlainFile& file, TextParseContext& context) {
                          "the other (`cat a b`?); give each dump on its own");
       }
       goroutine_one_seen = true;
+    }
+    if (range.writer_line != 0) {
+      if (writer_seen) {
+        throw ParseError(range.writer_line + lines_before, second_writer_message(range.writer_id));
+      }
+      writer_seen = true;
     }
     lines_before += range.lines;
   }

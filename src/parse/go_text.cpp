@@ -250,6 +250,10 @@ bool is_register_line(std::string_view line) {
   return std::all_of(line.begin() + static_cast<std::ptrdiff_t>(i) + 2, line.end(), is_hex);
 }
 
+// The leaf function of the goroutine that writes a debug=2 dump through net/http/pprof or
+// pprof.Lookup("goroutine").WriteTo(w, 2).
+constexpr std::string_view k_dump_writer = "runtime/pprof.writeGoroutineStacks";
+
 bool is_elided_marker(std::string_view line) {
   return starts_with(line, "...") && ends_with(line, "elided...");
 }
@@ -439,6 +443,9 @@ private:
       }
       m_builder.frame_function(function, line_number());
       m_state = State::function_file;
+      if (m_builder.frames_in_record() == 1 && function == k_dump_writer && !m_crash) {
+        writer_found();
+      }
       return;
     }
     if (starts_with(line, "created by ")) {
@@ -626,6 +633,17 @@ private:
                     m_dumps + 1, m_start_line));
   }
 
+  // The goroutine being read writes this debug=2 dump. A dump has one such goroutine: the other
+  // goroutines stand still while it writes (the world is stopped); a second one starts a second
+  // dump, glued to the first even where that one lacks a goroutine 1.
+  void writer_found() {
+    if (m_context.writer_line != 0) {
+      throw ParseError(m_record_line, second_writer_message(m_goroutine_id));
+    }
+    m_context.writer_line = m_record_line;
+    m_context.writer_id = m_goroutine_id;
+  }
+
   // Crash output read whole: what the runtime prints after the goroutines is there, and they are
   // all there or the snapshot says they are not (dump-formats.md 2.2).
   void check_whole_crash() {
@@ -730,6 +748,13 @@ private:
 };
 
 } // namespace
+
+std::string second_writer_message(std::string_view goroutine_id) {
+  return fmt::format("goroutine {} writes a dump (runtime/pprof.writeGoroutineStacks) as an "
+                     "earlier goroutine does: this input holds two dumps one after the other "
+                     "(`cat a b`?); give each dump on its own",
+                     goroutine_id);
+}
 
 void parse_go_text(LineReader& lines, TextParseContext& context) {
   GoTextParser(lines, context).run();

@@ -118,7 +118,9 @@ std::string to_crlf(std::string_view text) {
 
 // The text up to (not including) the line that starts with `marker`.
 std::string cut_before(const std::string& text, std::string_view marker) {
-  size_t at = text.find(std::string("\n") + std::string(marker));
+  std::string needle = "\n";
+  needle += marker; // (`"\n" + std::string(marker)` trips a false -Wrestrict in GCC 12)
+  size_t at = text.find(needle);
   REQUIRE(at != std::string::npos);
   return text.substr(0, at + 1);
 }
