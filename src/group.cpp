@@ -110,8 +110,16 @@ std::vector<size_t> kept_frames(const Snapshot& snapshot, const Stack& stack, Sy
 }
 
 bool is_internal(const Snapshot& snapshot, const Stack& stack, const std::vector<size_t>& kept) {
+  if (stack.frames.empty()) {
+    // No stack at all: a goroutine running on another thread (`stack unavailable`), or a JVM
+    // thread (GC, compiler), which jstack prints with no `java.lang.Thread.State`. A Java thread
+    // with a state but no frames (a native thread attached through JNI, an unmounted virtual
+    // thread), or a task of another runtime, is the application's, and may leak.
+    return snapshot.runtime == Runtime::go ||
+           (snapshot.runtime == Runtime::java && stack.state.empty());
+  }
   if (kept.empty()) {
-    return true; // runtime goroutines, JVM-internal threads, `stack unavailable`
+    return true; // only the runtime's frames: the Go runtime's own goroutines
   }
   if (snapshot.runtime != Runtime::go) {
     return false;
