@@ -106,7 +106,8 @@ void add_output_options(CLI::App* command, RawOptions& raw) {
       ->capture_default_str();
   command
       ->add_option("-o,--output", raw.output,
-                   "Write the report to FILE (atomically: a temporary file renamed into place)")
+                   "Write the report to FILE (atomically: a temporary file renamed into place); "
+                   "- for stdout")
       ->option_text("FILE");
 }
 
@@ -284,7 +285,7 @@ void define_options(CLI::App& app, RawOptions& raw) {
   snapshot
       ->add_option("-o,--output", raw.output,
                    "Write the snapshot to FILE (atomically: a temporary file renamed into "
-                   "place) instead of stdout; gzipped when FILE ends in .gz")
+                   "place) instead of stdout (-); gzipped when FILE ends in .gz")
       ->option_text("FILE");
   add_input_options(snapshot, raw, false);
 
@@ -328,7 +329,8 @@ Config validate(Command command, const RawOptions& raw, bool stdout_is_terminal,
   if (raw.output && raw.output->empty()) {
     throw UsageError("-o: expected a file name, found an empty value");
   }
-  config.output = raw.output.value_or("");
+  // `-o -` is stdout, as `-` is stdin for an input (never a file named `-`).
+  config.output = raw.output.value_or("") == "-" ? "" : raw.output.value_or("");
   if (raw.format == "text") {
     config.format = OutputFormat::text;
   } else if (raw.format == "json") {
