@@ -154,11 +154,23 @@ void write_diff_text(std::ostream& out, const DiffReport& report, const TextStyl
   for (const auto& change : findings) {
     new_groups += change.kind == ChangeKind::new_group ? 1 : 0;
   }
-  int64_t delta = static_cast<int64_t>(report.cand.total) - static_cast<int64_t>(report.base.total);
   Runtime runtime =
       report.base.runtime == report.cand.runtime ? report.base.runtime : Runtime::other;
-  std::string totals = fmt::format("{} {} -> {} ({:+})", tasks_noun(runtime), report.base.total,
-                                   report.cand.total, delta);
+  std::string totals;
+  if (report.base.replicas == 1 && report.cand.replicas == 1) {
+    int64_t delta =
+        static_cast<int64_t>(report.cand.total) - static_cast<int64_t>(report.base.total);
+    totals = fmt::format("{} {} -> {} ({:+})", tasks_noun(runtime), report.base.total,
+                         report.cand.total, delta);
+  } else {
+    // Merged replicas: per replica, as the groups' counts are (a base of 15 replicas summed would
+    // read as a drop).
+    double base = static_cast<double>(report.base.total) / report.base.replicas;
+    double cand = static_cast<double>(report.cand.total) / report.cand.replicas;
+    totals = fmt::format("{} {} -> {} ({}{}) per replica", tasks_noun(runtime), count_text(base),
+                         count_text(cand), cand >= base ? "+" : "-",
+                         count_text(cand >= base ? cand - base : base - cand));
+  }
   if (findings.empty()) {
     out << paint.green("PASS") << fmt::format(": no new or growing group; {}\n", totals);
   } else {
