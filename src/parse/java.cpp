@@ -48,8 +48,8 @@
 // Fail closed: a line that fits none of these is an error. The exception is text before the
 // banner and after the dump's end, where SIGQUIT output mixes in the application's stdout;
 // application output *inside* the thread list is an error (it cannot be told from a cut dump).
-// A dump whose headers carry `os_prio=` (JDK 8+) always ends its thread list with the JNI refs
-// line; without it the dump is cut: an error, or with --allow-truncated a warning and the last
+// A HotSpot dump from JDK 6 on (headers with `tid=`, a banner version other than `1.5.`)
+// always ends its thread list with the JNI refs line; without it the dump is cut: an error, or with --allow-truncated a warning and the last
 // (possibly partial) thread dropped. So is a dump ending inside the SMR list or a deadlock
 // section. UTF-16 text (PowerShell's `jstack ... > file`) never gets here: detect() names it
 // and the iconv command that converts it, and LineReader refuses NUL bytes.
@@ -177,6 +177,7 @@ enum class HeaderResult { ok, bad };
 struct ThreadHeader {
   std::string_view name;
   bool os_prio = false;
+  bool tid = false; // a HotSpot thread printer's header (VisualVM's `- Thread t@N` has none)
   std::string error;
 };
 
@@ -243,6 +244,7 @@ HeaderResult parse_header(std::string_view line, ThreadHeader& header) {
             fmt::format("expected `tid=0x` and a hex address, found {}", quote_excerpt(token));
         return HeaderResult::bad;
       }
+      header.tid = true;
       break;
     }
     if (!is_header_field(token, header.os_prio)) {
@@ -367,6 +369,12 @@ private:
     ++m_banners;
     m_threads = 0;
     m_needs_jni = false;
+    // `(1.5.0_06-b05 mixed mode)`: JDK 5 put the Java version there; later JDKs put HotSpot's
+    // (`20.45-b01`, `25.91-b14`) or, from JDK 9, the Java version again (`17.0.15+6`).
+    size_t version = line.rfind('(');
+    m_jdk5 = version != std::string_view::npos &&
+             (starts_with(line.substr(version + 1), "1.5.") ||
+              starts_with(line.substr(version + 1), "1.4."));
     m_saw_jni = false;
     m_ownable_allowed = false;
     if (m_timestamp_line != 0 && m_timestamp_line + 1 == m_lines.line_number()) {
@@ -420,7 +428,9 @@ private:
     if (parse_header(line, parsed) != HeaderResult::ok) {
       fail(parsed.error);
     }
-    m_needs_jni = m_needs_jni || parsed.os_prio;
+    // HotSpot's thread printer ends the thread list with the JNI refs line from JDK 6 on
+    // (`JNI global references: 873` until JDK 8); JDK 5 and VisualVM's own dumps print none.
+    m_needs_jni = m_needs_jni || parsed.os_prio || (parsed.tid && !m_jdk5);
     ++m_threads;
     m_record_line = m_lines.line_number();
     m_record_name = parsed.name;
@@ -678,7 +688,7 @@ private:
                             m_deadlock_line),
                 false);
     } else if (m_needs_jni && !m_saw_jni) {
-      truncated("the dump ends without the `JNI global refs:` line that JDK 8+ prints after the "
+      truncated("the dump ends without the `JNI global refs:` line that JDK 6+ prints after the "
                 "last thread",
                 in_thread);
       if (in_thread) {
@@ -705,6 +715,7 @@ private:
   uint64_t m_restart_line = 0;
   uint64_t m_threads = 0; // thread headers in the current dump
   bool m_needs_jni = false;
+  bool m_jdk5 = false; // the banner's version says JDK 5 (or 1.4): no JNI refs line
   bool m_saw_jni = false;
   bool m_ownable_allowed = false;
   uint64_t m_deadlock_line = 0;
