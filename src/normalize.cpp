@@ -54,7 +54,7 @@ void number_to_n(std::string& name, std::string_view marker) {
       pos = digits;
       continue;
     }
-    name.replace(digits, end - digits, "N");
+    name.replace(digits, end - digits, 1, 'N');
     pos = digits + 1;
     // Nested closures: `.N.N...`
     while (pos + 1 < name.size() && name[pos] == '.' && is_digit(name[pos + 1])) {
@@ -62,7 +62,7 @@ void number_to_n(std::string& name, std::string_view marker) {
       while (nested_end < name.size() && is_digit(name[nested_end])) {
         ++nested_end;
       }
-      name.replace(pos + 1, nested_end - pos - 1, "N");
+      name.replace(pos + 1, nested_end - pos - 1, 1, 'N');
       pos += 2;
     }
   }

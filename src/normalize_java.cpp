@@ -6,6 +6,7 @@
 // names lose their pool and thread counters. Frames lose the loader, module and version prefixes
 // that differ between jstack (`Class.method(java.base@25.0.3/File.java:1)`) and
 // Thread.dump_to_file (`java.base/Class.method(File.java:1)`).
+#include <algorithm>
 #include <cstring>
 
 #include "parse/text_util.hpp"
@@ -24,6 +25,51 @@ bool is_letter(char c) {
 bool starts_at(std::string_view text, size_t pos, std::string_view prefix) {
   return text.size() - pos >= prefix.size() &&
          std::memcmp(text.data() + pos, prefix.data(), prefix.size()) == 0;
+}
+
+bool is_alnum(char c) {
+  return is_letter(c) || is_digit(c);
+}
+
+// Where a hex run of exactly `size` characters starting at `pos` ends, else npos.
+size_t hex_run_end(std::string_view text, size_t pos, size_t size) {
+  if (text.size() - pos < size) {
+    return std::string_view::npos;
+  }
+  for (size_t i = pos; i < pos + size; ++i) {
+    if (!is_hex(text[i])) {
+      return std::string_view::npos;
+    }
+  }
+  return pos + size;
+}
+
+// A UUID (`123e4567-e89b-12d3-a456-426614174000`) starting at `pos` and ending a word: its end,
+// else npos.
+size_t uuid_end(std::string_view text, size_t pos) {
+  for (size_t size : {8, 4, 4, 4}) {
+    pos = hex_run_end(text, pos, size);
+    if (pos == std::string_view::npos || pos >= text.size() || text[pos] != '-') {
+      return std::string_view::npos;
+    }
+    ++pos;
+  }
+  pos = hex_run_end(text, pos, 12);
+  return pos != std::string_view::npos && (pos == text.size() || !is_alnum(text[pos]))
+             ? pos
+             : std::string_view::npos;
+}
+
+// A word that is a hex id (`a1b2c3d4e5f6`, `0x7f3a9c1d`, an identity hash): six or more hex
+// digits with a digit and a letter among them, or `0x` and any hex digits.
+bool is_hex_id(std::string_view word) {
+  if (word.size() > 2 && word[0] == '0' && (word[1] == 'x' || word[1] == 'X')) {
+    word.remove_prefix(2);
+    return std::all_of(word.begin(), word.end(), is_hex);
+  }
+  return word.size() >= 6 && std::all_of(word.begin(), word.end(), is_hex) &&
+         std::any_of(word.begin(), word.end(), is_digit) &&
+         !std::all_of(word.begin(), word.end(), is_digit);
 }
 
 size_t skip_digits(std::string_view text, size_t pos) {
@@ -140,6 +186,22 @@ std::string normalize_java_thread_name(std::string_view name) {
   unsigned runs = 0;
   size_t i = 0;
   while (i < name.size()) {
+    if (i == 0 || !is_alnum(name[i - 1])) { // a word starts: an id that is one whole?
+      if (size_t end = uuid_end(name, i); end != std::string_view::npos) {
+        out += "<uuid>";
+        i = end;
+        continue;
+      }
+      size_t end = i;
+      while (end < name.size() && is_alnum(name[end])) {
+        ++end;
+      }
+      if (is_hex_id(name.substr(i, end - i))) {
+        out += "<hex>";
+        i = end;
+        continue;
+      }
+    }
     if (is_digit(name[i])) {
       out += runs == 0 ? 'N' : runs == 1 ? 'M' : 'K';
       ++runs;

@@ -75,7 +75,9 @@ bool is_java_thread_state(std::string_view word);
 // Java thread names group by pool: each maximal run of ASCII digits becomes a letter, the first
 // `N`, the second `M`, every later one `K`: `pool-7-thread-3` -> `pool-N-thread-M`,
 // `ForkJoinPool-1-worker-5` -> `ForkJoinPool-N-worker-M`, `Thread-14` -> `Thread-N`,
-// `http-nio-8080-exec-10` -> `http-nio-N-exec-M`. Everything else is kept as printed.
+// `http-nio-8080-exec-10` -> `http-nio-N-exec-M`. A word that is a UUID becomes `<uuid>`, one that
+// is a hex id (six or more hex digits, letters and digits mixed, or `0x...`) `<hex>`:
+// `cluster-5f8a2c1e9b3d` -> `cluster-<hex>`. Everything else is kept as printed.
 std::string normalize_java_thread_name(std::string_view name);
 
 // One Java frame split from its printed form, either jstack's `Class.method(module@1.2/File.java:7)`

@@ -398,7 +398,20 @@ TEST_CASE("thread-name normalization") {
         "ForkJoinPool.commonPool-worker-N");
   CHECK(normalize_java_thread_name("Thread-14") == "Thread-N");
   CHECK(normalize_java_thread_name("http-nio-8080-exec-10") == "http-nio-N-exec-M");
-  CHECK(normalize_java_thread_name("a1b22c333d4") == "aNbMcKdK");
+  CHECK(normalize_java_thread_name("x1y22z333w4") == "xNyMzKwK");
+  // Ids that are whole words: hex (a driver's cluster id, an identity hash, an address) and UUIDs.
+  CHECK(normalize_java_thread_name("mongo-cluster-5f8a2c1e9b3d") == "mongo-cluster-<hex>");
+  CHECK(normalize_java_thread_name("mongo-cluster-9e0b7d4a1c6f") == "mongo-cluster-<hex>");
+  CHECK(normalize_java_thread_name("worker@1ccfa5c1") == "worker@<hex>");
+  CHECK(normalize_java_thread_name("conn-0x7f3a") == "conn-<hex>");
+  CHECK(normalize_java_thread_name("job-123e4567-e89b-12d3-a456-426614174000-run") ==
+        "job-<uuid>-run");
+  CHECK(normalize_java_thread_name("job-00000000-0000-0000-0000-000000000000") == "job-<uuid>");
+  // Not ids: a short mix, a word of hex letters only, a number, hex inside a longer word.
+  CHECK(normalize_java_thread_name("C2 CompilerThread0") == "CN CompilerThreadM");
+  CHECK(normalize_java_thread_name("decade-3") == "decade-N");
+  CHECK(normalize_java_thread_name("id-1234567") == "id-N");
+  CHECK(normalize_java_thread_name("cafe12xyz") == "cafeNxyz");
   CHECK(normalize_java_thread_name("main") == "main");
   CHECK(normalize_java_thread_name("") == "");
 }
