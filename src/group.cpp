@@ -177,7 +177,11 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
       append_part(key, "internal", "");
     }
     if (options.wait) {
-      append_part(key, "wait", options.strict ? stack.state : wait_class(stack.state));
+      // Strict keys on Go's exact wait reason. A Java state's detail (`WAITING (parking)`) is
+      // printed by jstack, not by Thread.dump_to_file, and its leaf frame (Unsafe.park) tells it
+      // anyway: the state alone keeps one JVM's dumps in two formats alike.
+      bool exact = options.strict && snapshot.runtime != Runtime::java;
+      append_part(key, "wait", exact ? stack.state : wait_class(stack.state));
     }
     // Internal stacks with no kept frame still key on their raw frames, so runtime groups stay apart.
     size_t depth = std::min(kept.size(), options.depth);
