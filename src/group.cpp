@@ -269,6 +269,10 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
           break;
         }
       }
+      while (snapshot.runtime == Runtime::java && group.blocking + 1 < group.stack.size() &&
+             is_java_wait_internal(group.stack[group.blocking].function)) {
+        ++group.blocking;
+      }
     }
   }
   for (const auto& group : out.groups) {

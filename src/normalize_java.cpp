@@ -180,6 +180,22 @@ bool is_java_hidden_frame(std::string_view function) {
   return function == "java.lang.Thread.runWith";
 }
 
+bool is_java_wait_internal(std::string_view function) {
+  static constexpr std::string_view k_prefixes[] = {
+      "jdk.internal.misc.Unsafe.park",
+      "sun.misc.Unsafe.park",
+      "java.util.concurrent.locks.LockSupport.park",
+      "java.util.concurrent.locks.AbstractQueuedSynchronizer",
+      "java.util.concurrent.locks.AbstractQueuedLongSynchronizer",
+      "java.util.concurrent.ForkJoinPool.unmanagedBlock", // an AQS wait inside a ForkJoinPool
+      "java.util.concurrent.ForkJoinPool.managedBlock",
+      "java.lang.Object.wait0",
+      "java.lang.Thread.sleep0",
+      "java.lang.Thread.sleepNanos"};
+  return std::any_of(std::begin(k_prefixes), std::end(k_prefixes),
+                     [function](std::string_view prefix) { return starts_with(function, prefix); });
+}
+
 std::string normalize_java_thread_name(std::string_view name) {
   std::string out;
   out.reserve(name.size());

@@ -36,6 +36,11 @@ bool is_go_runtime_frame(std::string_view function);
 // JDK-internal frames that only some Java dump formats print (`java.lang.Thread.runWith`):
 // dropped so the formats group alike.
 bool is_java_hidden_frame(std::string_view function);
+// The JDK's own frames under a blocking call, as the Go runtime's are under a channel operation:
+// parking (`jdk.internal.misc.Unsafe.park`, `LockSupport.park*`, the AQS lock and condition
+// internals, `ForkJoinPool.managedBlock` around them) and the native halves of `Object.wait` and `Thread.sleep`. Kept in the stack; a
+// group's "blocks in" frame is the first frame below them (`LinkedBlockingQueue.take`).
+bool is_java_wait_internal(std::string_view function);
 
 // `.gowrapN` / `.deferwrapN`: compiler wrappers for `go f(x)` and `defer f(x)` (Go 1.22+).
 bool is_go_wrapper(std::string_view function);

@@ -416,6 +416,18 @@ TEST_CASE("thread-name normalization") {
   CHECK(normalize_java_thread_name("") == "");
 }
 
+TEST_CASE("the JDK's frames under a blocking call") {
+  CHECK(is_java_wait_internal("jdk.internal.misc.Unsafe.park"));
+  CHECK(is_java_wait_internal("java.util.concurrent.locks.LockSupport.parkNanos"));
+  CHECK(is_java_wait_internal(
+      "java.util.concurrent.locks.AbstractQueuedSynchronizer$ConditionObject.await"));
+  CHECK(is_java_wait_internal("java.util.concurrent.ForkJoinPool.managedBlock"));
+  CHECK(is_java_wait_internal("java.lang.Object.wait0"));
+  CHECK_FALSE(is_java_wait_internal("java.lang.Object.wait"));
+  CHECK_FALSE(is_java_wait_internal("java.util.concurrent.LinkedBlockingQueue.take"));
+  CHECK_FALSE(is_java_wait_internal("java.lang.Thread.sleep"));
+}
+
 TEST_CASE("function normalization, frame splitting, hidden frames") {
   CHECK(normalize_java_function("LeakDemo$$Lambda$5/0x00007f2918001440.run") ==
         "LeakDemo$$Lambda.run");
