@@ -17,10 +17,12 @@
 //   ancestors  GODEBUG=tracebackancestors history: skipped up to the empty line -> between
 //   between    -> header; crash output also: register dump (`rax    0x1`), `exit status 2`,
 //              any other text -> trailer
-//   trailer    text after the dump (an HTML page there is an error); a goroutine header starts a
-//              second dump (a restart loop): the last one is kept, with its own crash message
-//              and a warning. Goroutine 1 again with only empty lines between is an error: where
-//              the second dump starts cannot be told.
+//   trailer    text after the dump (an HTML page there is an error). A goroutine header after a
+//              crash message, after the register dump, or a second goroutine 1, starts a second
+//              dump (a restart loop): the last one is kept, with its own crash message and a
+//              warning. Any other header means the text was other output written between two
+//              goroutines: skipped with a warning, the dump goes on. Goroutine 1 again with only
+//              empty lines between is an error: where the second dump starts cannot be told.
 //
 // A dump that ends inside a goroutine is truncated: an error, unless --allow-truncated. Inside
 // means a header with no frames, a function without its file line, a `created by` without its
@@ -490,8 +492,7 @@ private:
         return;
       }
       commit();
-      m_state = State::trailer;
-      trailer(line);
+      enter_trailer(line);
       return;
     }
     fail(fmt::format("expected a function line like `main.main()`, `created by ...` or an empty "
@@ -536,7 +537,14 @@ private:
                        "line, found {}",
                        quote_excerpt(line)));
     }
+    enter_trailer(line);
+  }
+
+  // Text after a goroutine that is not another one: the end of the dump, or other output written
+  // between two goroutines (trailer() tells which when a header comes).
+  void enter_trailer(std::string_view line) {
     m_state = State::trailer;
+    m_trailer_text_line = 0;
     trailer(line);
   }
 
@@ -546,13 +554,29 @@ private:
                        "{}; capture the dump again and give it on its own",
                        quote_excerpt(line)));
     }
-    // A second dump in the same text (a restart loop, a copy after a report line, a debug=2
-    // dump appended to a SIGQUIT log right after its register dump): it starts at its first
-    // goroutine header, blank line before it or not.
     if (Header header; parse_header(line, line_number(), header)) {
-      restart();
+      // A second dump in the same text (a restart loop, a report's copy of the crash, a debug=2
+      // dump appended to a SIGQUIT log): a crash message came first (`panic:`, `SIGQUIT: quit`),
+      // or the first dump ended (its register dump), or goroutine 1 comes again. It starts at
+      // its first header, blank line before it or not.
+      if (!m_next_message.empty() || m_registers ||
+          (header.id == "1" && m_goroutine_one_line != 0)) {
+        restart();
+        start_goroutine(header);
+        return;
+      }
+      // Otherwise other output was written between two goroutines (a log line; `docker logs`
+      // merges stdout into the traceback): skipped, and the dump goes on.
+      if (m_trailer_text_line != 0) {
+        if (m_interleaved++ == 0) {
+          m_interleaved_line = m_trailer_text_line;
+        }
+      }
       start_goroutine(header);
       return;
+    }
+    if (m_trailer_text_line == 0 && !is_blank(line)) {
+      m_trailer_text_line = line_number();
     }
     gather_crash_message(line, m_next_message, m_in_next_message); // the next dump's, if one
     m_registers = m_registers || is_register_line(line);
@@ -573,6 +597,8 @@ private:
     m_goroutine_one_line = 0;
     m_previous_message = std::exchange(m_context.out.panic_message, std::move(m_next_message));
     m_previous_registers = std::exchange(m_registers, false);
+    m_interleaved = 0;
+    m_interleaved_line = 0;
     m_next_message.clear();
     m_in_next_message = false;
   }
@@ -649,6 +675,12 @@ private:
   void check_whole_crash() {
     if (!m_crash) {
       return;
+    }
+    if (m_interleaved != 0) {
+      m_context.out.warnings.push_back(fmt::format(
+          "other output between goroutines, first at line {} ({} place{}), was skipped: log "
+          "lines written while the traceback was printed?",
+          m_interleaved_line, m_interleaved, m_interleaved == 1 ? "" : "s"));
     }
     const std::string& message = m_context.out.panic_message;
     // SIGQUIT (`SIGQUIT: quit` then `PC=0x46df41 m=0 sigcode=0`) prints every goroutine, then
@@ -742,6 +774,9 @@ private:
   uint64_t m_previous_start_line = 0;
   std::string m_previous_message; // the dump before's crash message, for a report's copy
   bool m_registers = false;       // the dump is followed by a register dump (a fatal signal's)
+  uint64_t m_trailer_text_line = 0; // the first text line since the last goroutine, 0: none
+  uint64_t m_interleaved = 0;       // stretches of other output skipped between goroutines
+  uint64_t m_interleaved_line = 0;  // the first of them
   bool m_previous_registers = false;
   std::string m_next_message;     // a crash message in the trailer, for the dump it precedes
   bool m_in_next_message = false;
