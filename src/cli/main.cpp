@@ -104,6 +104,16 @@ int run_diff(const Config& config) {
   require_whole(cand, "compare");
   print_warnings(base);
   print_warnings(cand);
+  if (base.leak_profile != cand.leak_profile) {
+    // Leaked goroutines only against every goroutine: each group would look new, or vanish.
+    const Snapshot& leak = base.leak_profile ? base : cand;
+    const Snapshot& all = base.leak_profile ? cand : base;
+    throw Error(leak.source, 0,
+                fmt::format("a goroutineleak profile (leaked goroutines only) cannot be compared "
+                            "with {}, which lists every goroutine: compare two profiles of one "
+                            "kind",
+                            all.source));
+  }
   if (base.runtime != cand.runtime) {
     // A Go dump against a Java one shares no group: every group would be new, or none grow.
     throw Error(cand.source, 0,

@@ -430,7 +430,9 @@ Snapshot load(Input input, const ParseOptions& options) {
 }
 
 void check(const Snapshot& snapshot) {
-  if (snapshot.stacks.empty()) {
+  // A goroutineleak profile with no leaked goroutine is the healthy result; any other input
+  // lists at least the goroutine or thread that wrote it.
+  if (snapshot.stacks.empty() && !snapshot.leak_profile) {
     throw Error(snapshot.source, 0,
                 fmt::format("no goroutines or threads found in this {} input",
                             format_name(snapshot.format)));

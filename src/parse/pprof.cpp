@@ -61,7 +61,8 @@
 //            sample of its record (ordinal and byte): as samples folded together differ only in
 //            a valid value, that is the first sample in the file with the error, the one a
 //            sample-by-sample reading names. Zero samples: error (the writing goroutine is
-//            always there).                                                        -> DONE
+//            always there), except in a goroutineleak profile, where it means no leak.
+//                                                                                 -> DONE
 //
 // Go quirk: the profile builder drops `runtime.goexit` (`allFrames` in runtime/pprof/proto.go),
 // so a goroutine whose only frame was goexit becomes a Sample with no location at all; 6 of the
@@ -1308,7 +1309,7 @@ void ProfileDecoder::index_tables() {
 
 // SAMPLES: pass 2, over the records in the order their first samples came.
 void ProfileDecoder::push_samples(StackBuilder& builder, bool leaked) {
-  if (m_sample_count == 0) {
+  if (m_sample_count == 0 && !leaked) { // a goroutineleak profile with no leak is the healthy one
     throw ParseError(0, "pprof: the profile has no samples, but a goroutine profile always lists "
                         "at least the goroutine that wrote it: the profile is truncated or was "
                         "not written by Go's runtime/pprof");

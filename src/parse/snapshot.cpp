@@ -358,7 +358,8 @@ private:
     } else if (name == "replicas") {
       m_replicas = expect_unsigned(value, 1, UINT32_MAX, "a number of replicas");
     } else if (name == "total") {
-      m_total = expect_unsigned(value, 1, UINT64_MAX, "a number of goroutines or threads");
+      // 0 only for a goroutineleak profile with no leak: check() refuses any other empty input.
+      m_total = expect_unsigned(value, 0, UINT64_MAX, "a number of goroutines or threads");
     } else {
       fail_type(name == "tool" || name == "source" ? "an object" : "an array", value.type);
     }
