@@ -89,6 +89,23 @@ std::string normalize_function(std::string_view name, bool keep_closure_numbers)
   if (size_t glob = out.find(".glob.."); glob != std::string::npos) {
     out.replace(glob, 7, ".init.");
   }
+  // cgo export wrappers carry a hash of the package's cgo files, new at every edit:
+  // `main._cgoexpwrap_65ad5df3a112_goSleep`, `main._cgoexp_65ad5df3a112_goSleep` -> without it.
+  for (std::string_view marker : {"._cgoexpwrap_", "._cgoexp_"}) {
+    size_t at = out.find(marker);
+    if (at == std::string::npos) {
+      continue;
+    }
+    size_t hash = at + marker.size();
+    size_t end = hash;
+    while (end < out.size() && is_hex(out[end])) {
+      ++end;
+    }
+    if (end - hash == 12 && end < out.size() && out[end] == '_') {
+      out.erase(hash, 13);
+    }
+    break;
+  }
   if (!keep_closure_numbers) {
     number_to_n(out, ".func");
     number_to_n(out, ".gowrap");
@@ -96,6 +113,13 @@ std::string normalize_function(std::string_view name, bool keep_closure_numbers)
     number_to_n(out, "-range");
   }
   return out;
+}
+
+bool is_go_sync_internal(std::string_view function) {
+  if (starts_with(function, "internal/sync.")) {
+    return !starts_with(function, "internal/sync.runtime_Semacquire");
+  }
+  return function == "sync.(*Mutex).lockSlow";
 }
 
 bool is_go_runtime_frame(std::string_view function) {

@@ -32,6 +32,10 @@ std::string unnumber_java_lambdas(std::string_view name);
 // functions (`runtime.Gosched`) are kept, and so are linknamed blocking points outside package
 // runtime (`sync.runtime_SemacquireMutex`, `internal/poll.runtime_pollWait`).
 bool is_go_runtime_frame(std::string_view function);
+// sync's own frames that moved between Go releases: `internal/sync.*` (Go 1.24 moved the Mutex
+// there) but its semaphore, and `sync.(*Mutex).lockSlow`. Hidden like runtime frames, so a
+// Mutex wait reads `runtime_Semacquire*`, `sync.(*Mutex).Lock` in every release.
+bool is_go_sync_internal(std::string_view function);
 
 // JDK-internal frames that only some Java dump formats print (`java.lang.Thread.runWith`):
 // dropped so the formats group alike.
