@@ -345,6 +345,11 @@ Detection detect(std::string_view head, bool gzipped) {
     return text.format ? text : Detection{Format::pprof, {}};
   }
   if (looks_binary(head)) {
+    if (head.find("\x1b[") != std::string_view::npos) {
+      return {std::nullopt, "text with terminal colour codes (ANSI escape sequences), as a "
+                            "colouring pager or `script` writes it: strip them "
+                            "(`sed 's/\\x1b\\[[0-9;]*m//g' FILE`) and give the plain dump"};
+    }
     return {std::nullopt, "binary data that is neither gzip nor text (a raw protobuf profile "
                           "needs --input-format pprof)"};
   }
