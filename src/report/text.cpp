@@ -196,9 +196,13 @@ void write_diff_text(std::ostream& out, const DiffReport& report, const TextStyl
     out << '\n' << "Other changes (information, not regressions):\n";
     for (const auto& change : report.result.changes) {
       const Group& group = change.shown();
-      out << fmt::format("  {:<15} {:>6} -> {:<6} [{}] {}\n", change_kind_name(change.kind),
+      std::string title = title_text(group);
+      std::string threads = visible(group.thread_name);
+      // Java: which threads, when the title does not say (`report-worker-N` parked in take).
+      std::string who = threads.empty() || threads == title ? "" : "  (" + threads + ")";
+      out << fmt::format("  {:<15} {:>6} -> {:<6} [{}] {}{}\n", change_kind_name(change.kind),
                          count_text(change.base), count_text(change.cand),
-                         group.wait.empty() ? "?" : visible(group.wait), title_text(group));
+                         group.wait.empty() ? "?" : visible(group.wait), title, who);
     }
   }
   out << '\n'
