@@ -21,10 +21,11 @@ const char* k_diff_description =
 (absent from BASE) or GROWING (more goroutines than in BASE). Exit status: 0 no regression,
 1 regression found, 2 trouble (bad usage, unreadable or unparseable input).
 
-Inputs are read in any supported format, mixed freely, detected from their content: Go
-debug=2, debug=1, protobuf (.pb.gz), crash tracebacks (panic, SIGQUIT) inside log text,
-Java thread dumps, taskdiff snapshots (`taskdiff snapshot`), generic JSON task lists. `-`
-reads stdin; gzip is inflated transparently. `taskdiff formats` lists the formats.
+Inputs are read in any supported format, detected from their content: Go debug=2, debug=1,
+protobuf (.pb.gz), crash tracebacks (panic, SIGQUIT) inside log text, Java thread dumps,
+taskdiff snapshots (`taskdiff snapshot`), generic JSON task lists. The two sides may be in
+different formats of one runtime (never Go against Java). `-` reads stdin; gzip is inflated
+transparently. `taskdiff formats` lists the formats.
 
 Examples:
   taskdiff diff base.txt cand.txt
