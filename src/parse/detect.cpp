@@ -59,6 +59,24 @@ bool looks_binary(std::string_view head) {
   return control * 64 > head.size();
 }
 
+// Text whose only control bytes (but tab and line ends) start terminal colour codes (`ESC [`):
+// what a colouring pager or `script` saves. Random bytes hold other controls too.
+bool colour_coded_text(std::string_view head) {
+  head = head.substr(0, 4096);
+  bool codes = false;
+  for (size_t i = 0; i < head.size(); ++i) {
+    auto c = static_cast<unsigned char>(head[i]);
+    if (c >= 0x20 || c == '\n' || c == '\r' || c == '\t') {
+      continue;
+    }
+    if (c != 0x1b || i + 1 == head.size() || head[i + 1] != '[') {
+      return false;
+    }
+    codes = true;
+  }
+  return codes;
+}
+
 bool is_utf16(std::string_view head) {
   if (head.size() < 4) {
     return false;
@@ -345,7 +363,7 @@ Detection detect(std::string_view head, bool gzipped) {
     return text.format ? text : Detection{Format::pprof, {}};
   }
   if (looks_binary(head)) {
-    if (head.find("\x1b[") != std::string_view::npos) {
+    if (colour_coded_text(head)) {
       return {std::nullopt, "text with terminal colour codes (ANSI escape sequences), as a "
                             "colouring pager or `script` writes it: strip them "
                             "(`sed 's/\\x1b\\[[0-9;]*m//g' FILE`) and give the plain dump"};
