@@ -49,7 +49,10 @@ struct TextParseContext {
   std::string writer_id = {}; // out: that goroutine's id
 };
 void parse_go_text(LineReader& lines, TextParseContext& context); // debug=2 and tracebacks
-// A second goroutine writing a debug=2 dump, at its header: two dumps glued together.
+// Two debug=2 dumps glued together, seen at the second goroutine 1 or the second goroutine
+// writing a dump (runtime/pprof.writeGoroutineStacks): the messages, for one range or across the
+// ranges of a split file alike.
+std::string second_goroutine_one_message();
 std::string second_writer_message(std::string_view goroutine_id);
 void parse_go_debug1(LineReader& lines, TextParseContext& context);
 void parse_pprof(ByteSource& source, TextParseContext& context, bool gzipped);

@@ -330,8 +330,10 @@ Config validate(Command command, const RawOptions& raw, bool stdout_is_terminal,
   if (raw.output && raw.output->empty()) {
     throw UsageError("-o: expected a file name, found an empty value");
   }
-  // `-o -` is stdout, as `-` is stdin for an input (never a file named `-`).
-  config.output = raw.output.value_or("") == "-" ? "" : raw.output.value_or("");
+  config.output = raw.output.value_or("");
+  if (config.output == "-") { // stdout, as `-` is stdin for an input (never a file named `-`)
+    config.output.clear();
+  }
   if (raw.format == "text") {
     config.format = OutputFormat::text;
   } else if (raw.format == "json") {

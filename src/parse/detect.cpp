@@ -41,6 +41,11 @@ std::vector<std::string_view> head_lines(std::string_view head, size_t max_lines
   return lines;
 }
 
+// A control byte that text holds only by accident: anything below a space but tab and line ends.
+bool is_binary_byte(unsigned char c) {
+  return c < 0x20 && c != '\n' && c != '\r' && c != '\t';
+}
+
 // Binary: a control byte at the very start (a dump starts with a word), or more than one byte
 // in 64 of the head. A stray control byte further on (in a thread name, say) is not: the
 // parsers read it as text, and a NUL is reported at its own line.
@@ -48,8 +53,7 @@ bool looks_binary(std::string_view head) {
   head = head.substr(0, 4096);
   size_t control = 0;
   for (size_t i = 0; i < head.size(); ++i) {
-    auto c = static_cast<unsigned char>(head[i]);
-    if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') {
+    if (is_binary_byte(static_cast<unsigned char>(head[i]))) {
       if (i < 8) {
         return true;
       }
@@ -66,7 +70,7 @@ bool colour_coded_text(std::string_view head) {
   bool codes = false;
   for (size_t i = 0; i < head.size(); ++i) {
     auto c = static_cast<unsigned char>(head[i]);
-    if (c >= 0x20 || c == '\n' || c == '\r' || c == '\t') {
+    if (!is_binary_byte(c)) {
       continue;
     }
     if (c != 0x1b || i + 1 == head.size() || head[i + 1] != '[') {
@@ -310,9 +314,7 @@ void parse_split(const PlainFile& file, TextParseContext& context) {
   for (const Range& range : parts) {
     if (range.goroutine_one_line != 0) {
       if (goroutine_one_seen) {
-        throw ParseError(range.goroutine_one_line + lines_before,
-                         "goroutine 1 appears a second time: this input holds two dumps one after "
-                         "the other (`cat a b`?); give each dump on its own");
+        throw ParseError(range.goroutine_one_line + lines_before, second_goroutine_one_message());
       }
       goroutine_one_seen = true;
     }

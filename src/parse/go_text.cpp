@@ -290,15 +290,17 @@ public:
       // the middle of a line. If the line does not parse, it was cut. A file line without its
       // `+0x` offset may be cut too (`<TAB>/src/x.go:4` of `:42 +0x1d`): finish() decides.
       State before = m_state;
+      auto cut_header = [&] {
+        truncated(fmt::format("the dump ends inside a goroutine header ({})", quote_excerpt(line)),
+                  false);
+      };
       try {
         step(line);
         m_file_line_cut_risk = (before == State::function_file || before == State::creator_file) &&
                                !file_line_whole(line);
       } catch (const ParseError&) {
         if (before == State::between) {
-          truncated(fmt::format("the dump ends inside a goroutine header ({})",
-                                quote_excerpt(line)),
-                    false);
+          cut_header();
         } else {
           truncated(inside_goroutine(), true);
         }
@@ -308,9 +310,7 @@ public:
       if ((before == State::between || before == State::trailer) && m_state == State::trailer &&
           !line.empty() &&
           (starts_with(line, "goroutine") || starts_with(std::string_view("goroutine "), line))) {
-        // Crash output: a cut header (`gorou`) reads as text after the dump.
-        truncated(fmt::format("the dump ends inside a goroutine header ({})", quote_excerpt(line)),
-                  false);
+        cut_header(); // crash output: a cut header (`gorou`) reads as text after the dump
       }
     }
     finish();
@@ -526,8 +526,7 @@ private:
         // a split file counts its lines from its start.
         fail(m_crash ? "goroutine 1 appears a second time, with no text between the two dumps "
                        "to tell where the second starts (`cat a b`?); give each dump on its own"
-                     : "goroutine 1 appears a second time: this input holds two dumps one after "
-                       "the other (`cat a b`?); give each dump on its own");
+                     : second_goroutine_one_message());
       }
       start_goroutine(header);
       return;
@@ -589,14 +588,12 @@ private:
   // the crashing goroutine again, same id first, fewer goroutines): decided by finish().
   void restart() {
     ++m_dumps;
-    m_previous_dump.emplace(std::move(m_builder));
-    m_previous_first_id = m_first_id;
-    m_previous_start_line = m_start_line;
+    m_previous.emplace(
+        PreviousDump{std::move(m_builder), std::exchange(m_first_id, {}), m_start_line,
+                     std::exchange(m_context.out.panic_message, std::move(m_next_message)),
+                     std::exchange(m_registers, false)});
     m_builder = StackBuilder(m_context.options.limits, m_context.options.label_sets);
-    m_first_id.clear();
     m_goroutine_one_line = 0;
-    m_previous_message = std::exchange(m_context.out.panic_message, std::move(m_next_message));
-    m_previous_registers = std::exchange(m_registers, false);
     m_interleaved = 0;
     m_interleaved_line = 0;
     m_next_message.clear();
@@ -641,16 +638,16 @@ private:
     if (m_dumps == 0) {
       return;
     }
-    if (m_previous_dump && m_first_id == m_previous_first_id &&
-        m_builder.records() < m_previous_dump->records()) {
+    if (m_previous && m_first_id == m_previous->first_id &&
+        m_builder.records() < m_previous->builder.records()) {
       m_context.out.warnings.push_back(fmt::format(
           "this input holds {} goroutine dumps; the last, from line {}, prints goroutine {} again "
           "with fewer goroutines (a report's copy of the crash): read the one before it, which "
           "starts at line {}",
-          m_dumps + 1, m_start_line, m_first_id, m_previous_start_line));
-      m_builder = std::move(*m_previous_dump);
-      m_context.out.panic_message = std::move(m_previous_message);
-      m_registers = m_previous_registers;
+          m_dumps + 1, m_start_line, m_first_id, m_previous->start_line));
+      m_builder = std::move(m_previous->builder);
+      m_context.out.panic_message = std::move(m_previous->message);
+      m_registers = m_previous->registers;
       return;
     }
     m_context.out.warnings.push_back(
@@ -769,20 +766,30 @@ private:
   unsigned m_dumps = 0;
   std::string m_first_id;    // of the current dump's first goroutine
   uint64_t m_start_line = 0; // of its header
-  std::optional<StackBuilder> m_previous_dump;
-  std::string m_previous_first_id;
-  uint64_t m_previous_start_line = 0;
-  std::string m_previous_message; // the dump before's crash message, for a report's copy
+  // The dump before the current one, kept until finish() knows whether the current one is only
+  // a report's copy of it.
+  struct PreviousDump {
+    StackBuilder builder;
+    std::string first_id;
+    uint64_t start_line = 0;
+    std::string message; // its crash message
+    bool registers = false;
+  };
+  std::optional<PreviousDump> m_previous;
   bool m_registers = false;       // the dump is followed by a register dump (a fatal signal's)
   uint64_t m_trailer_text_line = 0; // the first text line since the last goroutine, 0: none
   uint64_t m_interleaved = 0;       // stretches of other output skipped between goroutines
   uint64_t m_interleaved_line = 0;  // the first of them
-  bool m_previous_registers = false;
   std::string m_next_message;     // a crash message in the trailer, for the dump it precedes
   bool m_in_next_message = false;
 };
 
 } // namespace
+
+std::string second_goroutine_one_message() {
+  return "goroutine 1 appears a second time: this input holds two dumps one after the other "
+         "(`cat a b`?); give each dump on its own";
+}
 
 std::string second_writer_message(std::string_view goroutine_id) {
   return fmt::format("goroutine {} writes a dump (runtime/pprof.writeGoroutineStacks) as an "

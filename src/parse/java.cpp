@@ -49,8 +49,8 @@
 // banner and after the dump's end, where SIGQUIT output mixes in the application's stdout;
 // application output *inside* the thread list is an error (it cannot be told from a cut dump).
 // A HotSpot dump from JDK 6 on (headers with `tid=`, a banner version other than `1.5.`)
-// always ends its thread list with the JNI refs line; without it the dump is cut: an error, or with --allow-truncated a warning and the last
-// (possibly partial) thread dropped. So is a dump ending inside the SMR list or a deadlock
+// always ends its thread list with the JNI refs line; without it the dump is cut: an error, or
+// with --allow-truncated a warning and the last (possibly partial) thread dropped. So is a dump ending inside the SMR list or a deadlock
 // section. UTF-16 text (PowerShell's `jstack ... > file`) never gets here: detect() names it
 // and the iconv command that converts it, and LineReader refuses NUL bytes.
 #include <cstring>
@@ -371,10 +371,9 @@ private:
     m_needs_jni = false;
     // `(1.5.0_06-b05 mixed mode)`: JDK 5 put the Java version there; later JDKs put HotSpot's
     // (`20.45-b01`, `25.91-b14`) or, from JDK 9, the Java version again (`17.0.15+6`).
-    size_t version = line.rfind('(');
-    m_jdk5 = version != std::string_view::npos &&
-             (starts_with(line.substr(version + 1), "1.5.") ||
-              starts_with(line.substr(version + 1), "1.4."));
+    size_t open = line.rfind('(');
+    std::string_view version = open == std::string_view::npos ? "" : line.substr(open + 1);
+    m_jdk5 = starts_with(version, "1.5.") || starts_with(version, "1.4.");
     m_saw_jni = false;
     m_ownable_allowed = false;
     if (m_timestamp_line != 0 && m_timestamp_line + 1 == m_lines.line_number()) {
@@ -644,8 +643,7 @@ private:
                line[0] == '"' && parse_header(line, parsed) == HeaderResult::ok) {
       fail(fmt::format("expected the end of the dump after its thread list, found another thread "
                        "header: two dumps glued together without their `Full thread dump` line?"));
-    } else if (starts_with(line, "goroutine ") && ends_with(line, "]:") &&
-               line.find(" [") != std::string_view::npos) {
+    } else if (is_goroutine_header(line)) {
       fail("a Go goroutine dump follows the Java thread dump: give each dump on its own");
     } else if (is_html_start(line)) {
       fail(fmt::format("an HTML page follows the thread dump (an error page appended to the "
