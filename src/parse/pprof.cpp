@@ -16,7 +16,10 @@
 // for their one value (the goroutine count) fold into one record holding the sum, through an
 // index of the records by those bytes, so memory grows with the string table and the distinct
 // samples, not with the input (runtime/pprof writes one Sample per distinct stack and label set;
-// a generated or hostile profile may repeat them).
+// a generated or hostile profile may repeat them). When the labels are not keyed on
+// (LabelSets::fold), samples fold whatever their labels too: a profile labelled per request, one
+// sample per goroutine, keeps a record per stack. Such a record shows its largest labelled
+// sample's labels, and the labels of the others are checked once the string table is in.
 //
 // Errors come in two kinds: the wire-level ones (keys, wire types, lengths, varints, in the
 // Profile and in each message in it) fail at once, at the first bad byte in file order; what needs
@@ -80,6 +83,7 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <memory>
+#include <optional>
 #include <protozero/exception.hpp>
 #include <protozero/pbf_reader.hpp>
 #include <protozero/varint.hpp>
@@ -454,6 +458,21 @@ struct RawLabel {
   bool has_num = false;
 };
 
+// A Sample.label, and where: its ordinal in the sample and its byte in the profile.
+struct SampleLabel {
+  RawLabel raw;
+  uint64_t number = 0;
+  size_t at = 0;
+};
+
+// A string index a sample's label uses, and where (a label's num_unit: the field's byte).
+struct LabelRef {
+  int64_t index = 0;
+  uint64_t sample = 0; // the sample's ordinal
+  uint64_t label = 0;  // the label's ordinal in it
+  size_t at = 0;
+};
+
 // A string index found in a Profile-level field, checked once the table is complete.
 struct StringRef {
   int64_t index = 0;
@@ -496,7 +515,8 @@ std::string_view profile_kind(const std::vector<std::string_view>& types) {
 
 class ProfileDecoder {
 public:
-  explicit ProfileDecoder(bool gzipped) : m_gzipped(gzipped) {}
+  ProfileDecoder(bool gzipped, LabelSets label_sets)
+      : m_gzipped(gzipped), m_fold_labels(label_sets == LabelSets::fold) {}
 
   void collect(ProfileStream& stream);
   void check_strings();
@@ -555,7 +575,15 @@ private:
   SampleRecord record_at(uint64_t position) const {
     return read_record(m_samples.at(position), m_samples.end_of(position));
   }
-  static bool same_key(const SampleRecord& record, std::string_view key, bool has_value);
+  void sample_key(std::string_view content, size_t value_at, size_t value_size,
+                  std::string& key) const;
+  bool same_key(const SampleRecord& record, std::string_view key, bool has_value) const;
+  void fold_labels(uint64_t position, const SampleRecord& record, uint64_t goroutines);
+  static uint64_t labelled_count(const SampleRecord& record);
+  void defer_labels(uint64_t ordinal, const std::vector<SampleLabel>& labels);
+  void check_deferred_labels() const;
+  void resolve_label(const RawLabel& label, const Where& where, size_t at,
+                     std::vector<std::pair<std::string_view, std::string>>& labels) const;
   static uint64_t key_hash(std::string_view key, bool has_value) {
     return XXH3_64bits_withSeed(key.data(), key.size(), has_value);
   }
@@ -569,6 +597,7 @@ private:
   }
 
   bool m_gzipped;
+  bool m_fold_labels; // LabelSets::fold: samples fold whatever their labels
   const char* m_window = nullptr;
   size_t m_window_offset = 0;
 
@@ -602,8 +631,8 @@ private:
         return decoder->m_inserting.hash; // known: the Probe that missed
       }
       SampleRecord record = decoder->record_at(position);
-      std::string key(record.key_head());
-      key.append(record.key_tail());
+      std::string key;
+      decoder->sample_key(record.content, record.value_at, record.value_size, key);
       return key_hash(key, record.value_size != 0);
     }
   };
@@ -612,7 +641,7 @@ private:
     const ProfileDecoder* decoder;
     bool operator()(uint64_t a, uint64_t b) const { return a == b; }
     bool operator()(const Probe& probe, uint64_t position) const {
-      return same_key(decoder->record_at(position), probe.key, probe.has_value);
+      return decoder->same_key(decoder->record_at(position), probe.key, probe.has_value);
     }
     bool operator()(uint64_t position, const Probe& probe) const {
       return (*this)(probe, position);
@@ -625,7 +654,25 @@ private:
   } m_inserting; // the record being added to m_index, and its key's hash
   std::unordered_set<uint64_t, RecordHash, RecordEqual> m_index{0, RecordHash{this},
                                                                 RecordEqual{this}};
-  std::string m_key; // the key of the sample being retained
+  std::string m_key;                        // the key of the sample being retained
+  mutable std::string m_record_key;         // a record's, to compare with it
+  std::vector<SampleLabel> m_sample_labels; // LabelSets::fold: the labels of that sample
+  std::vector<LabelRef> m_sample_units;     // and their num_unit fields
+  // LabelSets::fold: a record whose largest labelled sample came after its first (whose bytes the
+  // record holds) shows that sample's labels: kept here by the record's position.
+  struct BestLabels {
+    uint64_t count = 0;   // the sample's goroutines
+    uint64_t ordinal = 0; // the sample's ordinal, for errors
+    std::vector<SampleLabel> labels;
+  };
+  std::unordered_map<uint64_t, BestLabels> m_best_labels;
+  // LabelSets::fold: the labels of samples folded away, checked once the string table is in:
+  // for each key, where it was first used; for the other string indexes, the lowest and highest
+  // and where; the first label with both a string and a number value.
+  struct DeferredLabels {
+    std::unordered_map<int64_t, LabelRef> keys;
+    std::optional<LabelRef> str_low, str_high, unit_low, unit_high, both;
+  } m_deferred;
   uint64_t m_sample_count = 0;
   uint64_t m_last_ordinal = 0; // of the last record written
   size_t m_last_offset = 0;
@@ -1071,7 +1118,7 @@ SampleValues ProfileDecoder::decode_sample(data_view content, const Where& where
 
 // DECODE, a sample: its shape checked now (a broken sample stops the parse here), its ids and
 // strings in pass 2. Then kept as a record, or folded into the record of an earlier sample with
-// the same key (its bytes less its one value field).
+// the same key (its bytes less its one value field, and with LabelSets::fold less its labels).
 //
 // A real profile never repeats a key (runtime/pprof writes one Sample per distinct stack and label
 // set); the index costs its profiles of a million distinct samples about 0.8 s (std::unordered_set
@@ -1083,7 +1130,19 @@ void ProfileDecoder::retain_sample(data_view content, size_t message_at) {
   const Where where{"sample", m_sample_count, k_sample_names, &profile};
   size_t content_at = offset_of(content.data());
   auto ignore = [](auto&&...) {};
-  SampleValues values = decode_sample(content, where, ignore, ignore, ignore);
+  m_sample_labels.clear();
+  m_sample_units.clear();
+  auto on_num_unit = [&](int64_t index, const Where& label_where, size_t at) {
+    if (m_fold_labels) {
+      m_sample_units.push_back({index, m_sample_count, label_where.number, at});
+    }
+  };
+  auto on_label = [&](const RawLabel& label, const Where& label_where, size_t at) {
+    if (m_fold_labels) {
+      m_sample_labels.push_back({label, label_where.number, at});
+    }
+  };
+  SampleValues values = decode_sample(content, where, ignore, on_num_unit, on_label);
 
   // The running total, in file order, as SAMPLES adds it up.
   bool counted = values.count == 1 && values.first > 0;
@@ -1107,13 +1166,15 @@ void ProfileDecoder::retain_sample(data_view content, size_t message_at) {
     sample.value_at = values.field_at - content_at;
     sample.value_size = values.field_end - values.field_at;
   }
-  std::string_view head = sample.content.substr(0, sample.value_at);
-  std::string_view tail = sample.content.substr(sample.value_at + sample.value_size);
   bool has_value = sample.value_size != 0;
-  m_key.assign(head).append(tail);
+  sample_key(sample.content, sample.value_at, sample.value_size, m_key);
   Probe probe{m_key, has_value, key_hash(m_key, has_value)};
   if (auto found = m_index.find(probe); found != m_index.end()) {
-    record_at(*found).add(goroutines);
+    SampleRecord record = record_at(*found);
+    record.add(goroutines);
+    if (m_fold_labels && has_value) {
+      fold_labels(*found, record, goroutines);
+    }
     return;
   }
   m_inserting = {write_record(sample), probe.hash};
@@ -1145,11 +1206,117 @@ uint64_t ProfileDecoder::write_record(const NewRecord& sample) {
   return position;
 }
 
-bool ProfileDecoder::same_key(const SampleRecord& record, std::string_view key, bool has_value) {
-  auto head = record.key_head();
-  auto tail = record.key_tail();
-  return (record.value_size != 0) == has_value && head.size() + tail.size() == key.size() &&
-         key.substr(0, head.size()) == head && key.substr(head.size()) == tail;
+// A sample's key: its bytes less its value field, when it has the one value field that folding
+// sums (else all its bytes); with LabelSets::fold, less its labels too.
+void ProfileDecoder::sample_key(std::string_view content, size_t value_at, size_t value_size,
+                                std::string& key) const {
+  key.clear();
+  if (!m_fold_labels || value_size == 0) {
+    key.append(content.substr(0, value_at)).append(content.substr(value_at + value_size));
+    return;
+  }
+  // decode_sample checked the sample's shape when it came: this walk cannot fail.
+  pbf_reader reader{data_view{content.data(), content.size()}};
+  const char* field_at = content.data();
+  while (reader.next()) {
+    uint32_t tag = reader.tag();
+    reader.skip();
+    const char* field_end = reader.data().data();
+    if (tag != k_sample_label && tag != k_sample_value) { // the value field is the only one
+      key.append(field_at, static_cast<size_t>(field_end - field_at));
+    }
+    field_at = field_end;
+  }
+}
+
+bool ProfileDecoder::same_key(const SampleRecord& record, std::string_view key,
+                              bool has_value) const {
+  if ((record.value_size != 0) != has_value) {
+    return false;
+  }
+  if (!m_fold_labels || !has_value) {
+    auto head = record.key_head();
+    auto tail = record.key_tail();
+    return head.size() + tail.size() == key.size() && key.substr(0, head.size()) == head &&
+           key.substr(head.size()) == tail;
+  }
+  sample_key(record.content, record.value_at, record.value_size, m_record_key);
+  return m_record_key == key;
+}
+
+// LabelSets::fold: the sample being retained folded into the record at `position`, whose first
+// sample's labels may differ. The record shows the labels of its largest labelled sample, as
+// StackBuilder shows a stack's largest labelled record's (the first of equals); the labels of
+// every other sample are checked once the string table is in (defer_labels).
+void ProfileDecoder::fold_labels(uint64_t position, const SampleRecord& record,
+                                 uint64_t goroutines) {
+  defer_labels(m_sample_count, {}); // its num_unit fields are never shown: checked later
+  if (m_sample_labels.empty()) {
+    return;
+  }
+  auto best = m_best_labels.find(position);
+  uint64_t best_count = best != m_best_labels.end() ? best->second.count : labelled_count(record);
+  if (goroutines <= best_count) {
+    defer_labels(m_sample_count, m_sample_labels);
+    return;
+  }
+  if (best != m_best_labels.end()) {
+    defer_labels(best->second.ordinal, best->second.labels);
+    best->second = {goroutines, m_sample_count, m_sample_labels};
+  } else {
+    m_best_labels.emplace(position, BestLabels{goroutines, m_sample_count, m_sample_labels});
+  }
+}
+
+// The goroutines of a record's first sample when that sample has labels, else 0.
+uint64_t ProfileDecoder::labelled_count(const SampleRecord& record) {
+  pbf_reader reader{data_view{record.content.data(), record.content.size()}};
+  bool labelled = false;
+  uint64_t value = 0;
+  while (reader.next()) { // a record with a value field: its one value, positive
+    if (reader.tag() == k_sample_label) {
+      labelled = true;
+      reader.skip();
+    } else if (reader.tag() == k_sample_value) {
+      if (reader.wire_type() == pbf_wire_type::varint) {
+        value = reader.get_uint64();
+      } else {
+        for (int64_t packed : reader.get_packed_int64()) {
+          value = static_cast<uint64_t>(packed);
+        }
+      }
+    } else {
+      reader.skip();
+    }
+  }
+  return labelled ? value : 0;
+}
+
+// Notes the string indexes of labels that pass 2 will not resolve (and the retained sample's
+// num_unit fields), for check_deferred_labels.
+void ProfileDecoder::defer_labels(uint64_t ordinal, const std::vector<SampleLabel>& labels) {
+  auto widen = [](std::optional<LabelRef>& low, std::optional<LabelRef>& high,
+                  const LabelRef& ref) {
+    if (!low || ref.index < low->index) {
+      low = ref;
+    }
+    if (!high || ref.index > high->index) {
+      high = ref;
+    }
+  };
+  for (const auto& unit : m_sample_units) {
+    widen(m_deferred.unit_low, m_deferred.unit_high, unit);
+  }
+  m_sample_units.clear();
+  for (const auto& [raw, number, at] : labels) {
+    m_deferred.keys.try_emplace(raw.key, LabelRef{raw.key, ordinal, number, at});
+    if (raw.has_str && raw.has_num && raw.str != 0 && raw.num != 0 && !m_deferred.both) {
+      m_deferred.both = LabelRef{raw.key, ordinal, number, at};
+    }
+    if (!(raw.has_num && !(raw.has_str && raw.str != 0))) { // a string label, as resolve_label
+      widen(m_deferred.str_low, m_deferred.str_high, LabelRef{raw.str, ordinal, number, at});
+    }
+  }
 }
 
 std::string_view ProfileDecoder::string_at(int64_t index, const Where& where, size_t at,
@@ -1328,8 +1495,11 @@ void ProfileDecoder::push_samples(StackBuilder& builder, bool leaked) {
   uint64_t ordinal = 0;
   size_t offset = 0;
   for (size_t block = 0; block < m_samples.blocks(); ++block) {
-    auto [next, end] = m_samples.block(block);
+    auto [block_start, end] = m_samples.block(block);
+    char* next = block_start;
     while (next < end) {
+      uint64_t position =
+          (uint64_t{block} << Arena::k_block_bits) | static_cast<uint64_t>(next - block_start);
       SampleRecord record = read_record(next, end);
       next += record.size;
       ordinal += record.ordinal_gap;
@@ -1350,22 +1520,19 @@ void ProfileDecoder::push_samples(StackBuilder& builder, bool leaked) {
         string_at(index, label_where, at, "num_unit");
       };
       auto on_label = [&](const RawLabel& label, const Where& label_where, size_t at) {
-        auto key_text = string_at(label.key, label_where, at, "key");
-        if (key_text.empty()) {
-          fail(label_where, at, "a label with no key");
-        }
-        if (label.has_str && label.has_num && label.str != 0 && label.num != 0) {
-          fail(label_where, at,
-               fmt::format("label {} has both a string and a number value", key_text));
-        }
-        if (label.has_num && !(label.has_str && label.str != 0)) {
-          labels.emplace_back(key_text, fmt::format("{}", label.num));
-        } else {
-          labels.emplace_back(key_text, std::string(string_at(label.str, label_where, at, "str")));
-        }
+        resolve_label(label, label_where, at, labels);
       };
       SampleValues values = decode_sample(data_view{record.content.data(), record.content.size()},
                                           where, on_location, on_num_unit, on_label);
+      if (!m_best_labels.empty()) { // LabelSets::fold: a later sample's labels shown instead
+        if (auto best = m_best_labels.find(position); best != m_best_labels.end()) {
+          labels.clear();
+          const Where best_where{"sample", best->second.ordinal, k_sample_names, &profile};
+          for (const auto& [raw, number, at] : best->second.labels) {
+            resolve_label(raw, Where{"label", number, k_label_names, &best_where}, at, labels);
+          }
+        }
+      }
       if (values.count != m_sample_types.size()) {
         fail(where, offset,
              fmt::format("{} values, but the profile declares {} sample type{} (goroutine/count)",
@@ -1404,7 +1571,78 @@ void ProfileDecoder::push_samples(StackBuilder& builder, bool leaked) {
     }
     m_samples.release(block);
   }
+  check_deferred_labels();
   check_total(true);
+}
+
+// A label's key and value, as strings, into `labels`.
+void ProfileDecoder::resolve_label(
+    const RawLabel& label, const Where& where, size_t at,
+    std::vector<std::pair<std::string_view, std::string>>& labels) const {
+  auto key_text = string_at(label.key, where, at, "key");
+  if (key_text.empty()) {
+    fail(where, at, "a label with no key");
+  }
+  if (label.has_str && label.has_num && label.str != 0 && label.num != 0) {
+    fail(where, at, fmt::format("label {} has both a string and a number value", key_text));
+  }
+  if (label.has_num && !(label.has_str && label.str != 0)) {
+    labels.emplace_back(key_text, fmt::format("{}", label.num));
+  } else {
+    labels.emplace_back(key_text, std::string(string_at(label.str, where, at, "str")));
+  }
+}
+
+// LabelSets::fold: the labels of samples folded away, as pass 2 checks those it resolves. Of
+// several faults, the one in the earliest label is named.
+void ProfileDecoder::check_deferred_labels() const {
+  enum class Check { key, str, num_unit, both };
+  auto out_of_range = [&](int64_t index) {
+    return index < 0 || static_cast<uint64_t>(index) >= m_strings.size();
+  };
+  auto faulty = [&](const LabelRef& ref, Check check) {
+    switch (check) {
+    case Check::key:
+      return out_of_range(ref.index) || string_entry(static_cast<size_t>(ref.index)).empty();
+    case Check::both: return true;
+    default: return out_of_range(ref.index);
+    }
+  };
+  std::optional<std::pair<LabelRef, Check>> first;
+  auto consider = [&](const std::optional<LabelRef>& ref, Check check) {
+    if (ref && faulty(*ref, check) &&
+        (!first ||
+         std::pair(ref->sample, ref->label) < std::pair(first->first.sample, first->first.label))) {
+      first = {*ref, check};
+    }
+  };
+  for (const auto& [index, ref] : m_deferred.keys) {
+    consider(ref, Check::key);
+  }
+  consider(m_deferred.str_low, Check::str);
+  consider(m_deferred.str_high, Check::str);
+  consider(m_deferred.unit_low, Check::num_unit);
+  consider(m_deferred.unit_high, Check::num_unit);
+  consider(m_deferred.both, Check::both);
+  if (!first) {
+    return;
+  }
+  const auto& [ref, check] = *first;
+  const Where profile{"Profile", 0, k_profile_names};
+  const Where sample{"sample", ref.sample, k_sample_names, &profile};
+  const Where where{"label", ref.label, k_label_names, &sample};
+  switch (check) {
+  case Check::str: string_at(ref.index, where, ref.at, "str"); break;
+  case Check::num_unit: string_at(ref.index, where, ref.at, "num_unit"); break;
+  case Check::key:
+  case Check::both: {
+    RawLabel label{ref.index, 1, 1, check == Check::both, check == Check::both};
+    std::vector<std::pair<std::string_view, std::string>> ignored;
+    resolve_label(label, where, ref.at, ignored);
+    break;
+  }
+  }
+  fail(where, ref.at, "internal: a deferred label check found no fault"); // not reached
 }
 
 } // namespace
@@ -1417,7 +1655,7 @@ void parse_pprof(ByteSource& source, TextParseContext& context, bool gzipped) {
                                 : "pprof: empty input: expected a profile.proto Profile");
   }
 
-  ProfileDecoder decoder(gzipped);
+  ProfileDecoder decoder(gzipped, context.options.label_sets);
   decoder.collect(stream);
   decoder.check_strings();
   bool leaked = decoder.check_sample_types();

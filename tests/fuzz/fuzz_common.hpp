@@ -47,9 +47,11 @@ inline Limits limits() {
 inline std::optional<Snapshot> load_bytes(std::string_view bytes, std::optional<Format> format,
                                           bool allow_truncated = false,
                                           const char* name = "fuzz-input",
-                                          std::string* error_text = nullptr) {
+                                          std::string* error_text = nullptr,
+                                          LabelSets label_sets = LabelSets::keep) {
   ParseOptions options;
   options.format = format;
+  options.label_sets = label_sets;
   options.allow_truncated = allow_truncated;
   options.threads = 1;
   options.limits = limits();
@@ -155,6 +157,22 @@ inline void run_format(std::string_view bytes, Format format) {
       finding("an input loaded with no stacks (check() must refuse it)");
     }
     exercise(*snapshot);
+  }
+}
+
+// A protobuf profile read with its labels folded (a key without labels) folds samples in the
+// parser: it must accept what a read keeping them accepts, with the same goroutines.
+inline void check_label_folding(std::string_view bytes) {
+  auto kept = load_bytes(bytes, Format::pprof);
+  std::string error;
+  auto folded = load_bytes(bytes, Format::pprof, false, "fuzz-input", &error, LabelSets::fold);
+  if (kept.has_value() != folded.has_value()) {
+    finding(kept ? "labels folded: refused what labels kept accepts"
+                 : "labels folded: accepted what labels kept refuses",
+            error);
+  }
+  if (kept && kept->total != folded->total) {
+    finding("labels folded: another total than labels kept");
   }
 }
 

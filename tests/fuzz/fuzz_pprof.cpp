@@ -4,5 +4,6 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view bytes(reinterpret_cast<const char*>(data), size);
   taskdiff::fuzz::run_format(bytes, taskdiff::Format::pprof);
+  taskdiff::fuzz::check_label_folding(bytes);
   return 0;
 }

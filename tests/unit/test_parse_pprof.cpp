@@ -48,18 +48,21 @@ std::string gunzip(std::string_view gz) {
 
 // Through the public API: detection (gzip => pprof), parse, check. `force` plays
 // `--input-format pprof`, needed for raw (not gzipped) protobuf.
-Snapshot load_bytes(std::string_view bytes, bool force = false) {
+Snapshot load_bytes(std::string_view bytes, bool force = false,
+                    LabelSets label_sets = LabelSets::keep) {
   ParseOptions options;
   if (force) {
     options.format = Format::pprof;
   }
+  options.label_sets = label_sets;
   return load(Input::from_memory("test.pb", bytes), options);
 }
 
 // The message of the Error that loading `bytes` throws, or a note that none was thrown.
-std::string load_error(std::string_view bytes, bool force = true) {
+std::string load_error(std::string_view bytes, bool force = true,
+                       LabelSets label_sets = LabelSets::keep) {
   try {
-    load_bytes(bytes, force);
+    load_bytes(bytes, force, label_sets);
   } catch (const Error& error) {
     CHECK(error.source() == "test.pb");
     if (error.message().starts_with("pprof: ")) {
@@ -562,6 +565,106 @@ TEST_CASE("folding: samples alike but for their value are kept once, their count
   CHECK(describe(load_bytes(many.bytes(), true)) ==
         std::vector<std::string>{"34 main.main:10 i=0", "33 main.main:10 i=1",
                                  "33 main.main:10 i=2"});
+}
+
+TEST_CASE("folding labels (a key without labels): a record per stack, its largest labelled "
+          "sample's labels") {
+  ProfileWriter profile;
+  profile.sample_type("goroutine", "count")
+      .sample({1}, {2}, {{"req", "a"}})
+      .sample({1}, {1}, {{"req", "b"}})
+      .sample({1}, {5}, {{"req", "c"}}) // the largest: its labels are shown
+      .sample({1}, {5}, {{"req", "d"}}) // as large: the first of equals stays
+      .sample({1}, {9})                 // no labels: counted, never shown
+      .sample({2}, {1})
+      .sample({2}, {1}, {{"req", "e"}}) // the first sample of this stack has none
+      .sample({2}, {2}, {{"n", "", 7}}) // a number label, larger
+      .location(1, {{1, 10}})
+      .location(2, {{2, 20}})
+      .function(1, "main.leaf", "main.go")
+      .function(2, "main.main", "main.go");
+  std::vector<std::string> folded{"22 main.leaf:10 req=c", "4 main.main:20 n=7"};
+  CHECK(describe(load_bytes(profile.bytes(), true, LabelSets::fold)) == folded);
+  CHECK(load_bytes(profile.bytes(), true, LabelSets::keep).stacks.size() == 8);
+  // Samples kept apart by the parser and folded by the StackBuilder, as before the parser folded
+  // labels: the same stacks and labels.
+  std::string raw = profile.bytes();
+  TrickleSource source(raw, raw.size());
+  ParseOptions options; // LabelSets::keep
+  Snapshot snapshot;
+  StackBuilder builder(options.limits, LabelSets::fold);
+  TextParseContext context{builder, snapshot, options};
+  parse_pprof(source, context, false);
+  builder.finish(snapshot);
+  CHECK(describe(snapshot) == folded);
+}
+
+TEST_CASE("folding labels: the labels of samples folded away are checked as when kept") {
+  // Sample 1 is whole; sample 2 (and 3) fold into its record but for their labels, whose string
+  // indexes `edit` writes. Read with labels kept, each sample is a record of its own, checked in
+  // pass 2: the same error must come either way.
+  struct RawLabelSpec {
+    int64_t key = 0;
+    int64_t str = 0;
+    int64_t num = 0;
+    int64_t num_unit = -2; // -2: none
+  };
+  auto profile_of = [](std::vector<std::pair<int64_t, RawLabelSpec>> samples) {
+    ProfileWriter profile;
+    profile.sample_type("goroutine", "count");
+    profile.str("req");
+    profile.str("a");
+    samples.insert(samples.begin(), {1, {3, 4}});
+    for (const auto& [count, spec] : samples) {
+      protozero::pbf_writer sample(profile.raw(), 2);
+      sample.add_uint64(1, 1);
+      sample.add_int64(2, count);
+      protozero::pbf_writer label(sample, 3);
+      label.add_int64(1, spec.key);
+      if (spec.str != 0) {
+        label.add_int64(2, spec.str);
+      }
+      if (spec.num != 0) {
+        label.add_int64(3, spec.num);
+      }
+      if (spec.num_unit != -2) {
+        label.add_int64(4, spec.num_unit);
+      }
+    }
+    profile.location(1, {{1, 10}}).function(1, "main.main", "main.go");
+    return profile.bytes();
+  };
+  // String indexes: 1 "goroutine", 2 "count", 3 "req", 4 "a", 5 "main.main", 6 "main.go".
+  auto same_error = [&](std::vector<std::pair<int64_t, RawLabelSpec>> samples,
+                        std::string_view expected) {
+    std::string bytes = profile_of(std::move(samples));
+    CHECK(load_error(bytes, true, LabelSets::keep) == expected);
+    CHECK(load_error(bytes, true, LabelSets::fold) == expected);
+  };
+  same_error({{1, {3, 99}}}, "pprof: sample 2, label 1 (byte 24): str is string index 99, but "
+                             "the string table has 7 entries (0-6)");
+  same_error({{1, {3, -1}}}, "pprof: sample 2, label 1 (byte 24): str is string index -1, but "
+                             "the string table has 7 entries (0-6)");
+  same_error({{1, {0, 4}}}, "pprof: sample 2, label 1 (byte 24): a label with no key");
+  same_error({{1, {99, 4}}}, "pprof: sample 2, label 1 (byte 24): key is string index 99, but "
+                             "the string table has 7 entries (0-6)");
+  same_error({{1, {3, 4, 7}}},
+             "pprof: sample 2, label 1 (byte 24): label req has both a string and a number value");
+  same_error({{1, {3, 0, 7, 99}}}, "pprof: sample 2, label 1 (byte 30): num_unit is string index "
+                                   "99, but the string table has 7 entries (0-6)");
+  // Of two faults, the first sample's; a sample that became the record's largest, then lost to a
+  // larger one, is checked too.
+  same_error({{1, {3, 4}}, {1, {99, 4}}, {1, {3, 98}}},
+             "pprof: sample 3, label 1 (byte 36): key is string index 99, but the string table "
+             "has 7 entries (0-6)");
+  same_error({{5, {3, 99}}}, "pprof: sample 2, label 1 (byte 24): str is string index 99, but "
+                             "the string table has 7 entries (0-6)");
+  same_error({{5, {3, 99}}, {9, {3, 4}}},
+             "pprof: sample 2, label 1 (byte 24): str is string index 99, but the string table "
+             "has 7 entries (0-6)");
+  // Whole, they fold into one stack of 1 + 5 + 9 goroutines labelled as the largest.
+  CHECK(describe(load_bytes(profile_of({{5, {3, 4}}, {9, {3, 5}}}), true, LabelSets::fold)) ==
+        std::vector<std::string>{"15 main.main:10 req=main.main"});
 }
 
 TEST_CASE("folding: errors name the first sample of a kind, by ordinal and byte") {
