@@ -17,8 +17,9 @@ namespace {
 
 using namespace text;
 
-// The goroutine that wrote the dump (pprof handler): present in every dump, never a leak.
-bool is_dumper_frame(std::string_view function) {
+// Profiling code: the goroutine that wrote the dump (runtime/pprof.writeGoroutineStacks under the
+// net/http/pprof handler) or a profiler's own (runtime/pprof.profileWriter).
+bool is_profiler_function(std::string_view function) {
   return starts_with(function, "runtime/pprof.") || starts_with(function, "net/http/pprof.");
 }
 
@@ -105,16 +106,18 @@ std::vector<size_t> kept_frames(const Snapshot& snapshot, const Stack& stack, Sy
     }
   }
   // Go <= 1.21 level-2 tracebacks (SIGQUIT, GOTRACEBACK=system) print the `go` statement's
-  // wrapper closure under the real function (`quote.(*Pricer).ServeHTTP.func1` under `fetch`),
-  // with the `created by` file:line; pprof dumps (level 1) hide it, so it must not split the
-  // group. Level 2 shows itself by runtime frames at both ends (`runtime.gopark` ...
-  // `runtime.goexit`). Limitation: a one-line `go func() { ... }()` closure looks the same at
-  // level 2 and is dropped too. From Go 1.22 that wrapper is `gowrapN`: with one in the stack,
+  // wrapper closure under the real function (`quote.(*Pricer).ServeHTTP.func1` under `fetch`,
+  // `main.main.func1.1` for a `go` statement in a closure), with the `created by` file:line;
+  // pprof dumps (level 1) hide it, so it must not split the group. Level 2 shows itself by runtime
+  // frames at both ends (`runtime.gopark` ... `runtime.goexit`). Limitation: in Go <= 1.21 a
+  // one-line `go func() { ... }()` closure looks the same at level 2 and is dropped too. From Go
+  // 1.22 that wrapper is `gowrapN` and the headers carry `gp=` (go_wrappers_named): with either,
   // the closure is the goroutine's own.
   bool level2 = !stack.frames.empty() &&
                 is_go_runtime_frame(symbols[stack.frames.front().function]) &&
                 symbols[stack.frames.back().function] == "runtime.goexit";
-  if (go && level2 && !gowrap && kept.size() >= 2 && stack.created_by) {
+  if (go && level2 && !gowrap && !snapshot.go_wrappers_named && kept.size() >= 2 &&
+      stack.created_by) {
     const Frame& outer = stack.frames[kept.back()];
     if (is_go_closure(symbols[outer.function]) && outer.file == stack.created_by->file &&
         outer.line == stack.created_by->line) {
@@ -139,11 +142,12 @@ bool is_internal(const Snapshot& snapshot, const Stack& stack, const std::vector
   if (snapshot.runtime != Runtime::go) {
     return false;
   }
+  // A goroutine running in profiling code, the dumper above all: in every dump, never a leak. Only
+  // where it runs counts: application code under runtime/pprof.Do (which sets profiler labels for
+  // a callback) is the application's, and may leak.
   const auto& symbols = snapshot.symbols;
-  for (const auto& frame : stack.frames) {
-    if (is_dumper_frame(symbols[frame.function])) {
-      return true;
-    }
+  if (is_profiler_function(symbols[stack.frames[kept.front()].function])) {
+    return true;
   }
   return stack.created_by && starts_with(symbols[stack.created_by->function], "runtime.");
 }

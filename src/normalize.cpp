@@ -138,6 +138,12 @@ bool is_go_wrapper(std::string_view function) {
 }
 
 bool is_go_closure(std::string_view function) {
+  // A closure's own closures are `.1`, `.2`, ...: `main.main.func1.2`.
+  size_t digits;
+  while ((digits = trailing_digits(function)) != 0 && digits < function.size() &&
+         function[function.size() - digits - 1] == '.') {
+    function.remove_suffix(digits + 1);
+  }
   return ends_with_numbered(function, ".func");
 }
 

@@ -95,6 +95,9 @@ void write_snapshot(std::ostream& out, const Snapshot& snapshot) {
   if (snapshot.leak_profile) {
     out << ",\"leak_profile\":true";
   }
+  if (snapshot.go_wrappers_named) {
+    out << ",\"go_wrappers_named\":true";
+  }
   if (!snapshot.warnings.empty()) {
     out << ",\"warnings\":[";
     for (size_t i = 0; i < snapshot.warnings.size(); ++i) {
@@ -196,6 +199,8 @@ Snapshot merge_snapshots(std::vector<Snapshot>&& inputs, const Limits& limits) {
     merged.facts.labels = merged.facts.labels && input.facts.labels;
     merged.facts.thread_names = merged.facts.thread_names && input.facts.thread_names;
     merged.leak_profile = merged.leak_profile && input.leak_profile;
+    // Only level-2 text says which wrappers it prints; replicas run one Go release.
+    merged.go_wrappers_named = merged.go_wrappers_named || input.go_wrappers_named;
     merged.replicas += input.replicas;
     names.push_back(input.source);
   }

@@ -115,6 +115,10 @@ struct Snapshot {
   std::vector<std::string>
       warnings;                // said on stderr and in reports (e.g. a truncated dump read anyway)
   bool leak_profile = false;   // Go goroutineleak profile
+  // Go 1.22+ level-2 text (its goroutine headers carry `gp=`): a `go` statement's wrapper is named
+  // `gowrapN`, so an outermost closure at the `created by` line is the goroutine's own, not the
+  // wrapper Go <= 1.21 printed there (group.cpp, kept_frames).
+  bool go_wrappers_named = false;
   // What the input is when it shows only some of its goroutines (`crash output showing only the
   // panicking goroutine ...`), else empty: it may be shown, not compared or kept as a baseline.
   std::string partial;

@@ -49,7 +49,7 @@ bool is_java_wait_internal(std::string_view function);
 // `.gowrapN` / `.deferwrapN`: compiler wrappers for `go f(x)` and `defer f(x)` (Go 1.22+).
 bool is_go_wrapper(std::string_view function);
 
-// `F.funcN`: a closure directly under its enclosing function.
+// `F.funcN`, `F.funcN.M`: a closure, or a closure in a closure.
 bool is_go_closure(std::string_view function);
 
 // Standard library: the import path's first element has no dot (`net/http`, `sync`), and it is

@@ -333,6 +333,7 @@ void parse_split(const PlainFile& file, TextParseContext& context) {
   context.out.panic_message = first.out.panic_message;
   context.out.leak_profile = first.out.leak_profile;
   for (Range& range : parts) {
+    context.out.go_wrappers_named = context.out.go_wrappers_named || range.out.go_wrappers_named;
     for (auto& warning : range.out.warnings) {
       context.out.warnings.push_back(warning);
     }

@@ -59,6 +59,7 @@ struct Header {
   std::string_view status;
   int64_t minutes = -1;
   bool locked = false;
+  bool gp = false; // `gp=0x... m=...`: Go 1.22+ at traceback level 2
   std::string_view labels;
 };
 
@@ -85,6 +86,7 @@ bool parse_header(std::string_view line, uint64_t line_number, Header& header) {
       return false;
     }
     rest = rest.substr(bracket + 1);
+    header.gp = true;
   }
   if (!starts_with(rest, "[")) {
     return false;
@@ -392,6 +394,7 @@ private:
     if (header.locked) {
       m_builder.locked_to_thread();
     }
+    m_context.out.go_wrappers_named = m_context.out.go_wrappers_named || header.gp;
     if (!header.labels.empty()) {
       m_builder.label("labels", header.labels);
     }

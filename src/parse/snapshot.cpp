@@ -9,7 +9,8 @@
 //             "total" number; "strings" `[` -> strings; "stacks" `[` -> stacks (after "strings")
 //   tool      "name", "version" strings (information only)
 //   source    "runtime" "go" | "java" | "other"; "facts" `{` -> facts; "dumps" `[` -> dumps;
-//             "panic" string; "leak_profile" boolean; "warnings" `[` -> warnings
+//             "panic" string; "leak_profile", "go_wrappers_named" booleans; "warnings" `[` ->
+//             warnings
 //   facts     "wait", "created_by", "labels", "thread_names" booleans, all four
 //   dumps     `{` -> dump: "format" a dump format's name, "path" string, "captured_at" a time
 //             (RFC 3339, or zoneless as jstack prints it)
@@ -77,7 +78,8 @@ struct StackRecord {
 // Known keys per object node, for `unknown key` messages and the required-key checks.
 constexpr const char* k_top_keys = "schema, tool, source, replicas, total, strings, stacks";
 constexpr const char* k_tool_keys = "name, version";
-constexpr const char* k_source_keys = "runtime, facts, dumps, panic, leak_profile, warnings";
+constexpr const char* k_source_keys =
+    "runtime, facts, dumps, panic, leak_profile, go_wrappers_named, warnings";
 constexpr const char* k_facts_keys = "wait, created_by, labels, thread_names";
 constexpr const char* k_dump_keys = "format, path, captured_at";
 constexpr const char* k_stack_keys =
@@ -168,7 +170,8 @@ protected:
       if (name == "warnings") {
         return open(type, JsonType::array, "an array", k_warnings);
       }
-      fail_type(name == "leak_profile" ? "a boolean" : "a string", type);
+      fail_type(name == "leak_profile" || name == "go_wrappers_named" ? "a boolean" : "a string",
+                type);
     }
     case k_facts: member(k_facts_keys, m_facts_seen); fail_type("a boolean", type);
     case k_dumps:
@@ -382,6 +385,11 @@ private:
         fail_type("a boolean", value.type);
       }
       m_context.out.leak_profile = value.boolean;
+    } else if (name == "go_wrappers_named") {
+      if (value.type != JsonType::boolean) {
+        fail_type("a boolean", value.type);
+      }
+      m_context.out.go_wrappers_named = value.boolean;
     } else {
       fail_type(name == "facts" ? "an object" : "an array", value.type);
     }

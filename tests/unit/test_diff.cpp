@@ -3,6 +3,7 @@
 #include "taskdiff/diff.hpp"
 #include "taskdiff/parse.hpp"
 
+#include <algorithm>
 #include <doctest/doctest.h>
 #include <initializer_list>
 #include <string>
@@ -173,6 +174,37 @@ TEST_CASE("corpus noise: PASS") {
   DiffResult r = diff(base, cand, Thresholds{});
   CHECK_FALSE(r.regression());
   CHECK(r.findings.empty());
+}
+
+// SIGQUIT output (traceback level 2: runtime frames, go-statement wrappers) against a debug=2
+// dump (level 1) of the same process, at thresholds of one goroutine.
+TEST_CASE("level-2 crash output against debug=2 of the same process") {
+  Thresholds one{1, 1, 0.0};
+  auto sample_group = [](const std::string& name) {
+    return group(load(test::testdata_path("go/" + name), ParseOptions{}), KeyOptions{});
+  };
+  auto finding_with = [](const DiffResult& result, std::string_view function) {
+    return std::any_of(result.findings.begin(), result.findings.end(), [&](const Change& change) {
+      const auto& frames = change.shown().frames;
+      return std::find(frames.begin(), frames.end(), function) != frames.end();
+    });
+  };
+
+  // Go 1.23 (`gp=` headers): the one-line `go func() { mu.Lock() }()` closure, main.main.func2,
+  // at its `created by` line, is the goroutine's own (a wrapper would be gowrapN): kept.
+  Grouping debug2_123 = sample_group("go1.23-debug2-http.txt");
+  Grouping sigquit_123 = sample_group("go1.23-sigquit-http.txt");
+  DiffResult r123 = diff(debug2_123, sigquit_123, one);
+  CHECK(r123.findings.empty());
+
+  // Go 1.19: the wrapper of `go audit(...)` in a closure, main.main.func1.1, is dropped as the
+  // debug=2 dump hides it. (Its one-line closures at their `created by` line are dropped too:
+  // at level 2 in Go <= 1.21 they look like wrappers; a documented limit.)
+  Grouping debug2_119 = sample_group("go1.19-debug2-http.txt");
+  Grouping sigquit_119 = sample_group("go1.19-sigquit-http.txt");
+  DiffResult r119 = diff(debug2_119, sigquit_119, one);
+  CHECK_FALSE(finding_with(r119, "main.audit"));
+  CHECK_FALSE(finding_with(r119, "main.main.func1.1"));
 }
 
 } // TEST_SUITE("diff")

@@ -53,7 +53,10 @@ TEST_CASE("is_go_wrapper and is_go_closure") {
   CHECK_FALSE(is_go_wrapper("main.main.func1"));
   CHECK_FALSE(is_go_wrapper("main.gowrapper"));
   CHECK(is_go_closure("main.main.func1"));
-  CHECK_FALSE(is_go_closure("main.main.func1.2"));
+  CHECK(is_go_closure("main.main.func1.2"));
+  CHECK(is_go_closure("main.main.func1.2.1"));
+  CHECK_FALSE(is_go_closure("main.main.1"));
+  CHECK_FALSE(is_go_closure(".1"));
   CHECK_FALSE(is_go_closure("main.function"));
   // Only the end of the name counts.
   CHECK_FALSE(is_go_wrapper("main.main.gowrap1.func2"));
