@@ -78,7 +78,8 @@ void add_input_options(CLI::App* command, RawOptions& raw, bool grouping = true)
   command->add_flag("--allow-truncated", raw.allow_truncated,
                     "Read a truncated text dump anyway (Go debug=2 or crash output, jstack, "
                     "Thread.dump_to_file text), its cut goroutine or thread dropped, with a "
-                    "warning in the report");
+                    "warning in the report. A Go debug=2 dump of exactly 64 MiB is truncated: "
+                    "Go's writer cuts it there");
   command
       ->add_option("--max-input-size", raw.max_input_size,
                    "Refuse inputs larger than this after decompression (bytes; K, M, G "

@@ -631,6 +631,13 @@ private:
       break;
     default: break;
     }
+    // runtime/pprof.writeGoroutineStacks grows its buffer up to 64 MiB and stops when that is
+    // full: a whole debug=2 dump is always shorter, so one of exactly 64 MiB was cut, here
+    // between two goroutines.
+    if (!m_crash && m_context.is_last_range && !m_truncation_seen &&
+        input_size() == k_pprof_debug2_limit) {
+      truncated("the dump ends between two goroutines", false);
+    }
     if (!m_seen_goroutine && !m_context.at_record_start) {
       if (!m_context.out.panic_message.empty()) {
         fail(fmt::format("a Go crash message with no goroutine after it (GOTRACEBACK=none?): {}",
@@ -725,9 +732,13 @@ private:
   }
 
   // `where`: what was cut; `dropped`: a goroutine read in part is left out (--allow-truncated).
+  uint64_t input_size() const {
+    return m_context.input_size != 0 ? m_context.input_size : m_lines.bytes_read();
+  }
+
   void truncated(const std::string& where, bool dropped) {
-    uint64_t size = m_context.input_size != 0 ? m_context.input_size : m_lines.bytes_read();
-    bool at_pprof_limit = size == k_pprof_debug2_limit;
+    m_truncation_seen = true;
+    bool at_pprof_limit = input_size() == k_pprof_debug2_limit;
     if (m_context.options.allow_truncated) {
       m_context.out.warnings.push_back(
           fmt::format("TRUNCATED INPUT: {}; {} (--allow-truncated). Counts may be short.", where,
@@ -762,6 +773,7 @@ private:
   bool m_seen_goroutine = false;
   uint64_t m_goroutine_one_line = 0; // where goroutine 1 starts, once seen
   bool m_file_line_cut_risk = false; // the unterminated last line is a file line, not whole
+  bool m_truncation_seen = false;    // truncated() was called (--allow-truncated goes on)
   bool m_has_creator = false;        // the current goroutine's `created by` and its file line
   bool m_at_root = false;            // its last line may end a stack (C frame, elided, unavailable)
   bool m_go_frame_last = false;      // its last line is a Go frame's file line
