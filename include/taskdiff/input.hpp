@@ -32,6 +32,21 @@ struct PlainFile {
   uint64_t size = 0;
 };
 
+// A log's per-line prefix around a dump (`2024-05-01T12:00:00.123Z `, a CRI log's
+// `... stderr F `, journald's `Nov 23 12:00:00 host app[42]: `): an RE2 pattern matched at each
+// line's start. `cri`: its one capture group is the CRI flag, `P` for a partial line that the
+// next record continues. `syslog_tabs`: a leading `#011` after it is rsyslog's escaped tab.
+struct LinePrefix {
+  std::string name; // for messages: where such logs come from
+  std::string pattern;
+  bool cri = false;
+  bool syslog_tabs = false;
+};
+
+// `source` with `prefix` removed from each line that has it; other lines pass whole.
+std::unique_ptr<ByteSource> strip_line_prefix(std::unique_ptr<ByteSource> source,
+                                              const LinePrefix& prefix);
+
 class Input {
 public:
   // `path` `-` is standard input. Throws Error (missing, a directory, unreadable...).
@@ -48,6 +63,8 @@ public:
   // The content, from its first byte (the head included). Callable once.
   std::unique_ptr<ByteSource> take_source();
   const Limits& limits() const { return m_limits; }
+  // From here on, the content without `prefix` on its lines (the head too); no longer a plain file.
+  void strip_line_prefix(const LinePrefix& prefix);
 
   Input(Input&&) noexcept;
   Input& operator=(Input&&) noexcept;

@@ -29,6 +29,10 @@ struct Detection {
   std::string why_not; // when no format fits: what was seen and which formats were tried
 };
 Detection detect(std::string_view head, bool gzipped);
+// A dump inside a log whose every line carries the log's prefix (`kubectl logs --timestamps`, a
+// CRI log file, journald): the prefix of the first line in `head` that, without it, starts a
+// dump; nullopt when there is none.
+std::optional<LinePrefix> find_line_prefix(std::string_view head);
 
 // Opens, detects, parses and checks one input. Throws Error `NAME:LINE: message`.
 Snapshot load(const std::string& path, const ParseOptions& options);

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include "taskdiff/error.hpp"
 #include "taskdiff/parse.hpp"
@@ -346,6 +347,59 @@ void parse_split(const PlainFile& file, TextParseContext& context) {
 
 } // namespace
 
+namespace {
+
+// The log prefixes of dump-formats.md 2.5, most specific first (a CRI line also starts like a
+// `--timestamps` one). RFC 3339 times as Kubernetes and Docker write them; journald's short and
+// short-iso forms.
+const LinePrefix& cri_prefix() {
+  static const LinePrefix prefix{
+      "a CRI container log (containerd, CRI-O)",
+      R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) (?:stdout|stderr) ([FP]) )",
+      true, false};
+  return prefix;
+}
+
+std::vector<LinePrefix> known_line_prefixes() {
+  return {
+      cri_prefix(),
+      {"`kubectl logs --timestamps` or `docker logs --timestamps`",
+       R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) )", false, false},
+      {"journald or syslog",
+       R"((?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?)"
+       R"((?:Z|[+-]\d\d:?\d\d)?) \S+ [^\s:\[]+(?:\[\d+\])?: )",
+       false, true},
+  };
+}
+
+// A line that starts a dump of a known text format.
+bool starts_dump(std::string_view line) {
+  std::string_view profile;
+  return is_goroutine_header(line) || starts_with(line, "panic: ") ||
+         starts_with(line, "fatal error: ") || starts_with(line, "SIGQUIT: quit") ||
+         starts_with(line, "Full thread dump ") || is_count_profile_header(line, profile);
+}
+
+} // namespace
+
+std::optional<LinePrefix> find_line_prefix(std::string_view head) {
+  std::vector<LinePrefix> prefixes = known_line_prefixes();
+  std::vector<std::unique_ptr<RE2>> patterns;
+  for (const auto& prefix : prefixes) {
+    patterns.push_back(std::make_unique<RE2>(prefix.pattern));
+  }
+  for (std::string_view line : head_lines(head, 400)) {
+    for (size_t i = 0; i < prefixes.size(); ++i) {
+      re2::StringPiece rest(line.data(), line.size());
+      if (RE2::Consume(&rest, *patterns[i]) &&
+          starts_dump(std::string_view(rest.data(), rest.size()))) {
+        return prefixes[i];
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 Detection detect(std::string_view head, bool gzipped) {
   if (head.empty()) {
     return {std::nullopt, gzipped ? "empty input: the gzip stream holds no bytes"
@@ -389,6 +443,18 @@ Snapshot load(Input input, const ParseOptions& options) {
     format = *options.format;
   } else {
     Detection detection = detect(input.head(), input.gzipped());
+    // Not a dump as it stands (text in gzip is taken for a raw profile): perhaps one inside a
+    // log whose every line carries a prefix.
+    if (!detection.format || (*detection.format == Format::pprof && !looks_binary(input.head()))) {
+      if (auto prefix = find_line_prefix(input.head())) {
+        input.strip_line_prefix(*prefix);
+        if (Detection stripped = detect(input.head(), input.gzipped()); stripped.format) {
+          detection = stripped;
+          snapshot.warnings.push_back(fmt::format(
+              "every line carries the prefix of {}: removed before reading", prefix->name));
+        }
+      }
+    }
     if (!detection.format) {
       throw Error(input.name(), 1, detection.why_not);
     }

@@ -134,7 +134,8 @@ public:
       // Go ends every line (and the profile) with `\n`: a record cut inside a `#` line may keep
       // its count and lose frames, which the total cannot show.
       fail("the profile ends in the middle of a line, inside its last record: the dump is "
-           "truncated (cut download or full disk?); capture it again");
+           "truncated (cut download or full disk?), or a copy lost its final line break; capture "
+           "it again");
     }
     if (m_in_record && !record_reaches_its_end()) {
       fail(fmt::format("the profile ends inside its last record (line {}): its `#` lines stop "
