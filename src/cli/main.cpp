@@ -295,8 +295,28 @@ int run(int argc, char** argv) {
   app.name("taskdiff");
   RawOptions raw;
   define_options(app, raw);
+  // `--min-new=` (an empty value) is `--min-new ""`: CLI11 would take the next argument as the
+  // value (`--min-new= 1000 BASE CAND` ran with 1000), where validate() refuses an empty one.
+  std::vector<std::string> owned;
+  owned.reserve(static_cast<size_t>(argc) * 2);
+  for (int i = 0; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--") {
+      owned.insert(owned.end(), argv + i, argv + argc);
+      break;
+    }
+    if (arg.size() > 3 && arg.substr(0, 2) == "--" && arg.back() == '=') {
+      owned.emplace_back(arg.substr(0, arg.size() - 1));
+      owned.emplace_back();
+    } else {
+      owned.emplace_back(arg);
+    }
+  }
   // `taskdiff help [COMMAND]` is `taskdiff [COMMAND] --help`.
-  std::vector<char*> args(argv, argv + argc);
+  std::vector<char*> args;
+  for (auto& arg : owned) {
+    args.push_back(arg.data());
+  }
   char help_flag[] = "--help";
   if (args.size() > 1 && std::string_view(args[1]) == "help") {
     args.erase(args.begin() + 1);

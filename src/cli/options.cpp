@@ -356,15 +356,15 @@ Config validate(Command command, const RawOptions& raw, bool stdout_is_terminal,
   if (config.format == OutputFormat::json) {
     config.color = false;
   }
-  if (!raw.input_format.empty()) {
-    config.parse.format = format_from_name(raw.input_format);
+  if (raw.input_format) {
+    config.parse.format = format_from_name(*raw.input_format);
     if (!config.parse.format) {
       std::string names;
       for (Format format : all_formats()) {
         names += fmt::format("{}{}", names.empty() ? "" : ", ", format_name(format));
       }
       throw UsageError(
-          fmt::format("--input-format: unknown format `{}` (known: {})", raw.input_format, names));
+          fmt::format("--input-format: unknown format `{}` (known: {})", *raw.input_format, names));
     }
   }
   // `default` or `strict`, then `,labels` or nothing: `labels` alone, a part twice or in another

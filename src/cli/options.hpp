@@ -28,7 +28,7 @@ struct RawOptions {
   std::vector<std::string> inputs; // show: one dump; snapshot: several
   std::string format = "text";
   std::string color = "auto";
-  std::string input_format;
+  std::optional<std::string> input_format;
   std::string key = "default";
   std::optional<std::string> output; // unset: stdout
   std::string max_input_size = fmt::format("{}G", Limits{}.max_input_bytes >> 30);
