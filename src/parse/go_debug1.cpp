@@ -292,6 +292,15 @@ private:
 
   void end_record() {
     if (m_in_record) {
+      // Go prints a `#` line for each frame but the leading runtime ones and runtime.goexit, so a
+      // record without any holds one PC: a goroutine caught in goexit (`1 @ 0x46c041`).
+      if (!m_last_pc && m_pcs.size() >= 2) {
+        throw ParseError(m_record_line,
+                         fmt::format("this record has {} program counters but no `#` frame lines: "
+                                     "the profile was filtered (`grep -v '^#'`?) or edited; "
+                                     "capture it again",
+                                     m_pcs.size()));
+      }
       m_builder.commit(m_record_line);
       m_in_record = false;
     }

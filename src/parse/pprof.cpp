@@ -1492,6 +1492,7 @@ void ProfileDecoder::push_samples(StackBuilder& builder, bool leaked) {
   };
   std::vector<size_t> locations; // indexes into m_locations, leaf first
   std::vector<std::pair<std::string_view, std::string>> labels;
+  bool located = false; // a sample with a location: a stack
   uint64_t ordinal = 0;
   size_t offset = 0;
   for (size_t block = 0; block < m_samples.blocks(); ++block) {
@@ -1554,6 +1555,7 @@ void ProfileDecoder::push_samples(StackBuilder& builder, bool leaked) {
           // A goroutine whose only frame was runtime.goexit, which Go's profile builder drops.
           builder.frame("runtime.goexit", "", 0);
         }
+        located = located || !locations.empty();
         for (size_t index : locations) {
           const auto& location = m_locations[index];
           for (size_t j = 0; j < location.line_count; ++j) {
@@ -1573,6 +1575,11 @@ void ProfileDecoder::push_samples(StackBuilder& builder, bool leaked) {
   }
   check_deferred_labels();
   check_total(true);
+  // Only a goroutine caught in runtime.goexit has no location; the writer, at least, has some.
+  if (m_sample_count != 0 && !located) {
+    throw ParseError(0, "pprof: no sample has a location (a stack): the profile lost its stacks "
+                        "or was not written by Go's runtime/pprof; capture it again");
+  }
 }
 
 // A label's key and value, as strings, into `labels`.

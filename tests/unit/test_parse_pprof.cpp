@@ -852,6 +852,22 @@ TEST_CASE("errors: string index out of range, bad string table") {
                                   "a pprof profile, or a truncated one");
 }
 
+TEST_CASE("errors: no sample has a location") {
+  // Go drops runtime.goexit, so a goroutine caught there has no location; a profile whose every
+  // sample has none lost its stacks (a leak read as runtime.goexit would pass the gate).
+  ProfileWriter profile;
+  profile.sample_type("goroutine", "count")
+      .sample({}, {200})
+      .sample({}, {17})
+      .location(1, {{1, 10}})
+      .function(1, "main.main", "main.go");
+  CHECK(load_error(profile.bytes()) ==
+        "pprof: no sample has a location (a stack): the profile lost its stacks or was not "
+        "written by Go's runtime/pprof; capture it again");
+  profile.sample({1}, {1});
+  CHECK(load_error(profile.bytes()) == "(no error)");
+}
+
 TEST_CASE("errors: value count, counts") {
   ProfileWriter profile;
   profile.sample_type("goroutine", "count")
