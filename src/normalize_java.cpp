@@ -7,6 +7,7 @@
 // that differ between jstack (`Class.method(java.base@25.0.3/File.java:1)`) and
 // Thread.dump_to_file (`java.base/Class.method(File.java:1)`).
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 
 #include "parse/text_util.hpp"
@@ -87,6 +88,16 @@ constexpr std::string_view k_counted_classes[] = {
     "$Proxy",
 };
 
+// ByteBuddy's default naming (SuffixingRandom) and the libraries built on it give a generated class
+// a random suffix per JVM run: `Customer$HibernateProxy$k3mPq9Zs.getName`.
+constexpr std::string_view k_random_suffix_markers[] = {
+    "$ByteBuddy$",
+    "$HibernateProxy$",
+    "$HibernateInstantiator$",
+    "$HibernateAccessOptimizer$",
+    "$MockitoMock$",
+};
+
 // `$$Word$$` of a CGLIB-style generated class (`$$EnhancerBySpringCGLIB$$`, `$$SpringCGLIB$$`):
 // returns the position after it, or npos.
 size_t generated_marker_end(std::string_view name, size_t pos) {
@@ -149,6 +160,21 @@ std::string normalize_java_function(std::string_view name) {
           is_digit(name[i + prefix.size()])) {
         out += prefix;
         i = skip_digits(name, i + prefix.size());
+        counted = true;
+        break;
+      }
+    }
+    if (counted) {
+      continue;
+    }
+    for (std::string_view marker : k_random_suffix_markers) {
+      if (starts_at(name, i, marker) && i + marker.size() < name.size() &&
+          std::isalnum(static_cast<unsigned char>(name[i + marker.size()])) != 0) {
+        out += marker;
+        i += marker.size();
+        while (i < name.size() && std::isalnum(static_cast<unsigned char>(name[i])) != 0) {
+          ++i;
+        }
         counted = true;
         break;
       }

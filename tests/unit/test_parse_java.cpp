@@ -443,6 +443,14 @@ TEST_CASE("function normalization, frame splitting, hidden frames") {
         "com.acme.Service$$EnhancerBySpringCGLIB$$.run");
   CHECK(normalize_java_function("java.util.concurrent.LinkedBlockingQueue.take") ==
         "java.util.concurrent.LinkedBlockingQueue.take");
+  // ByteBuddy's random suffixes, new at every JVM start (Hibernate proxies, Mockito mocks).
+  CHECK(normalize_java_function("com.acme.shop.Customer$HibernateProxy$k3mPq9Zs.getName") ==
+        "com.acme.shop.Customer$HibernateProxy$.getName");
+  CHECK(normalize_java_function("com.acme.Repo$ByteBuddy$Xw2bT7cA$auxiliary$1.call") ==
+        "com.acme.Repo$ByteBuddy$$auxiliary$1.call");
+  CHECK(normalize_java_function("com.acme.Api$MockitoMock$1234567890.get") ==
+        "com.acme.Api$MockitoMock$.get");
+  CHECK(normalize_java_function("com.acme.Inner$ByteBuddy.run") == "com.acme.Inner$ByteBuddy.run");
 
   JavaFrame frame;
   REQUIRE(split_java_frame("java.util.concurrent.LinkedBlockingQueue.take(java.base@25.0.3/"
