@@ -301,6 +301,9 @@ private:
                                      "capture it again",
                                      m_pcs.size()));
       }
+      if (!m_last_pc) {
+        m_builder.frame("runtime.goexit", "", 0, m_record_line); // as the protobuf profile has it
+      }
       m_builder.commit(m_record_line);
       m_in_record = false;
     }

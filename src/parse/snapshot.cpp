@@ -129,6 +129,17 @@ public:
         out.captured_at = origin.captured_at;
       }
     }
+    // A Go goroutine has no frames only in crash output (`goroutine running on other thread;
+    // stack unavailable`), where it is internal: elsewhere an emptied stack would hide its count.
+    bool crash_output = std::any_of(out.origins.begin(), out.origins.end(), [](const Origin& o) {
+      return o.format == Format::go_traceback;
+    });
+    if (m_runtime == Runtime::go && !m_frameless_path.empty() && !crash_output) {
+      throw ParseError(0, fmt::format("{}: a goroutine stack with no frames, which only Go crash "
+                                      "output holds, and no dump here is one: the snapshot was "
+                                      "edited",
+                                      m_frameless_path));
+    }
     out.format = Format::snapshot;
     out.runtime = m_runtime;
     out.facts = m_facts;
@@ -444,6 +455,9 @@ private:
 
   void emit() {
     require(m_stack.seen, {"count", "frames"});
+    if (m_stack.frames.empty() && m_frameless_path.empty()) {
+      m_frameless_path = path();
+    }
     StackBuilder& b = m_context.builder;
     b.begin(m_stack.count);
     if (!m_stack.state.empty()) {
@@ -488,6 +502,7 @@ private:
   Origin m_origin;
   Facts m_facts;
   Runtime m_runtime = Runtime::go;
+  std::string m_frameless_path; // of the first stack with no frames
   uint64_t m_replicas = 0;
   uint64_t m_total = 0;
   bool m_seen_strings = false;
