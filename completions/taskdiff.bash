@@ -3,7 +3,9 @@ _taskdiff() {
   local cur prev words cword
   _init_completion || return
   local commands="diff show snapshot formats help"
-  local common="--format --color -o --output --input-format --key --depth --allow-truncated --max-input-size --max-groups --threads --help"
+  # Options of every command that reads dumps; diff and show add the report and key options.
+  local inputs="-o --output --input-format --allow-truncated --max-input-size --max-groups --threads --help"
+  local common="$inputs --format --color --key --depth"
   if [[ $cword -eq 1 ]]; then
     COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
     return
@@ -19,7 +21,7 @@ _taskdiff() {
   case ${words[1]} in
     diff) COMPREPLY=($(compgen -W "$common --min-new --min-delta --min-ratio -q --quiet" -- "$cur")) ;;
     show) COMPREPLY=($(compgen -W "$common --all" -- "$cur")) ;;
-    snapshot) COMPREPLY=($(compgen -W "$common" -- "$cur")) ;;
+    snapshot) COMPREPLY=($(compgen -W "$inputs" -- "$cur")) ;;
     formats) COMPREPLY=($(compgen -W "--format --help" -- "$cur")) ;;
     help) [[ $cword -eq 2 ]] && COMPREPLY=($(compgen -W "diff show snapshot formats" -- "$cur")); return ;;
   esac

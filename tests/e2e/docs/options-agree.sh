@@ -15,4 +15,25 @@ all=$(for c in diff show snapshot formats; do "$TD" "$c" --help; done | grep -oE
 for option in $(grep -oE -- '--[a-z][a-z-]+' "$SRC/completions/taskdiff.bash" | sort -u); do
   grep -qxF -- "$option" <<<"$all" || { [ "$option" = --version ] || { echo "completion offers $option, which no command has"; status=1; }; }
 done
+# Each command's bash completion offers exactly the long options its --help lists.
+_init_completion() {
+  cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]} words=("${COMP_WORDS[@]}")
+  cword=$COMP_CWORD
+}
+_filedir() { :; }
+complete() { :; }
+# shellcheck source=/dev/null
+source "$SRC/completions/taskdiff.bash"
+for command in diff show snapshot formats; do
+  COMP_WORDS=(taskdiff "$command" --)
+  COMP_CWORD=2
+  COMPREPLY=()
+  _taskdiff
+  offered=$(printf '%s\n' "${COMPREPLY[@]}" | grep -- '^--' | sort -u)
+  listed=$("$TD" "$command" --help | sed -nE 's/^ +(-[a-zA-Z],)?(--[a-z][a-z-]+).*/\2/p' | sort -u)
+  if [ "$offered" != "$listed" ]; then
+    echo "$command: bash completion offers" $offered "but --help lists" $listed
+    status=1
+  fi
+done
 exit $status
