@@ -303,6 +303,7 @@ public:
     std::string_view line;
     while (m_lines.next(line)) {
       step(line);
+      m_last_line_whole = line.empty() || line.back() == ')' || line.back() == ']';
     }
     finish();
   }
@@ -692,6 +693,12 @@ private:
       if (in_thread) {
         in_thread = false; // dropped (with --allow-truncated)
       }
+    } else if (in_thread && m_lines.last_line_unterminated() && !m_last_line_whole) {
+      // JDK 5 and VisualVM print no end line: a cut shows only inside a line. A thread's lines end
+      // in `)` (frames, locks, most headers) or `]` (a header's stack range); a copy that only
+      // lost its final line break after one of those reads whole.
+      truncated("the dump ends in the middle of a line", true);
+      in_thread = false; // dropped (with --allow-truncated)
     }
     if (in_thread) {
       commit();
@@ -715,6 +722,7 @@ private:
   bool m_needs_jni = false;
   bool m_jdk5 = false; // the banner's version says JDK 5 (or 1.4): no JNI refs line
   bool m_saw_jni = false;
+  bool m_last_line_whole = true; // the last line read ends as a thread's whole lines do
   bool m_ownable_allowed = false;
   uint64_t m_deadlock_line = 0;
   // The thread being read.
