@@ -185,6 +185,22 @@ Detection detect_text(std::string_view head) {
                                       "with GOTRACEBACK=none?): {}",
                                       quote_excerpt(line))};
   }
+  // jcmd's own output: `12345:` (the JVM's pid), then what the command said.
+  if (line.size() >= 2 && line.back() == ':' &&
+      std::all_of(line.begin(), line.end() - 1, is_digit)) {
+    std::string_view next = first + 1 < lines.size() ? trim(lines[first + 1]) : "";
+    if (starts_with(next, "Created ")) {
+      return {std::nullopt, fmt::format("jcmd's own output ({}), not a thread dump: "
+                                        "Thread.dump_to_file writes the dump to the file it "
+                                        "names; give that file",
+                                        quote_excerpt(next))};
+    }
+    return {std::nullopt,
+            fmt::format("jcmd's output for process {} holds no thread dump: {}; "
+                        "check that the JVM runs and jcmd runs as its user",
+                        line.substr(0, line.size() - 1),
+                        next.empty() ? std::string("nothing more") : quote_excerpt(next))};
+  }
   return {std::nullopt,
           fmt::format("unknown input format: expected a Go goroutine dump (debug=1, debug=2, "
                       "crash traceback, pprof protobuf), a Java thread dump or a taskdiff "
@@ -441,6 +457,13 @@ Snapshot load(Input input, const ParseOptions& options) {
   Format format;
   if (options.format) {
     format = *options.format;
+    if (format != Format::pprof) {
+      if (auto prefix = find_line_prefix(input.head())) { // as when detected: see below
+        input.strip_line_prefix(*prefix);
+        snapshot.warnings.push_back(fmt::format(
+            "every line carries the prefix of {}: removed before reading", prefix->name));
+      }
+    }
   } else {
     Detection detection = detect(input.head(), input.gzipped());
     // Not a dump as it stands (text in gzip is taken for a raw profile): perhaps one inside a
