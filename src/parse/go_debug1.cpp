@@ -222,9 +222,12 @@ private:
     }
     m_first_hash_line = false;
     std::string_view rest = line.substr(1);
-    std::string_view pc = next_token(rest, '\t');
-    std::string_view function = next_token(rest, '\t');
-    std::string_view file_line = next_token(rest, '\t');
+    // A pasted copy may have its tabs turned into spaces: the file, which may hold spaces, is then
+    // the rest of the line.
+    char separator = rest.find('\t') != std::string_view::npos ? '\t' : ' ';
+    std::string_view pc = next_token(rest, separator);
+    std::string_view function = next_token(rest, separator);
+    std::string_view file_line = separator == '\t' ? next_token(rest, '\t') : trim(rest);
     uint64_t pc_value = 0;
     if (!parse_pc(pc, pc_value)) {
       fail(fmt::format("expected `#<TAB>0xPC<TAB>function+0xOFF<TAB>file:line`, found {}",
