@@ -50,6 +50,20 @@ run() {
   "$TD" "$@" >"$name.out" 2>"$name.err"
   echo $? >"$name.rc"
 }
+# FILE is refused (exit 2) with --threads 1 and 2 alike, the message holding PATTERN.
+refused_alike() {
+  local what=$1 file=$2 pattern=$3
+  run "$file-t1" show --threads 1 "$file"
+  run "$file-t2" show --threads 2 "$file"
+  if [[ $(cat "$file-t1.rc") != 2 || $(cat "$file-t2.rc") != 2 ]] ||
+    ! cmp -s "$file-t1.err" "$file-t2.err" || ! grep -qF -- "$pattern" "$file-t1.err"; then
+    echo "FAIL: $what: exit $(cat "$file-t1.rc") / $(cat "$file-t2.rc"):" \
+      "$(cat "$file-t1.err") / $(cat "$file-t2.err")"
+    fail=1
+  else
+    echo "ok   $what refused alike with --threads 1 and 2: $(cat "$file-t2.err")"
+  fi
+}
 compare() {
   local what=$1 a=$2 b=$3
   if [[ $(cat "$a.rc") != [01] ]]; then
@@ -96,34 +110,14 @@ compare "crash log with two dumps: show --format json, --threads 1 vs 2" crash-t
 # (with --threads 2 each half is parsed by its own thread).
 sed '0,/^goroutine [0-9]* \[/s//goroutine 1 [/' half.txt >one.txt
 { cat one.txt; echo; cat one.txt; } >glued.txt
-for threads in 1 2; do
-  "$TD" show --threads $threads glued.txt >/dev/null 2>glued-t$threads.err
-  echo $? >glued-t$threads.rc
-done
-if [[ $(cat glued-t1.rc) != 2 || $(cat glued-t2.rc) != 2 ]] || ! cmp -s glued-t1.err glued-t2.err ||
-  ! grep -q 'goroutine 1 appears a second time' glued-t2.err; then
-  echo "FAIL: two glued dumps: exit $(cat glued-t1.rc) / $(cat glued-t2.rc): $(cat glued-t1.err) / $(cat glued-t2.err)"
-  fail=1
-else
-  echo "ok   two glued debug=2 dumps refused alike with --threads 1 and 2: $(cat glued-t2.err)"
-fi
+refused_alike "two glued debug=2 dumps" glued.txt 'goroutine 1 appears a second time'
 
 # The same where neither half has a goroutine 1 (an edited file): each half has the goroutine
 # that wrote it (runtime/pprof.writeGoroutineStacks), and a dump has one.
 grep -q '^goroutine 1 \[' half.txt && { echo "FAIL: half.txt has a goroutine 1"; fail=1; }
 { cat half.txt; echo; cat half.txt; } >glued2.txt
-for threads in 1 2; do
-  "$TD" show --threads $threads glued2.txt >/dev/null 2>glued2-t$threads.err
-  echo $? >glued2-t$threads.rc
-done
-if [[ $(cat glued2-t1.rc) != 2 || $(cat glued2-t2.rc) != 2 ]] || ! cmp -s glued2-t1.err glued2-t2.err ||
-  ! grep -q 'writeGoroutineStacks) as an earlier goroutine does' glued2-t1.err ||
-  ! grep -q 'writeGoroutineStacks) as an earlier goroutine does' glued2-t2.err; then
-  echo "FAIL: two glued dumps without goroutine 1: exit $(cat glued2-t1.rc) / $(cat glued2-t2.rc): $(cat glued2-t1.err) / $(cat glued2-t2.err)"
-  fail=1
-else
-  echo "ok   two glued debug=2 dumps without goroutine 1 refused alike with --threads 1 and 2: $(cat glued2-t2.err)"
-fi
+refused_alike "two glued debug=2 dumps without goroutine 1" glued2.txt \
+  'writeGoroutineStacks) as an earlier goroutine does'
 
 # A cut dump over 16 MiB read with --allow-truncated: the warning in the report names the cut
 # goroutine the same way whichever thread read the last range.
