@@ -454,28 +454,30 @@ Snapshot load(const std::string& path, const ParseOptions& options) {
 Snapshot load(Input input, const ParseOptions& options) {
   Snapshot snapshot;
   snapshot.source = input.name();
+  // A dump inside a log whose every line carries a known prefix is read without it, with a note.
+  auto strip_log_prefix = [&] {
+    std::optional<LinePrefix> prefix = find_line_prefix(input.head());
+    if (prefix) {
+      input.strip_line_prefix(*prefix);
+      snapshot.warnings.push_back(
+          fmt::format("every line carries the prefix of {}: removed before reading", prefix->name));
+    }
+    return prefix.has_value();
+  };
   Format format;
   if (options.format) {
     format = *options.format;
     if (format != Format::pprof) {
-      if (auto prefix = find_line_prefix(input.head())) { // as when detected: see below
-        input.strip_line_prefix(*prefix);
-        snapshot.warnings.push_back(fmt::format(
-            "every line carries the prefix of {}: removed before reading", prefix->name));
-      }
+      strip_log_prefix();
     }
   } else {
     Detection detection = detect(input.head(), input.gzipped());
-    // Not a dump as it stands (text in gzip is taken for a raw profile): perhaps one inside a
-    // log whose every line carries a prefix.
-    if (!detection.format || (*detection.format == Format::pprof && !looks_binary(input.head()))) {
-      if (auto prefix = find_line_prefix(input.head())) {
-        input.strip_line_prefix(*prefix);
-        if (Detection stripped = detect(input.head(), input.gzipped()); stripped.format) {
-          detection = stripped;
-          snapshot.warnings.push_back(fmt::format(
-              "every line carries the prefix of {}: removed before reading", prefix->name));
-        }
+    // Not a dump as it stands (text in gzip is taken for a raw profile): perhaps a prefixed log.
+    if ((!detection.format ||
+         (*detection.format == Format::pprof && !looks_binary(input.head()))) &&
+        strip_log_prefix()) {
+      if (Detection stripped = detect(input.head(), input.gzipped()); stripped.format) {
+        detection = stripped;
       }
     }
     if (!detection.format) {
