@@ -456,6 +456,9 @@ struct RawLabel {
   int64_t num = 0;
   bool has_str = false;
   bool has_num = false;
+
+  // A number label (`num`), not a string one (`str`, which an empty str index 0 leaves to num).
+  bool is_number() const { return has_num && !(has_str && str != 0); }
 };
 
 // A Sample.label, and where: its ordinal in the sample and its byte in the profile.
@@ -472,6 +475,16 @@ struct LabelRef {
   uint64_t label = 0;  // the label's ordinal in it
   size_t at = 0;
 };
+
+// Widens [low, high] to take in `ref`'s index (the first of equals stays).
+void widen(std::optional<LabelRef>& low, std::optional<LabelRef>& high, const LabelRef& ref) {
+  if (!low || ref.index < low->index) {
+    low = ref;
+  }
+  if (!high || ref.index > high->index) {
+    high = ref;
+  }
+}
 
 // A string index found in a Profile-level field, checked once the table is complete.
 struct StringRef {
@@ -1250,7 +1263,9 @@ bool ProfileDecoder::same_key(const SampleRecord& record, std::string_view key,
 // every other sample are checked once the string table is in (defer_labels).
 void ProfileDecoder::fold_labels(uint64_t position, const SampleRecord& record,
                                  uint64_t goroutines) {
-  defer_labels(m_sample_count, {}); // its num_unit fields are never shown: checked later
+  for (const auto& unit : m_sample_units) { // never shown, but checked as pass 2 checks them
+    widen(m_deferred.unit_low, m_deferred.unit_high, unit);
+  }
   if (m_sample_labels.empty()) {
     return;
   }
@@ -1292,28 +1307,14 @@ uint64_t ProfileDecoder::labelled_count(const SampleRecord& record) {
   return labelled ? value : 0;
 }
 
-// Notes the string indexes of labels that pass 2 will not resolve (and the retained sample's
-// num_unit fields), for check_deferred_labels.
+// Notes the string indexes of labels that pass 2 will not resolve, for check_deferred_labels.
 void ProfileDecoder::defer_labels(uint64_t ordinal, const std::vector<SampleLabel>& labels) {
-  auto widen = [](std::optional<LabelRef>& low, std::optional<LabelRef>& high,
-                  const LabelRef& ref) {
-    if (!low || ref.index < low->index) {
-      low = ref;
-    }
-    if (!high || ref.index > high->index) {
-      high = ref;
-    }
-  };
-  for (const auto& unit : m_sample_units) {
-    widen(m_deferred.unit_low, m_deferred.unit_high, unit);
-  }
-  m_sample_units.clear();
   for (const auto& [raw, number, at] : labels) {
     m_deferred.keys.try_emplace(raw.key, LabelRef{raw.key, ordinal, number, at});
     if (raw.has_str && raw.has_num && raw.str != 0 && raw.num != 0 && !m_deferred.both) {
       m_deferred.both = LabelRef{raw.key, ordinal, number, at};
     }
-    if (!(raw.has_num && !(raw.has_str && raw.str != 0))) { // a string label, as resolve_label
+    if (!raw.is_number()) {
       widen(m_deferred.str_low, m_deferred.str_high, LabelRef{raw.str, ordinal, number, at});
     }
   }
@@ -1593,7 +1594,7 @@ void ProfileDecoder::resolve_label(
   if (label.has_str && label.has_num && label.str != 0 && label.num != 0) {
     fail(where, at, fmt::format("label {} has both a string and a number value", key_text));
   }
-  if (label.has_num && !(label.has_str && label.str != 0)) {
+  if (label.is_number()) {
     labels.emplace_back(key_text, fmt::format("{}", label.num));
   } else {
     labels.emplace_back(key_text, std::string(string_at(label.str, where, at, "str")));
