@@ -368,17 +368,11 @@ namespace {
 // The log prefixes of dump-formats.md 2.5, most specific first (a CRI line also starts like a
 // `--timestamps` one). RFC 3339 times as Kubernetes and Docker write them; journald's short and
 // short-iso forms.
-const LinePrefix& cri_prefix() {
-  static const LinePrefix prefix{
-      "a CRI container log (containerd, CRI-O)",
-      R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) (?:stdout|stderr) ([FP]) )",
-      true, false};
-  return prefix;
-}
-
-std::vector<LinePrefix> known_line_prefixes() {
-  return {
-      cri_prefix(),
+const std::vector<LinePrefix>& known_line_prefixes() {
+  static const std::vector<LinePrefix> prefixes{
+      {"a CRI container log (containerd, CRI-O)",
+       R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) (?:stdout|stderr) ([FP]) )",
+       true, false},
       {"`kubectl logs --timestamps` or `docker logs --timestamps`",
        R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) )", false, false},
       {"journald or syslog",
@@ -386,6 +380,7 @@ std::vector<LinePrefix> known_line_prefixes() {
        R"((?:Z|[+-]\d\d:?\d\d)?) \S+ [^\s:\[]+(?:\[\d+\])?: )",
        false, true},
   };
+  return prefixes;
 }
 
 // A line that starts a dump of a known text format.
@@ -399,7 +394,7 @@ bool starts_dump(std::string_view line) {
 } // namespace
 
 std::optional<LinePrefix> find_line_prefix(std::string_view head) {
-  std::vector<LinePrefix> prefixes = known_line_prefixes();
+  const std::vector<LinePrefix>& prefixes = known_line_prefixes();
   std::vector<std::unique_ptr<RE2>> patterns;
   for (const auto& prefix : prefixes) {
     patterns.push_back(std::make_unique<RE2>(prefix.pattern));
