@@ -567,8 +567,8 @@ private:
       }
     } else if (name == "stack") {
       fail_type("an array", value.type);
-    } else if (name == "virtual" && value.type != JsonType::boolean) {
-      fail_type("a boolean", value.type);
+    } else if (name == "virtual") {
+      take_boolean(value); // checked, not used
     }
   }
 

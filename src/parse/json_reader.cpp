@@ -303,6 +303,13 @@ std::string JsonReader::take_string(JsonScalar& value, std::string_view what) co
   return std::move(*value.text);
 }
 
+bool JsonReader::take_boolean(const JsonScalar& value) const {
+  if (value.type != JsonType::boolean) {
+    fail_type("a boolean", value.type);
+  }
+  return value.boolean;
+}
+
 void JsonReader::check_schema(std::string_view found, std::string_view family, unsigned supported,
                               std::string_view newer) const {
   std::string expected = fmt::format("{}/{}", family, supported);

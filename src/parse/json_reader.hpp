@@ -110,6 +110,8 @@ protected:
   uint64_t expect_unsigned(const JsonScalar& value, uint64_t min, uint64_t max,
                            std::string_view what) const;
   std::string take_string(JsonScalar& value, std::string_view what) const;
+  // The value, or fail with `expected a boolean, found ...`.
+  bool take_boolean(const JsonScalar& value) const;
 
 private:
   struct Level {

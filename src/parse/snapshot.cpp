@@ -239,13 +239,10 @@ protected:
     case k_source: source_scalar(value); return;
     case k_facts: {
       std::string_view name = member(k_facts_keys, m_facts_seen);
-      if (value.type != JsonType::boolean) {
-        fail_type("a boolean", value.type);
-      }
       (name == "wait"         ? m_facts.wait
        : name == "created_by" ? m_facts.created_by
        : name == "labels"     ? m_facts.labels
-                              : m_facts.thread_names) = value.boolean;
+                              : m_facts.thread_names) = take_boolean(value);
       return;
     }
     case k_dumps:
@@ -392,15 +389,9 @@ private:
     } else if (name == "panic") {
       m_context.out.panic_message = take_string(value, "a string");
     } else if (name == "leak_profile") {
-      if (value.type != JsonType::boolean) {
-        fail_type("a boolean", value.type);
-      }
-      m_context.out.leak_profile = value.boolean;
+      m_context.out.leak_profile = take_boolean(value);
     } else if (name == "go_wrappers_named") {
-      if (value.type != JsonType::boolean) {
-        fail_type("a boolean", value.type);
-      }
-      m_context.out.go_wrappers_named = value.boolean;
+      m_context.out.go_wrappers_named = take_boolean(value);
     } else {
       fail_type(name == "facts" ? "an object" : "an array", value.type);
     }
@@ -444,10 +435,7 @@ private:
       m_stack.max_wait_minutes =
           static_cast<int64_t>(expect_unsigned(value, 0, uint64_t{1} << 40, "a number of minutes"));
     } else if (name == "locked" || name == "leaked") {
-      if (value.type != JsonType::boolean) {
-        fail_type("a boolean", value.type);
-      }
-      (name == "locked" ? m_stack.locked : m_stack.leaked) = value.boolean;
+      (name == "locked" ? m_stack.locked : m_stack.leaked) = take_boolean(value);
     } else {
       fail_type("an array", value.type);
     }
