@@ -7,7 +7,7 @@
 #include <cstring>
 #include <deque>
 #include <numeric>
-#include <unordered_map>
+#include <absl/container/flat_hash_map.h>
 
 #include <fmt/format.h>
 
@@ -182,7 +182,7 @@ ShownFrame shown_frame(const Snapshot& snapshot, const Frame& frame) {
 Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
   Grouping out;
   out.total = snapshot.total;
-  std::unordered_map<std::string, size_t> index;
+  absl::flat_hash_map<std::string, size_t> index;
   std::vector<uint64_t> representative_count;
   const auto& symbols = snapshot.symbols;
   SymbolFacts facts(snapshot, options.strict);
