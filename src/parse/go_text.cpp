@@ -17,12 +17,23 @@
 //   ancestors  GODEBUG=tracebackancestors history: skipped up to the empty line -> between
 //   between    -> header; crash output also: register dump (`rax    0x1`), `exit status 2`,
 //              any other text -> trailer
-//   trailer    text after the dump (an HTML page there is an error). A goroutine header after a
+//   trailer    text after the dump (an HTML page there is an error); `-----` after the register
+//              dump -> thread_reports. A goroutine header after a
 //              crash message, after the register dump, or a second goroutine 1, starts a second
 //              dump (a restart loop): the last one is kept, with its own crash message and a
 //              warning. Any other header means the text was other output written between two
 //              goroutines: skipped with a warning, the dump goes on. Goroutine 1 again with only
 //              empty lines between is an error: where the second dump starts cannot be told.
+//
+//   thread_reports GOTRACEBACK=crash: after the dump, every other thread reports itself: `-----`,
+//              its signal lines, its g0 stack (`goroutine 0 [idle]:`), perhaps the goroutine it was
+//              running (no empty line before that header), its register dump. Those goroutines are
+//              in the dump already (a running one as `stack unavailable`): skipped. Text after the
+//              last report's registers -> trailer
+//
+// In crash output a goroutine header over `runtime/debug.Stack()` starts no goroutine: it is a
+// stack the program printed itself (a recovered panic raised again with debug.Stack() in its
+// message, a log line), text of the crash message or of the log (dump_header).
 //
 // A dump that ends inside a goroutine is truncated: an error, unless --allow-truncated. Inside
 // means a header with no frames, a function without its file line, a `created by` without its
@@ -270,7 +281,8 @@ enum class State {
   creator_file,
   ancestors,
   between,
-  trailer
+  trailer,
+  thread_reports
 };
 
 class GoTextParser {
@@ -340,13 +352,14 @@ private:
       return;
     case State::between: between(line); return;
     case State::trailer: trailer(line); return;
+    case State::thread_reports: thread_reports(line); return;
     }
   }
 
   void preamble(std::string_view line) {
     bool may_start = m_previous_blank || line_number() == 1 || m_previous_crash_line;
     Header header;
-    if (may_start && parse_header(line, line_number(), header)) {
+    if (may_start && dump_header(line, header)) {
       start_goroutine(header);
       return;
     }
@@ -556,7 +569,7 @@ private:
                        "{}; capture the dump again and give it on its own",
                        quote_excerpt(line)));
     }
-    if (Header header; parse_header(line, line_number(), header)) {
+    if (Header header; dump_header(line, header)) {
       // A second dump in the same text (a restart loop, a report's copy of the crash, a debug=2
       // dump appended to a SIGQUIT log): a crash message came first (`panic:`, `SIGQUIT: quit`),
       // or the first dump ended (its register dump), or goroutine 1 comes again. It starts at
@@ -577,11 +590,47 @@ private:
       start_goroutine(header);
       return;
     }
+    if (m_registers && line == "-----") {
+      m_state = State::thread_reports;
+      m_report_registers = false;
+      return;
+    }
     if (m_trailer_text_line == 0 && !is_blank(line)) {
       m_trailer_text_line = line_number();
     }
     gather_crash_message(line, m_next_message, m_in_next_message); // the next dump's, if one
     m_registers = m_registers || is_register_line(line);
+  }
+
+  // GOTRACEBACK=crash's reports of the other threads (see the top of this file): skipped up to
+  // the register dump that ends each.
+  void thread_reports(std::string_view line) {
+    if (line == "-----") {
+      m_report_registers = false;
+    } else if (is_register_line(line)) {
+      m_report_registers = true;
+    } else if (m_report_registers && !is_blank(line)) {
+      enter_trailer(line);
+    }
+  }
+
+  // parse_header, but in crash output a header over `runtime/debug.Stack()` is text (see the top
+  // of this file). Peeking at the next line may move the line buffer: `line` and `header` then
+  // point into m_held_line.
+  bool dump_header(std::string_view& line, Header& header) {
+    if (!parse_header(line, line_number(), header)) {
+      return false;
+    }
+    if (!m_crash) {
+      return true;
+    }
+    m_held_line.assign(line);
+    line = m_held_line;
+    std::string_view next;
+    if (m_lines.peek(next) && starts_with(trim_left(next), "runtime/debug.Stack(")) {
+      return false;
+    }
+    return parse_header(line, line_number(), header);
   }
 
   void commit() { m_builder.commit(m_record_line); }
@@ -792,6 +841,8 @@ private:
   };
   std::optional<PreviousDump> m_previous;
   bool m_registers = false;       // the dump is followed by a register dump (a fatal signal's)
+  bool m_report_registers = false; // thread_reports: the current report's register dump began
+  std::string m_held_line;         // dump_header's copy of a header line
   uint64_t m_trailer_text_line = 0; // the first text line since the last goroutine, 0: none
   uint64_t m_interleaved = 0;       // stretches of other output skipped between goroutines
   uint64_t m_interleaved_line = 0;  // the first of them

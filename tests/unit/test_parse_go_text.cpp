@@ -3,6 +3,7 @@
 #include "taskdiff/error.hpp"
 #include "taskdiff/parse.hpp"
 
+#include <algorithm>
 #include <doctest/doctest.h>
 #include <string>
 #include <string_view>
@@ -276,6 +277,45 @@ TEST_CASE("corpus SIGQUIT tracebacks") {
   CHECK(tracebacks.total == 173);
   Snapshot go123 = load(corpus("go123-unbuffered-chan/cand.sigquit.txt"), ParseOptions{});
   CHECK(go123.total == 174);
+}
+
+// The goroutines of a snapshot whose stack holds `function`.
+uint64_t goroutines_in(const Snapshot& s, const std::string& function) {
+  uint64_t count = 0;
+  for (const auto& stack : s.stacks) {
+    auto names = function_names(s, stack);
+    if (std::find(names.begin(), names.end(), function) != names.end()) {
+      count += stack.count;
+    }
+  }
+  return count;
+}
+
+TEST_CASE("GOTRACEBACK=crash SIGQUIT: the other threads' reports after the dump are skipped") {
+  // Real go1.19 output (testdata/go/programs/leaksvc). After the register dump each other thread
+  // prints `-----`, `SIGQUIT: quit`, its g0 stack and registers; m=25's g0 stack runs straight
+  // into the goroutine it was running (579), which the dump lists already. Each report was read
+  // as a dump of its own, and the last one kept: one goroutine.
+  Snapshot s = load(test::testdata_path("go/go1.19-gotraceback-crash-sigquit.txt"), ParseOptions{});
+  CHECK(s.total == 23); // m=0's g0, goroutines 1 and 579, 20 in main.fetchQuote
+  CHECK(goroutines_in(s, "main.fetchQuote") == 20);
+  CHECK(s.warnings.empty());
+}
+
+TEST_CASE("crash output: a stack the program printed in its panic message is text") {
+  // Real go1.19 output (testdata/go/programs/crashers stackmsg): a recovered panic raised again
+  // with debug.Stack() in its message, so `goroutine 1 [running]:` over runtime/debug.Stack()
+  // comes before the dump's own goroutine 1. It was read as a second dump (`cat a b`): exit 2.
+  std::string text = test::read_testdata("go/go1.19-panic-debug-stack-in-message.txt");
+  Snapshot s = parse_text(text);
+  CHECK(s.total == 11); // main.main and ten main.stuck
+  CHECK(goroutines_in(s, "main.stuck") == 10);
+  CHECK(s.panic_message.find("runtime/debug.Stack()") != std::string::npos);
+  // The same with an empty line before the printed stack (a "%v\n\n%s" format).
+  std::string printed = "\ngoroutine 1 [running]:\nruntime/debug.Stack()";
+  REQUIRE(text.find(printed) != std::string::npos);
+  text.insert(text.find(printed), "\n");
+  CHECK(parse_text(text).total == 11);
 }
 
 TEST_CASE("crash output: a goroutine whose stack is unavailable still counts") {
