@@ -108,14 +108,15 @@ std::vector<size_t> kept_frames(const Snapshot& snapshot, const Stack& stack, Sy
   // Go <= 1.21 level-2 tracebacks (SIGQUIT, GOTRACEBACK=system) print the `go` statement's
   // wrapper closure under the real function (`quote.(*Pricer).ServeHTTP.func1` under `fetch`,
   // `main.main.func1.1` for a `go` statement in a closure), with the `created by` file:line;
-  // pprof dumps (level 1) hide it, so it must not split the group. Level 2 shows itself by runtime
-  // frames at both ends (`runtime.gopark` ... `runtime.goexit`). Limitation: in Go <= 1.21 a
+  // pprof dumps (level 1) hide it, so it must not split the group. Level 2 shows itself by the
+  // `runtime.goexit` under the stack, whatever the leaf (`runtime.gopark`, or `syscall.Syscall6`
+  // in `[syscall]`); level 1 prints it only under a goroutine not yet started, whose one frame is
+  // its entry function (`kept.size() >= 2` below). pprof and debug=1 stacks end in it too, but
+  // carry no creator. Limitation: in Go <= 1.21 a
   // one-line `go func() { ... }()` closure looks the same at level 2 and is dropped too. From Go
   // 1.22 that wrapper is `gowrapN` and the headers carry `gp=` (go_wrappers_named): with either,
   // the closure is the goroutine's own.
-  bool level2 = !stack.frames.empty() &&
-                is_go_runtime_frame(symbols[stack.frames.front().function]) &&
-                symbols[stack.frames.back().function] == "runtime.goexit";
+  bool level2 = !stack.frames.empty() && symbols[stack.frames.back().function] == "runtime.goexit";
   if (go && level2 && !gowrap && !snapshot.go_wrappers_named && kept.size() >= 2 &&
       stack.created_by) {
     const Frame& outer = stack.frames[kept.back()];

@@ -230,6 +230,28 @@ TEST_CASE("Go 1.22+ level-2 traceback: with a gowrap in the stack the closure is
   CHECK(has_frame(*app, "main.run.func2"));
 }
 
+TEST_CASE("go1.19 [syscall] goroutines: the level-2 go wrapper is dropped under any leaf") {
+  // One real process (testdata/go/programs/extra): ten `go cmd.Wait()` in [syscall]. The SIGQUIT
+  // dump's wrapper main.handleExec.func1 sits under os/exec.(*Cmd).Wait, its leaf
+  // syscall.Syscall6; the wrapper was dropped only under a runtime leaf, so the two dumps split.
+  auto wait_group = [](const std::string& name) -> Group {
+    Grouping grouping = group(load(test::testdata_path("go/" + name), ParseOptions{}), KeyOptions{});
+    for (const auto& group : grouping.groups) {
+      if (has_frame(group, "os/exec.(*Cmd).Wait")) {
+        return group;
+      }
+    }
+    FAIL("no os/exec.(*Cmd).Wait group in " << name);
+    return {};
+  };
+  Group level1 = wait_group("go1.19-syscall.debug2.txt");
+  Group level2 = wait_group("go1.19-syscall.sigquit.txt");
+  CHECK(level2.count == 10);
+  CHECK(level1.key == level2.key);
+  CHECK(level1.frames == level2.frames);
+  CHECK_FALSE(has_frame(level2, "main.handleExec.func1"));
+}
+
 TEST_CASE("the same stack groups alike from debug=2 and SIGQUIT when keys agree") {
   Grouping d2 = group(corpus("unbuffered-chan/cand.debug2.txt"), KeyOptions{});
   Grouping tb = group(corpus("tracebacks/cand.sigquit.txt"), KeyOptions{});
