@@ -136,6 +136,10 @@ n=$largest
 k=$((n / 200))
 gen "$work/cand.n$n.debug1.txt" python3 "$scale_dump" -n "$n" --distinct-groups 5000 \
   -o "$work/cand.n$n.debug1.txt.tmp" "$corpus/healthy/cand.debug1.txt"
+# Every group split into 20,000 variants (the entry function renamed `.funcK`): 160,001 distinct
+# stacks that the default key folds back into 17 groups.
+gen "$work/many.n$n.debug2.txt" python3 "$scale_dump" -n "$n" --distinct-groups 20000 \
+  -o "$work/many.n$n.debug2.txt.tmp" "$corpus/healthy/cand.debug2.txt"
 gen "$work/base.n$n.pb.gz" python3 "$gen_pprof" -n "$n" -o "$work/base.n$n.pb.gz.tmp" \
   "$corpus/unbuffered-chan/base.pb.gz"
 gen "$work/cand.n$n.pb.gz" python3 "$gen_pprof" -n "$n" --inject-match "$inj_re" --inject-count "$k" \
@@ -307,6 +311,13 @@ add "wc -l" 0 - wc -l "$d1"
 add "taskdiff show" 0 "showd1.n$n.txt" "$td" show "$d1"
 run_group "cand n=$n debug1 (distinct-groups 5000)" "$(fsize "$d1")" 0 text "$d1"
 
+many=$work/many.n$n.debug2.txt
+group_begin
+add "wc -l" 0 - wc -l "$many"
+add "taskdiff show" 0 "showmany.n$n.txt" "$td" show "$many"
+add "taskdiff show --threads 1" 0 - "$td" show --threads 1 "$many"
+run_group "cand n=$n debug2 (distinct-groups 20000)" "$(fsize "$many")" 0 distinct "$many"
+
 group_begin
 add "zlib inflate (zinflate)" 0 - "$zinflate" "$pbc"
 add "taskdiff show" 0 "showpb.n$n.txt" "$td" show "$pbc"
@@ -410,6 +421,7 @@ for n in "${size_list[@]}"; do
 done
 n=$largest
 printf '  n=%-8s debug1 show: %s\n' "$n" "$(head -n1 "$outdir/showd1.n$n.txt" 2>/dev/null)"
+printf '  n=%-8s distinct-groups show: %s\n' "$n" "$(head -n1 "$outdir/showmany.n$n.txt" 2>/dev/null)"
 printf '  n=%-8s pprof show:  %s\n' "$n" "$(head -n1 "$outdir/showpb.n$n.txt" 2>/dev/null)"
 printf '  n=%-8s pprof diff:  %s\n' "$n" "$(head -n1 "$outdir/diffpb.n$n.txt" 2>/dev/null)"
 printf '  n=%-8s pprof (1 sample/goroutine) show: %s\n' "$n" "$(head -n1 "$outdir/showpbl.n$n.txt" 2>/dev/null)"
@@ -468,6 +480,9 @@ rss_target() {  # rss_target TITLE KIND...
 rss_target "text dumps, every size (debug2, .gz, debug1)" text gz
 rss_target "pprof profiles" pprof
 rss_target "snapshot" snapshot
+mi=$(row_of "cand n=$n debug2 (distinct-groups 20000)" "taskdiff show")
+printf '  info memory grows with distinct stacks, not goroutines: show of n=%s with 160,001 distinct stacks: %s MiB, %s s\n' \
+  "$n" "$(awk -v k="${R_rss[mi]}" 'BEGIN { printf "%.1f", k / 1024 }')" "$(fmt_secs "${R_secs[mi]}")"
 
 echo
 echo "  load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -476,7 +491,7 @@ if ((keep)); then
   echo "  inputs kept in $work (reused by the next run with the same parameters)"
 else
   rm -f "${generated[@]}" "$work/time.txt" "$work/cmd.err" "$work/gen.err" "$zinflate" "$plainscan"
-  rm -f "$outdir"/{show,show1,showgz,diff,showd1,showpb,diffpb,showpbl,diffsnap}.n*.txt "$outdir"/snapshot.n*
+  rm -f "$outdir"/{show,show1,showgz,diff,showd1,showmany,showpb,diffpb,showpbl,diffsnap}.n*.txt "$outdir"/snapshot.n*
   rmdir "$outdir" "$work" 2>/dev/null
   echo "  inputs removed (pass --keep to keep and reuse them)"
 fi
