@@ -87,6 +87,8 @@ bool LineReader::next_slow(std::string_view& line) {
     size_t scanned_in_line = m_end - m_begin; // no newline in there: do not scan it again
     if (m_eof || !refill()) {
       if (m_begin == m_end) {
+        m_fast = false; // refill() may have moved the buffer under m_scanned: a next() after the
+                        // end (one after a peek() that found none) must come back here
         return false;
       }
       line = std::string_view(m_buffer.get() + m_begin, m_end - m_begin);
