@@ -17,19 +17,21 @@
 //   ancestors  GODEBUG=tracebackancestors history: skipped up to the empty line -> between
 //   between    -> header; crash output also: register dump (`rax    0x1`), `exit status 2`,
 //              any other text -> trailer
-//   trailer    text after the dump (an HTML page there is an error); `-----` after the register
-//              dump -> thread_reports. A goroutine header after a
-//              crash message, after the register dump, or a second goroutine 1, starts a second
-//              dump (a restart loop): the last one is kept, with its own crash message and a
+//   trailer    text after the dump (an HTML page there is an error; so is a goroutine header
+//              after other text on its line: a log prefix on part of the dump only). A register
+//              dump is a block of register lines. `-----` after it -> thread_reports. A second
+//              goroutine 1 starts a second dump (a restart loop), and so does, after a crash
+//              message or the register dump, a header a dump starts with (`goroutine 0`, a
+//              `[running]` one): the last dump is kept, with its own crash message and a
 //              warning. Any other header means the text was other output written between two
 //              goroutines: skipped with a warning, the dump goes on. Goroutine 1 again with only
 //              empty lines between is an error: where the second dump starts cannot be told.
 //
 //   thread_reports GOTRACEBACK=crash: after the dump, every other thread reports itself: `-----`,
-//              its signal lines, its g0 stack (`goroutine 0 [idle]:`), perhaps the goroutine it was
-//              running (no empty line before that header), its register dump. Those goroutines are
-//              in the dump already (a running one as `stack unavailable`): skipped. Text after the
-//              last report's registers -> trailer
+//              its signal line, `PC=...`, its g0 stack (`goroutine 0 [idle]:`), perhaps the
+//              goroutine it was running (no empty line before that header), its register dump.
+//              Those goroutines are in the dump already (a running one as `stack unavailable`):
+//              skipped. What is not such a report -> trailer; the input ending inside one is a cut
 //
 // In crash output a goroutine header over `runtime/debug.Stack()` starts no goroutine: it is a
 // stack the program printed itself (a recovered panic raised again with debug.Stack() in its
@@ -367,6 +369,7 @@ private:
       fail(fmt::format("expected a goroutine header like `goroutine 1 [running]:`, found {}",
                        quote_excerpt(line)));
     }
+    refuse_embedded_header(line);
     gather_crash_message(line, m_context.out.panic_message, m_in_panic_message);
     m_previous_crash_line =
         is_crash_line(line) || (m_in_panic_message && starts_with(line, "\t"));
@@ -571,11 +574,15 @@ private:
     }
     if (Header header; dump_header(line, header)) {
       // A second dump in the same text (a restart loop, a report's copy of the crash, a debug=2
-      // dump appended to a SIGQUIT log): a crash message came first (`panic:`, `SIGQUIT: quit`),
-      // or the first dump ended (its register dump), or goroutine 1 comes again. It starts at
-      // its first header, blank line before it or not.
-      if (!m_next_message.empty() || m_registers ||
-          (header.id == "1" && m_goroutine_one_line != 0)) {
+      // dump appended to a SIGQUIT log): goroutine 1 comes again, or a crash message came first
+      // (`panic:`, `SIGQUIT: quit`) or the first dump ended (its register dump) and this header
+      // is one a dump starts with: a signal's g0 (`goroutine 0 [idle]:`) or the goroutine that
+      // crashed or writes the dump (`[running]`). It starts at its first header, blank line
+      // before it or not. A log line that looks like a crash line (`SIGTERM: terminated`) before
+      // any other goroutine is interleaved output.
+      bool dump_start = header.id == "0" || header.status == "running";
+      if ((header.id == "1" && m_goroutine_one_line != 0) ||
+          ((!m_next_message.empty() || m_registers) && dump_start)) {
         restart();
         start_goroutine(header);
         return;
@@ -592,25 +599,64 @@ private:
     }
     if (m_registers && line == "-----") {
       m_state = State::thread_reports;
-      m_report_registers = false;
+      m_report = Report::expected;
       return;
     }
+    refuse_embedded_header(line);
     if (m_trailer_text_line == 0 && !is_blank(line)) {
       m_trailer_text_line = line_number();
     }
     gather_crash_message(line, m_next_message, m_in_next_message); // the next dump's, if one
-    m_registers = m_registers || is_register_line(line);
+    m_register_lines = is_register_line(line) ? m_register_lines + 1 : 0;
+    m_registers = m_registers || m_register_lines >= k_register_dump_lines;
   }
 
-  // GOTRACEBACK=crash's reports of the other threads (see the top of this file): skipped up to
-  // the register dump that ends each.
+  // GOTRACEBACK=crash's reports of the other threads (see the top of this file), each skipped up
+  // to its register dump. What does not look like one goes back to the trailer: a `-----` line
+  // not followed by a signal line (a banner in a restart loop's log), a second signal line (the
+  // next dump's), a goroutine header after an empty line other than a g0's (a report holds no
+  // goroutine of its own), text after the registers.
   void thread_reports(std::string_view line) {
-    if (line == "-----") {
-      m_report_registers = false;
-    } else if (is_register_line(line)) {
-      m_report_registers = true;
-    } else if (m_report_registers && !is_blank(line)) {
-      enter_trailer(line);
+    bool blank = is_blank(line);
+    if (m_report == Report::expected) {
+      if (blank) {
+        return;
+      }
+      if (starts_with(line, "SIG") && is_crash_line(line)) {
+        m_report = Report::open;
+        m_register_lines = 0;
+        m_report_registers = false;
+        m_report_blank = false;
+        return;
+      }
+    } else if (line == "-----") {
+      m_report = Report::expected;
+      return;
+    } else if (!is_crash_line(line) && !(m_report_registers && !blank && !is_register_line(line))) {
+      Header header;
+      if (!(m_report_blank && parse_header(line, line_number(), header) && header.id != "0")) {
+        m_register_lines = is_register_line(line) ? m_register_lines + 1 : 0;
+        m_report_registers = m_report_registers || m_register_lines >= k_register_dump_lines;
+        m_report_blank = blank;
+        return;
+      }
+    }
+    enter_trailer(line);
+  }
+
+  // Text around a dump holds no goroutine header after other text (`... goroutine 7 [select]:`):
+  // that is a dump whose lines carry a log prefix not alike on every line (the prefix changes,
+  // or only part of the dump has one), and what it holds would be lost.
+  void refuse_embedded_header(std::string_view line) const {
+    size_t at = line.find("goroutine ");
+    if (at == 0 || at == std::string_view::npos || !ends_with(line, "]:")) {
+      return;
+    }
+    if (Header header; parse_header(line.substr(at), 0, header)) {
+      fail(fmt::format("a goroutine header after other text on the line ({}): part of the dump "
+                       "carries a log prefix that the rest does not, or is mixed into other "
+                       "output; give the dump with every line alike",
+                       quote_excerpt(line)));
     }
   }
 
@@ -678,6 +724,13 @@ private:
         truncated(inside_goroutine(), true);
       }
       break;
+    case State::thread_reports:
+      if (m_report == Report::open && !m_report_registers) {
+        truncated("the dump ends inside a thread's report after the goroutines "
+                  "(GOTRACEBACK=crash), before its register dump",
+                  false);
+      }
+      break;
     default: break;
     }
     // runtime/pprof.writeGoroutineStacks grows its buffer up to 64 MiB and stops when that is
@@ -697,7 +750,8 @@ private:
     if (m_dumps == 0) {
       return;
     }
-    if (m_previous && m_first_id == m_previous->first_id &&
+    // (Not a signal's g0, goroutine 0: every SIGQUIT dump starts with one.)
+    if (m_previous && m_first_id == m_previous->first_id && m_first_id != "0" &&
         m_builder.records() < m_previous->builder.records()) {
       m_context.out.warnings.push_back(fmt::format(
           "this input holds {} goroutine dumps; the last, from line {}, prints goroutine {} again "
@@ -841,7 +895,14 @@ private:
   };
   std::optional<PreviousDump> m_previous;
   bool m_registers = false;       // the dump is followed by a register dump (a fatal signal's)
-  bool m_report_registers = false; // thread_reports: the current report's register dump began
+  // GOTRACEBACK=crash thread reports: a `-----` line seen, its signal line not yet; or inside one.
+  enum class Report { expected, open } m_report = Report::expected;
+  bool m_report_registers = false; // the open report's register dump was seen
+  bool m_report_blank = false;     // its last line was empty
+  // Register lines in a row: a register dump is a block of them (Go prints 13 to 36 lines,
+  // depending on the architecture); one such line alone (`errno 0x16`) is log text.
+  static constexpr unsigned k_register_dump_lines = 8;
+  unsigned m_register_lines = 0;
   std::string m_held_line;         // dump_header's copy of a header line
   uint64_t m_trailer_text_line = 0; // the first text line since the last goroutine, 0: none
   uint64_t m_interleaved = 0;       // stretches of other output skipped between goroutines
