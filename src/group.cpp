@@ -331,7 +331,8 @@ KeyOptions shared_key(const KeyOptions& wanted, const Facts& base, const Facts& 
                                                       : "the candidate does not record it";
     notes.push_back(fmt::format("the wait state is not part of the key: {} (Go debug=1 and "
                                 "protobuf profiles carry none); wait states shown for such an "
-                                "input are inferred from its runtime frames where they show one",
+                                "input are inferred from its runtime frames where they show one "
+                                "(a protobuf profile's do; debug=1 leaves out the runtime's)",
                                 which));
   }
   if (!(base.created_by && cand.created_by)) {

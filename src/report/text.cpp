@@ -202,7 +202,10 @@ void write_diff_text(std::ostream& out, const DiffReport& report, const TextStyl
       std::string who = threads.empty() || threads == title ? "" : "  (" + threads + ")";
       out << fmt::format("  {:<15} {:>6} -> {:<6} [{}] {}{}\n", change_kind_name(change.kind),
                          count_text(change.base), count_text(change.cand),
-                         group.wait.empty() ? "?" : visible(group.wait), title, who);
+                         group.wait.empty()      ? std::string("?")
+                         : group.wait_inferred ? visible(group.wait) + " (inferred)"
+                                               : visible(group.wait),
+                         title, who);
     }
   }
   out << '\n'
