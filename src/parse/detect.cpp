@@ -367,17 +367,18 @@ namespace {
 
 // The log prefixes of dump-formats.md 2.5, most specific first (a CRI line also starts like a
 // `--timestamps` one). RFC 3339 times as Kubernetes and Docker write them; journald's short and
-// short-iso forms.
+// short-iso forms. An empty line of the log may have lost the space after its prefix (trailing
+// blanks trimmed by an editor or a collector).
 const std::vector<LinePrefix>& known_line_prefixes() {
   static const std::vector<LinePrefix> prefixes{
       {"a CRI container log (containerd, CRI-O)",
-       R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) (?:stdout|stderr) ([FP]) )",
+       R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) (?:stdout|stderr) ([FP])(?: |$))",
        true, false},
       {"`kubectl logs --timestamps` or `docker logs --timestamps`",
-       R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) )", false, false},
+       R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)(?: |$))", false, false},
       {"journald or syslog",
        R"((?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?)"
-       R"((?:Z|[+-]\d\d:?\d\d)?) \S+ [^\s:\[]+(?:\[\d+\])?: )",
+       R"((?:Z|[+-]\d\d:?\d\d)?) \S+ [^\s:\[]+(?:\[\d+\])?:(?: |$))",
        false, true},
   };
   return prefixes;
