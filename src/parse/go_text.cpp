@@ -622,26 +622,40 @@ private:
       if (blank) {
         return;
       }
-      if (starts_with(line, "SIG") && is_crash_line(line)) {
-        m_report = Report::open;
-        m_register_lines = 0;
-        m_report_registers = false;
-        m_report_blank = false;
+      if (!(starts_with(line, "SIG") && is_crash_line(line))) {
+        enter_trailer(line);
         return;
       }
-    } else if (line == "-----") {
+      m_report = Report::open;
+      m_register_lines = 0;
+      m_report_registers = false;
+      m_report_blank = false;
+      return;
+    }
+    if (line == "-----") {
       m_report = Report::expected;
       return;
-    } else if (!is_crash_line(line) && !(m_report_registers && !blank && !is_register_line(line))) {
-      Header header;
-      if (!(m_report_blank && parse_header(line, line_number(), header) && header.id != "0")) {
-        m_register_lines = is_register_line(line) ? m_register_lines + 1 : 0;
-        m_report_registers = m_report_registers || m_register_lines >= k_register_dump_lines;
-        m_report_blank = blank;
-        return;
-      }
     }
-    enter_trailer(line);
+    if (!in_report(line, blank)) {
+      enter_trailer(line);
+      return;
+    }
+    m_register_lines = is_register_line(line) ? m_register_lines + 1 : 0;
+    m_report_registers = m_report_registers || m_register_lines >= k_register_dump_lines;
+    m_report_blank = blank;
+  }
+
+  // Whether a line belongs to the open thread report.
+  bool in_report(std::string_view line, bool blank) const {
+    if (is_crash_line(line)) {
+      return false; // a report has one signal line: this is the next dump's message
+    }
+    if (m_report_registers) {
+      return blank || is_register_line(line); // after its registers only they and empty lines
+    }
+    // Its g0's header, or the header of the goroutine its thread ran right under the g0 stack.
+    Header header;
+    return !(m_report_blank && parse_header(line, line_number(), header) && header.id != "0");
   }
 
   // Text around a dump holds no goroutine header after other text (`... goroutine 7 [select]:`):
