@@ -56,8 +56,12 @@ public:
 
   const std::string& name() const { return m_name; }
   bool gzipped() const { return m_gzipped; }
-  // The first bytes of the (decompressed) content, up to 64 KiB; not consumed.
+  // The first bytes of the (decompressed) content, up to 64 KiB (or what extend_head() asked
+  // for); not consumed.
   std::string_view head() const { return m_head; }
+  // Peeks further: the head grows to `max_bytes` or the content's end, still not consumed (held
+  // in memory until read, so `max_bytes` bounds what it costs).
+  void extend_head(size_t max_bytes);
   // Set when the input is a plain regular file (not gzip, not a pipe): parsers may split it.
   const std::optional<PlainFile>& plain_file() const { return m_plain; }
   // The content, from its first byte (the head included). Callable once.

@@ -433,6 +433,12 @@ void Input::fill_head() {
   read_up_to(*m_source, m_head, k_head_bytes);
 }
 
+void Input::extend_head(size_t max_bytes) {
+  if (m_head.size() < max_bytes) {
+    read_up_to(*m_source, m_head, max_bytes);
+  }
+}
+
 std::unique_ptr<ByteSource> Input::take_source() {
   return std::make_unique<ChainSource>(std::move(m_head), std::move(m_source));
 }

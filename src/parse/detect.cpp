@@ -3,7 +3,9 @@
 //
 // Detection looks at the first non-empty line (after a UTF-8 BOM), as dump-formats.md section 0
 // lays out; an input that fits no format is an error naming what was seen, never an empty
-// snapshot.
+// snapshot. Text that fits nothing at its start may be log text before a dump: a Go crash is
+// looked for in the first 400 lines, a Java `Full thread dump` line in the first 64 KiB and then
+// up to k_log_scan_bytes (a JVM's stdout before its SIGQUIT dump).
 #include <algorithm>
 #include <cstring>
 #include <exception>
@@ -107,6 +109,17 @@ bool is_count_profile_header(std::string_view line, std::string_view& name) {
                      [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
 }
 
+// Where the first line of `head` that starts with `Full thread dump ` (a HotSpot dump's banner)
+// begins; npos if none does.
+size_t find_java_banner(std::string_view head) {
+  constexpr std::string_view k_banner = "Full thread dump ";
+  if (starts_with(head, k_banner)) {
+    return 0;
+  }
+  size_t pos = head.find("\nFull thread dump ");
+  return pos == std::string_view::npos ? pos : pos + 1;
+}
+
 Detection detect_text(std::string_view head) {
   if (starts_with(head, "\xef\xbb\xbf")) {
     head.remove_prefix(3);
@@ -158,24 +171,35 @@ Detection detect_text(std::string_view head) {
                                       "status): {}",
                                       quote_excerpt(trimmed))};
   }
-  // Java: `Full thread dump` within the first lines (after `PID:` and a timestamp, or log text).
+  // Java: `Full thread dump` within the first lines (after `PID:` and a timestamp).
   for (size_t i = first; i < std::min(lines.size(), first + 8); ++i) {
     if (starts_with(lines[i], "Full thread dump")) {
       return {Format::java, {}};
     }
   }
+  size_t java_banner = find_java_banner(head);
   // JDK 21+ Thread.dump_to_file text: PID line, ISO-8601 instant, version line, blank, `#N "name"`.
   if (std::all_of(trimmed.begin(), trimmed.end(), is_digit) && first + 1 < lines.size() &&
       lines[first + 1].size() >= 20 && lines[first + 1][4] == '-' && lines[first + 1][10] == 'T') {
     return {Format::java_threads_text, {}};
   }
-  // A Go crash: a preamble line, or a goroutine header after an empty line inside log text.
+  // A Go crash: a preamble line, or a goroutine header after an empty line inside log text
+  // (before a Java banner, if the log holds one).
   for (size_t i = first; i < lines.size(); ++i) {
     std::string_view l = lines[i];
+    if (static_cast<size_t>(l.data() - head.data()) > java_banner) {
+      break;
+    }
     if (is_goroutine_header(l) &&
         (i == 0 || trim(lines[i - 1]).empty() || is_crash_line(lines[i - 1]))) {
       return {Format::go_traceback, {}};
     }
+  }
+  // A SIGQUIT dump on a JVM's stdout after any amount of the application's output (`INFO ...`
+  // lines, `-Xlog:gc*:stdout`'s `[0.004s][info][gc] ...`): the Java parser skips the text
+  // before the banner.
+  if (java_banner != std::string_view::npos) {
+    return {Format::java, {}};
   }
   if (is_timestamp_line(line) || starts_with(line, "Full thread dump")) {
     return {Format::java, {}};
@@ -253,6 +277,9 @@ TextParser text_parser(Format format) {
 }
 
 constexpr uint64_t k_min_split_bytes = 16 << 20;
+
+// How far detection looks into text that fits no format at its start for a dump's first line.
+constexpr size_t k_log_scan_bytes = 16 << 20;
 
 // Parses a plain debug=2 file in `threads` ranges at once; each range folds into its own builder.
 void parse_split(const PlainFile& file, TextParseContext& context) {
@@ -474,6 +501,24 @@ Snapshot load(Input input, const ParseOptions& options) {
         strip_log_prefix()) {
       if (Detection stripped = detect(input.head(), input.gzipped()); stripped.format) {
         detection = stripped;
+      }
+    }
+    // Still nothing: log text longer than the head may hold a dump further on (a chatty JVM's
+    // stdout before its SIGQUIT dump). Peek up to k_log_scan_bytes: bounded, as the bytes peeked
+    // are held until parsed.
+    if (!detection.format || (*detection.format == Format::pprof && !looks_binary(input.head()))) {
+      size_t before = input.head().size();
+      input.extend_head(k_log_scan_bytes);
+      if (input.head().size() > before) {
+        Detection further = detect(input.head(), input.gzipped());
+        if (further.format && *further.format != Format::pprof) {
+          detection = further;
+        } else if (!detection.format && input.head().size() >= k_log_scan_bytes) {
+          detection.why_not += fmt::format("; no dump starts in its first {} MiB, as far as "
+                                           "detection looks (--input-format java reads a Java "
+                                           "dump after any amount of log text)",
+                                           k_log_scan_bytes >> 20);
+        }
       }
     }
     if (!detection.format) {

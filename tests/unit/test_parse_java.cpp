@@ -781,6 +781,37 @@ TEST_CASE("two dumps in one log: the last one is compared, with a warning") {
   CHECK(canonical(both) == canonical(load_bytes("one.txt", second)));
 }
 
+TEST_CASE("a SIGQUIT dump after the JVM's own output, however long") {
+  std::string dump = read_testdata("java/jdk17-sigquit-stdout.txt");
+  std::string expected = canonical(load_bytes("dump.txt", dump));
+  std::string info;
+  for (int i = 0; i < 3000; ++i) {
+    info += fmt::format("INFO [logger] request handled n={} \"quoted\" tid=0x1\n", i);
+  }
+  REQUIRE(info.size() > 64 * 1024); // past detection's first look
+  // `-Xlog:gc*:stdout`, OpenJDK 17 (real lines, from the audit's jvm-stdout-xlog-gc.txt).
+  std::string xlog = "[0.004s][info][gc] Using Parallel\n"
+                     "[0.012s][info][gc,init] Version: 17.0.15+6-Debian-1deb12u1 (release)\n"
+                     "[0.012s][info][gc,init] CPUs: 2 total, 2 available\n";
+  for (int i = 0; i < 5; ++i) {
+    xlog += xlog;
+  }
+  for (const std::string& log : {info.substr(0, 7 * 50), info, xlog}) {
+    CAPTURE(log.substr(0, 40));
+    Snapshot snapshot = load_bytes("stdout.txt", log + dump + info.substr(0, 500));
+    CHECK(snapshot.format == Format::java);
+    CHECK(snapshot.total == 31);
+    CHECK(canonical(snapshot) == expected);
+  }
+  // Gzipped too (text in gzip that fits nothing at its start is not taken for a profile).
+  CHECK(canonical(load_bytes("stdout.txt.gz", test::gzip(info + dump))) == expected);
+  // Log text with no dump stays unknown, however long.
+  CHECK(load_error(info + info).starts_with("1: unknown input format: "));
+  // A banner only counts at a line start.
+  CHECK(load_error(info + "INFO Full thread dump requested\n" + info)
+            .starts_with("1: unknown input format: "));
+}
+
 } // TEST_SUITE("parse_java")
 
 } // namespace taskdiff
