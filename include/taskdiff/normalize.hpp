@@ -37,8 +37,10 @@ bool is_go_runtime_frame(std::string_view function);
 // Mutex wait reads `runtime_Semacquire*`, `sync.(*Mutex).Lock` in every release.
 bool is_go_sync_internal(std::string_view function);
 
-// JDK-internal frames that only some Java dump formats print (`java.lang.Thread.runWith`):
-// dropped so the formats group alike.
+// Frames that jstack prints and Java-level stack walks (Thread.dump_to_file) leave out:
+// `java.lang.Thread.runWith` and methods of hidden classes (lambda proxies
+// `Foo$$Lambda/0x....run`, lambda forms). Dropped from keys and shown stacks so the formats group
+// alike.
 bool is_java_hidden_frame(std::string_view function);
 // The JDK's own frames under a blocking call, as the Go runtime's are under a channel operation:
 // parking (`jdk.internal.misc.Unsafe.park`, `LockSupport.park*`, the AQS lock and condition

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,37 @@ bool has_frame(const Group& group, const std::string& suffix) {
     return f.size() >= suffix.size() &&
            f.compare(f.size() - suffix.size(), suffix.size(), suffix) == 0;
   });
+}
+
+Snapshot java_testdata(const std::string& name) {
+  return load(test::testdata_path("java/" + name), ParseOptions{});
+}
+
+// The groups of two snapshots under their shared key (as `diff` keys them).
+std::pair<Grouping, Grouping> group_both(const Snapshot& base, const Snapshot& cand) {
+  std::vector<std::string> notes;
+  KeyOptions key = shared_key(KeyOptions{}, base.facts, cand.facts, notes);
+  return {group(base, key), group(cand, key)};
+}
+
+// Key -> count of the application's groups that have frames.
+std::map<std::string, uint64_t> app_groups(const Grouping& grouping) {
+  std::map<std::string, uint64_t> out;
+  for (const auto& group : grouping.groups) {
+    if (!group.internal && !group.stack.empty()) {
+      out[group.key] += group.count;
+    }
+  }
+  return out;
+}
+
+const Group* group_of_thread(const Grouping& grouping, const std::string& thread_name) {
+  for (const auto& group : grouping.groups) {
+    if (group.thread_name == thread_name) {
+      return &group;
+    }
+  }
+  return nullptr;
 }
 
 uint64_t sum_counts(const Grouping& grouping) {
@@ -329,6 +361,45 @@ TEST_CASE("debug=1: wait is inferred from runtime frames") {
   CHECK(leak->count == 200);
   CHECK(leak->frames[0] == "github.com/acme/shopsvc/internal/quote.(*Pricer).fetch");
   CHECK(leak->key.find("wait=") == std::string::npos);
+}
+
+TEST_CASE("Java: jstack and Thread.dump_to_file of one JDK 25 JVM give the same groups") {
+  // jstack prints the hidden lambda-proxy frame of a thread started with a method reference
+  // (`LeakApp$$Lambda/0x...run`); Thread.dump_to_file, a Java-level stack walk, does not.
+  Snapshot jstack = java_testdata("jdk25-leakapp.jstack.txt");
+  Snapshot threads = java_testdata("jdk25-leakapp.threads.txt");
+  auto [a, b] = group_both(jstack, threads);
+  CHECK(app_groups(a) == app_groups(b));
+  for (const Grouping* grouping : {&a, &b}) {
+    const Group* latch = group_of_thread(*grouping, "latch-waiter");
+    REQUIRE(latch != nullptr);
+    CHECK(latch->count == 2);
+    CHECK(latch->frames ==
+          std::vector<std::string>{"jdk.internal.misc.Unsafe.park",
+                                   "java.util.concurrent.locks.LockSupport.park",
+                                   "java.util.concurrent.locks.AbstractQueuedSynchronizer.acquire",
+                                   "java.util.concurrent.locks.AbstractQueuedSynchronizer."
+                                   "acquireSharedInterruptibly",
+                                   "java.util.concurrent.CountDownLatch.await",
+                                   "LeakApp.awaitLatch", "java.lang.Thread.run"});
+    // A lambda as an InvocationHandler: the proxy's own frame stays, the lambda's goes.
+    const Group* proxy = group_of_thread(*grouping, "proxy-caller");
+    REQUIRE(proxy != nullptr);
+    CHECK(proxy->frames[3] == "LeakApp.lambda$setupHealthy$5");
+    CHECK(proxy->frames[4] == "$Proxy.handle");
+  }
+}
+
+TEST_CASE("Java: JDK 17 lambda proxies leave the key alike before and after a rebuild") {
+  auto [before, after] = group_both(java_testdata("jdk17-lambdas.before.jstack.txt"),
+                                    java_testdata("jdk17-lambdas.after-rebuild.jstack.txt"));
+  CHECK(before.groups.size() == 25);
+  CHECK(app_groups(before) == app_groups(after));
+  for (const auto& group : before.groups) {
+    for (const auto& frame : group.frames) {
+      CHECK_MESSAGE(frame.find("$$Lambda") == std::string::npos, frame);
+    }
+  }
 }
 
 TEST_CASE("shared_key") {

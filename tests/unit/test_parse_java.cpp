@@ -152,6 +152,8 @@ TEST_CASE("thread totals match the corpus and peer-dump READMEs") {
       {"jifa-jdk11-deadlock.txt", Format::java, 18}, // 22 quoted lines: deadlock names not counted
       {"jthreaddump-jdk25-deadlock.txt", Format::java, 33},             // 37 quoted lines
       {"jthreaddump-jdk25-many-virtual-threads.txt", Format::java, 54}, // 68 quoted lines
+      {"jdk25-leakapp.jstack.txt", Format::java, 21},
+      {"jdk25-leakapp.threads.txt", Format::java_threads_text, 15},
   };
   for (const auto& c : cases) {
     CAPTURE(c.file);
@@ -479,6 +481,14 @@ TEST_CASE("function normalization, frame splitting, hidden frames") {
 
   CHECK(is_java_hidden_frame("java.lang.Thread.runWith"));
   CHECK_FALSE(is_java_hidden_frame("java.lang.Thread.run"));
+  // Hidden classes: lambda proxies (JDK 21+, JDK 15-20, JDK 8) and lambda forms.
+  CHECK(is_java_hidden_frame("LeakApp$$Lambda/0x00007f44b4001234.run"));
+  CHECK(is_java_hidden_frame("LeakDemo$$Lambda$3/0x00007f2918001000.run"));
+  CHECK(is_java_hidden_frame("Test$$Lambda$1/1831932724.run"));
+  CHECK(is_java_hidden_frame("java.lang.invoke.LambdaForm$MH/0x0000000800c0c800.invoke"));
+  CHECK_FALSE(is_java_hidden_frame("LeakApp.lambda$main$0"));
+  CHECK_FALSE(is_java_hidden_frame("jdk.proxy2.$Proxy45.get"));
+  CHECK_FALSE(is_java_hidden_frame("$Proxy0.handle"));
 }
 
 TEST_CASE("truncated jstack output is an error, or read with --allow-truncated") {
