@@ -130,12 +130,15 @@ std::vector<size_t> kept_frames(const Snapshot& snapshot, const Stack& stack, Sy
 
 bool is_internal(const Snapshot& snapshot, const Stack& stack, const std::vector<size_t>& kept) {
   if (stack.frames.empty()) {
-    // No stack at all: a goroutine running on another thread (`stack unavailable`), or a JVM
-    // thread (GC, compiler), which jstack prints with no `java.lang.Thread.State`. A Java thread
-    // with a state but no frames (a native thread attached through JNI, an unmounted virtual
-    // thread), or a task of another runtime, is the application's, and may leak.
+    // No stack at all: a goroutine running on another thread (`stack unavailable`), a JVM
+    // thread (GC, VM Thread), which jstack prints with no `java.lang.Thread.State`, or one of the
+    // JVM's own Java threads that run no Java code (compiler threads, Signal Dispatcher...),
+    // printed with a state. Any other Java thread with a state but no frames (a native thread
+    // attached through JNI, an unmounted virtual thread), or a task of another runtime, is the
+    // application's, and may leak.
     return snapshot.runtime == Runtime::go ||
-           (snapshot.runtime == Runtime::java && stack.state.empty());
+           (snapshot.runtime == Runtime::java &&
+            (stack.state.empty() || is_jvm_internal_thread(stack.thread_name)));
   }
   if (kept.empty()) {
     return true; // only the runtime's frames: the Go runtime's own goroutines

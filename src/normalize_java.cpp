@@ -269,6 +269,30 @@ std::string normalize_java_thread_name(std::string_view name) {
   return out;
 }
 
+bool is_jvm_internal_thread(std::string_view normalized_name) {
+  // HotSpot's JavaThreads that never run Java code (JDK 6 to 25), as printed in the audit's and
+  // the peer dumps. Compiler threads come and go by themselves (UseDynamicNumberOfCompilerThreads,
+  // on by default since JDK 11: added under compile load, retired when idle), so a JIT warm-up
+  // must not read as a leak.
+  static constexpr std::string_view k_names[] = {
+      "CN CompilerThreadM",           // C1 and C2 (`C2 CompilerThread0`)
+      "CompilerThreadN",              // JDK 6 client VM
+      "JVMCI CompilerThreadN",        // Graal as the JIT
+      "JVMCI-native CompilerThreadN", // libgraal (JDK 17+)
+      "Sweeper thread",               // code cache sweeper, JDK 9 to 19
+      "Signal Dispatcher",
+      "Attach Listener",
+      "Service Thread",
+      "Notification Thread",                     // JDK 14+, split from the Service Thread
+      "Monitor Deflation Thread",                // JDK 17+
+      "Low Memory Detector",                     // JDK 6, the Service Thread's predecessor
+      "Surrogate Locker Thread (Concurrent GC)", // CMS, up to JDK 13
+      "JFR Recorder Thread",
+      "DestroyJavaVM", // the launcher's thread once `main` returned, waiting to end the JVM
+  };
+  return std::find(std::begin(k_names), std::end(k_names), normalized_name) != std::end(k_names);
+}
+
 bool split_java_frame(std::string_view text, JavaFrame& frame) {
   size_t open = text.find('(');
   if (open == std::string_view::npos || open == 0 || text.size() < open + 2 || text.back() != ')') {

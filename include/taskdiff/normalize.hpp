@@ -91,6 +91,12 @@ bool is_java_thread_state(std::string_view word);
 // `cluster-5f8a2c1e9b3d` -> `cluster-<hex>`. Everything else is kept as printed.
 std::string normalize_java_thread_name(std::string_view name);
 
+// The JVM's own Java threads, by their normalized name, that run no Java code: JIT compiler
+// threads (`C2 CompilerThread0` -> `CN CompilerThreadM`, `JVMCI CompilerThreadN`), `Signal
+// Dispatcher`, `Attach Listener`, `Service Thread`, `Notification Thread`, `Monitor Deflation
+// Thread`, `Sweeper thread` and the like. jstack prints them with a state and no frames.
+bool is_jvm_internal_thread(std::string_view normalized_name);
+
 // One Java frame split from its printed form, either jstack's `Class.method(module@1.2/File.java:7)`
 // or StackTraceElement.toString()'s `loader/module@1.2/Class.method(File.java:7)`: the function
 // `Class.method` without loader and module prefixes (a hidden-class `/0x...` stays, for

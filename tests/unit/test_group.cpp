@@ -1,5 +1,6 @@
 // Tests for src/group.cpp: keys, internal groups, level-2 wrapper dropping, shared_key().
 #include "support.hpp"
+#include "taskdiff/diff.hpp"
 #include "taskdiff/group.hpp"
 #include "taskdiff/normalize.hpp"
 #include "taskdiff/parse.hpp"
@@ -400,6 +401,34 @@ TEST_CASE("Java: JDK 17 lambda proxies leave the key alike before and after a re
       CHECK_MESSAGE(frame.find("$$Lambda") == std::string::npos, frame);
     }
   }
+}
+
+TEST_CASE("Java: the JVM's own threads with a state and no frames are internal") {
+  // A JIT warm-up (JDK 17, -XX:CICompilerCount=24): 2 compiler threads, then 17.
+  auto [base, cand] = group_both(java_testdata("jdk17-jit-warmup.base.jstack.txt"),
+                                 java_testdata("jdk17-jit-warmup.cand.jstack.txt"));
+  const Group* compilers = group_of_thread(cand, "CN CompilerThreadM");
+  REQUIRE(compilers != nullptr);
+  CHECK(compilers->count == 17);
+  CHECK(compilers->internal);
+  CHECK_FALSE(diff(base, cand, Thresholds{}).regression());
+  for (const char* name : {"Signal Dispatcher", "Sweeper thread", "Service Thread",
+                           "Notification Thread", "Monitor Deflation Thread"}) {
+    CAPTURE(name);
+    const Group* group = group_of_thread(cand, name);
+    REQUIRE(group != nullptr);
+    CHECK(group->internal);
+  }
+  // JDK 25 names the same threads the same way (Thread.dump_to_file lists some with a state).
+  for (const char* file : {"jdk25-leakapp.jstack.txt", "jdk25-leakapp.threads.txt"}) {
+    Grouping g = group(java_testdata(file), KeyOptions{});
+    const Group* attach = group_of_thread(g, "Attach Listener");
+    REQUIRE(attach != nullptr);
+    CHECK(attach->internal);
+  }
+  CHECK(is_jvm_internal_thread("JVMCI CompilerThreadN"));
+  CHECK_FALSE(is_jvm_internal_thread("native-cb-N"));
+  CHECK_FALSE(is_jvm_internal_thread("Signal Dispatcher-N"));
 }
 
 TEST_CASE("shared_key") {

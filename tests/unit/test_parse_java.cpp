@@ -153,6 +153,8 @@ TEST_CASE("thread totals match the corpus and peer-dump READMEs") {
       {"jthreaddump-jdk25-deadlock.txt", Format::java, 33},             // 37 quoted lines
       {"jthreaddump-jdk25-many-virtual-threads.txt", Format::java, 54}, // 68 quoted lines
       {"jdk25-leakapp.jstack.txt", Format::java, 21},
+      {"jdk17-jit-warmup.base.jstack.txt", Format::java, 19},
+      {"jdk17-jit-warmup.cand.jstack.txt", Format::java, 34},
       {"jdk25-leakapp.threads.txt", Format::java_threads_text, 15},
   };
   for (const auto& c : cases) {
