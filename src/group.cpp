@@ -296,6 +296,23 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
              is_java_wait_internal(group.stack[group.blocking].function)) {
         ++group.blocking;
       }
+      // Then up to the java.util.concurrent call the application made, when only that call's
+      // machinery lies between: `SynchronousQueue.put`, not the node it parks in
+      // (`SynchronousQueue$TransferStack$SNode.block` on JDK 17,
+      // `LinkedTransferQueue$DualNode.await` on JDK 25); `ReentrantLock.lock`, not
+      // `ReentrantLock$Sync.lock`. A pool's worker loop (ThreadPoolExecutor.getTask under
+      // LinkedBlockingQueue.take) is not such machinery, whatever calls it.
+      if (snapshot.runtime == Runtime::java && group.app_frame &&
+          *group.app_frame > group.blocking + 1) {
+        size_t call = *group.app_frame - 1;
+        bool helpers = true;
+        for (size_t i = group.blocking; i < call && helpers; ++i) {
+          helpers = is_java_blocking_helper(group.stack[i].function, group.stack[call].function);
+        }
+        if (helpers) {
+          group.blocking = call;
+        }
+      }
     }
   }
   for (const auto& group : out.groups) {

@@ -221,18 +221,44 @@ bool is_java_hidden_frame(std::string_view function) {
 
 bool is_java_wait_internal(std::string_view function) {
   static constexpr std::string_view k_prefixes[] = {
-      "jdk.internal.misc.Unsafe.park",
-      "sun.misc.Unsafe.park",
+      "jdk.internal.misc.Unsafe.park", "sun.misc.Unsafe.park",
       "java.util.concurrent.locks.LockSupport.park",
       "java.util.concurrent.locks.AbstractQueuedSynchronizer",
       "java.util.concurrent.locks.AbstractQueuedLongSynchronizer",
       "java.util.concurrent.ForkJoinPool.unmanagedBlock", // an AQS wait inside a ForkJoinPool
-      "java.util.concurrent.ForkJoinPool.managedBlock",
-      "java.lang.Object.wait0",
-      "java.lang.Thread.sleep0",
-      "java.lang.Thread.sleepNanos"};
+      "java.util.concurrent.ForkJoinPool.managedBlock", "java.lang.Object.wait0",
+      "java.lang.Thread.sleep0", "java.lang.Thread.sleepNanos",
+      // A virtual thread parks by unmounting (JDK 21+): LockSupport.park goes through the
+      // JavaLangAccess bridge (`System$1.parkVirtualThread` on JDK 25, `System$2` before) or
+      // `jdk.internal.misc.VirtualThreads.park` to `VirtualThread.park`/`parkNanos`, and
+      // Thread.sleep through `VirtualThread.sleepNanos`; a mounted one's leaf is `Continuation.yield`.
+      "java.lang.VirtualThread.park", "java.lang.VirtualThread.sleepNanos",
+      "java.lang.VirtualThread.yieldContinuation", "jdk.internal.misc.VirtualThreads.park",
+      "jdk.internal.vm.Continuation.yield"};
+  if (starts_with(function, "java.lang.System$") && ends_with(function, ".parkVirtualThread")) {
+    return true;
+  }
   return std::any_of(std::begin(k_prefixes), std::end(k_prefixes),
                      [function](std::string_view prefix) { return starts_with(function, prefix); });
+}
+
+namespace {
+
+std::string_view java_class(std::string_view function) {
+  size_t dot = function.rfind('.');
+  return dot == std::string_view::npos ? std::string_view{} : function.substr(0, dot);
+}
+
+} // namespace
+
+bool is_java_blocking_helper(std::string_view function, std::string_view api) {
+  constexpr std::string_view k_juc = "java.util.concurrent.";
+  if (!starts_with(function, k_juc) || !starts_with(api, k_juc)) {
+    return false;
+  }
+  std::string_view cls = java_class(function);
+  return is_java_wait_internal(function) || cls.find('$') != std::string_view::npos ||
+         cls == java_class(api);
 }
 
 std::string normalize_java_thread_name(std::string_view name) {

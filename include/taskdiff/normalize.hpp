@@ -44,9 +44,17 @@ bool is_go_sync_internal(std::string_view function);
 bool is_java_hidden_frame(std::string_view function);
 // The JDK's own frames under a blocking call, as the Go runtime's are under a channel operation:
 // parking (`jdk.internal.misc.Unsafe.park`, `LockSupport.park*`, the AQS lock and condition
-// internals, `ForkJoinPool.managedBlock` around them) and the native halves of `Object.wait` and `Thread.sleep`. Kept in the stack; a
+// internals, `ForkJoinPool.managedBlock` around them), a virtual thread's parking
+// (`VirtualThread.park`/`parkNanos`/`sleepNanos`, `System$1.parkVirtualThread`,
+// `Continuation.yield`) and the native halves of `Object.wait` and `Thread.sleep`. Kept in the stack; a
 // group's "blocks in" frame is the first frame below them (`LinkedBlockingQueue.take`).
 bool is_java_wait_internal(std::string_view function);
+// True when `function`, found between the parking frames and `api` (a java.util.concurrent
+// method the application called), is `api`'s own machinery: a parking frame, a method of a
+// java.util.concurrent nested class (`SynchronousQueue$TransferStack$SNode.block`,
+// `LinkedTransferQueue$DualNode.await`, `ReentrantLock$Sync.lock`) or another method of `api`'s
+// class (`SynchronousQueue.xfer` under `SynchronousQueue.put`).
+bool is_java_blocking_helper(std::string_view function, std::string_view api);
 
 // `.gowrapN` / `.deferwrapN`: compiler wrappers for `go f(x)` and `defer f(x)` (Go 1.22+).
 bool is_go_wrapper(std::string_view function);

@@ -431,6 +431,48 @@ TEST_CASE("Java: the JVM's own threads with a state and no frames are internal")
   CHECK_FALSE(is_jvm_internal_thread("Signal Dispatcher-N"));
 }
 
+TEST_CASE("Java: a group blocks in the call the application made, not the JDK's machinery") {
+  auto blocking = [](const Grouping& grouping, const std::string& thread_name) {
+    const Group* group = group_of_thread(grouping, thread_name);
+    REQUIRE(group != nullptr);
+    const ShownFrame& frame = group->stack.at(group->blocking);
+    return fmt::format("{} {}:{}", frame.function, frame.file, frame.line);
+  };
+  // JDK 25: SynchronousQueue.put parks in LinkedTransferQueue$DualNode.await; ReentrantLock.lock
+  // in ReentrantLock$Sync.lock. Both formats alike.
+  for (const char* file : {"jdk25-leakapp.jstack.txt", "jdk25-leakapp.threads.txt"}) {
+    CAPTURE(file);
+    Grouping g = group(java_testdata(file), KeyOptions{});
+    CHECK(blocking(g, "sq-putter") == "java.util.concurrent.SynchronousQueue.put "
+                                      "SynchronousQueue.java:266");
+    CHECK(blocking(g, "rlock-waiter-N") == "java.util.concurrent.locks.ReentrantLock.lock "
+                                           "ReentrantLock.java:323");
+    // Unchanged: the call right above the parking frames.
+    CHECK(blocking(g, "latch-waiter") == "java.util.concurrent.CountDownLatch.await "
+                                         "CountDownLatch.java:230");
+    // A pool worker's own loop (ThreadPoolExecutor.getTask) is no blocking call's machinery.
+    CHECK(blocking(g, "pool-N-thread-M") ==
+          "java.util.concurrent.ScheduledThreadPoolExecutor$DelayedWorkQueue.take "
+          "ScheduledThreadPoolExecutor.java:1166");
+  }
+  // JDK 17: SynchronousQueue$TransferStack$SNode.block under ForkJoinPool.managedBlock.
+  Grouping jdk17 = group(java_testdata("jdk17-lambdas.before.jstack.txt"), KeyOptions{});
+  CHECK(blocking(jdk17, "pool-N-thread-M") ==
+        "java.util.concurrent.SynchronousQueue.take SynchronousQueue.java:886");
+  CHECK(blocking(jdk17, "waiter-N") ==
+        "java.util.concurrent.locks.ReentrantLock.lock ReentrantLock.java:322");
+  Grouping executor = group(java_testdata("java-executor.base.jstack.txt"), KeyOptions{});
+  CHECK(blocking(executor, "http-worker-N") ==
+        "java.util.concurrent.LinkedBlockingQueue.take LinkedBlockingQueue.java:435");
+  // JDK 25 virtual threads park through VirtualThread.park/parkNanos: the same calls as on
+  // platform threads.
+  Grouping virtual_threads =
+      group(java_testdata("jdk25-virtual-threads.threads.json"), KeyOptions{});
+  CHECK(blocking(virtual_threads, "vworker-N") == "java.lang.Thread.sleep Thread.java:540");
+  CHECK(blocking(virtual_threads, "") ==
+        "java.util.concurrent.CountDownLatch.await CountDownLatch.java:230");
+}
+
 TEST_CASE("shared_key") {
   Facts debug2 = format_facts(Format::go_debug2);
   Facts debug1 = format_facts(Format::go_debug1);

@@ -154,6 +154,7 @@ TEST_CASE("thread totals match the corpus and peer-dump READMEs") {
       {"jthreaddump-jdk25-many-virtual-threads.txt", Format::java, 54}, // 68 quoted lines
       {"jdk25-leakapp.jstack.txt", Format::java, 21},
       {"jdk17-jit-warmup.base.jstack.txt", Format::java, 19},
+      {"jdk25-virtual-threads.threads.json", Format::java_threads_json, 5},
       {"jdk17-jit-warmup.cand.jstack.txt", Format::java, 34},
       {"jdk25-leakapp.threads.txt", Format::java_threads_text, 15},
   };
@@ -428,6 +429,26 @@ TEST_CASE("the JDK's frames under a blocking call") {
   CHECK(is_java_wait_internal("java.util.concurrent.ForkJoinPool.managedBlock"));
   CHECK(is_java_wait_internal("java.lang.Object.wait0"));
   CHECK_FALSE(is_java_wait_internal("java.lang.Object.wait"));
+  // A virtual thread's parking (JDK 21+).
+  CHECK(is_java_wait_internal("java.lang.VirtualThread.park"));
+  CHECK(is_java_wait_internal("java.lang.VirtualThread.parkNanos"));
+  CHECK(is_java_wait_internal("java.lang.VirtualThread.sleepNanos"));
+  CHECK(is_java_wait_internal("java.lang.System$1.parkVirtualThread"));
+  CHECK(is_java_wait_internal("jdk.internal.vm.Continuation.yield0"));
+  CHECK_FALSE(is_java_wait_internal("java.lang.VirtualThread.run"));
+  CHECK_FALSE(is_java_wait_internal("java.lang.Thread.sleep"));
+  // A java.util.concurrent call's own machinery, under the call the application made.
+  CHECK(is_java_blocking_helper("java.util.concurrent.LinkedTransferQueue$DualNode.await",
+                                "java.util.concurrent.SynchronousQueue.put"));
+  CHECK(is_java_blocking_helper("java.util.concurrent.SynchronousQueue.xfer",
+                                "java.util.concurrent.SynchronousQueue.put"));
+  CHECK(is_java_blocking_helper("java.util.concurrent.locks.ReentrantLock$Sync.lock",
+                                "java.util.concurrent.locks.ReentrantLock.lock"));
+  CHECK_FALSE(is_java_blocking_helper("java.util.concurrent.LinkedBlockingQueue.take",
+                                      "java.util.concurrent.ThreadPoolExecutor$Worker.run"));
+  CHECK_FALSE(is_java_blocking_helper("java.util.concurrent.ForkJoinPool.awaitWork",
+                                      "java.util.concurrent.ForkJoinWorkerThread.run"));
+  CHECK_FALSE(is_java_blocking_helper("java.lang.Object.wait", "java.lang.Thread.join"));
   CHECK_FALSE(is_java_wait_internal("java.util.concurrent.LinkedBlockingQueue.take"));
   CHECK_FALSE(is_java_wait_internal("java.lang.Thread.sleep"));
 }
