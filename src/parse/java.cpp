@@ -302,6 +302,21 @@ public:
     m_context.out.facts = format_facts(Format::java);
     std::string_view line;
     while (m_lines.next(line)) {
+      if (m_lines.last_line_unterminated()) {
+        // The input's last line has no newline: a file that simply lacks one, or a dump cut in
+        // the middle of a line (`head -c`, a size-capped log shipper). If the line does not
+        // parse, it was cut. Copied first: a timestamp line peeks, which may move the buffer.
+        std::string last(line);
+        State before = m_state;
+        try {
+          step(last);
+        } catch (const ParseError&) {
+          cut_mid_line(before, last);
+          break;
+        }
+        m_last_line_whole = last.empty() || last.back() == ')' || last.back() == ']';
+        continue;
+      }
       step(line);
       m_last_line_whole = line.empty() || line.back() == ')' || line.back() == ']';
     }
@@ -669,10 +684,39 @@ private:
                      where));
   }
 
+  // The last, unterminated line did not parse: the dump was cut inside it. `before`: the state it
+  // was read in. A thread read in part is dropped (with --allow-truncated).
+  void cut_mid_line(State before, std::string_view text) {
+    m_cut = true;
+    if (!text.empty() && text[0] == '"') {
+      truncated(
+          fmt::format("the dump ends inside the header of a thread ({})", quote_excerpt(text)),
+          false);
+    } else if ((before == State::thread || before == State::mounted) && !text.empty() &&
+               is_space(text[0])) {
+      truncated(fmt::format("the dump ends inside thread \"{}\" (its header is at line {})",
+                            m_record_name, m_record_line),
+                true);
+    } else {
+      truncated(fmt::format("the dump ends in the middle of a line ({})", quote_excerpt(text)),
+                false);
+    }
+  }
+
   void finish() {
     if (m_state == State::preamble) {
       fail("expected `Full thread dump ...` (jstack, jcmd Thread.print or SIGQUIT output), found "
            "the end of the input");
+    }
+    if (m_cut) {
+      // Reported (with --allow-truncated: a warning) by cut_mid_line; a thread read in part is
+      // not committed, a whole one was committed as it ended.
+      if (m_banners > 1) {
+        m_context.out.warnings.push_back(fmt::format(
+            "this input holds {} thread dumps; read the last one, which starts at line {}",
+            m_banners, m_restart_line));
+      }
+      return;
     }
     bool in_thread = m_state == State::thread || m_state == State::mounted;
     if (m_threads == 0) {
@@ -723,6 +767,7 @@ private:
   bool m_jdk5 = false; // the banner's version says JDK 5 (or 1.4): no JNI refs line
   bool m_saw_jni = false;
   bool m_last_line_whole = true; // the last line read ends as a thread's whole lines do
+  bool m_cut = false;            // the last line was cut (cut_mid_line reported it)
   bool m_ownable_allowed = false;
   uint64_t m_deadlock_line = 0;
   // The thread being read.

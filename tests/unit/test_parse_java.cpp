@@ -530,12 +530,35 @@ TEST_CASE("truncated jstack output is an error, or read with --allow-truncated")
   CHECK(read.warnings[0].starts_with("TRUNCATED INPUT: the dump ends without"));
   CHECK(read.warnings[0].find("thread \"metrics-1\" (line 116) was dropped") != std::string::npos);
   CHECK(read.total == 11); // 12 headers before the cut, the cut one (metrics-1) dropped
-  // Cut mid-line: the frame grammar fails on the spot.
+  // Cut mid-line (no final newline): the last line's grammar fails, which says it was cut.
   std::string mid_line = mid + "\tat java.util.concurrent.ThreadPoolExecutor.getT";
+  auto last_line = std::count(mid.begin(), mid.end(), '\n') + 1;
   CHECK(load_error(mid_line) ==
-        fmt::format("{}: expected a frame like `at java.lang.Thread.run(java.base@17.0.15/"
-                    "Thread.java:840)`, found \"java.util.concurrent.ThreadPoolExecutor.getT\"",
-                    std::count(mid.begin(), mid.end(), '\n') + 1));
+        fmt::format("{}: the dump ends inside thread \"metrics-1\" (its header is at line 116): "
+                    "the dump is truncated (a cut copy, a full disk?); capture it again, or pass "
+                    "--allow-truncated to compare what was read",
+                    last_line));
+  Snapshot read_mid_line = load_bytes("cut.txt", mid_line, allow);
+  REQUIRE(read_mid_line.warnings.size() == 1);
+  CHECK(read_mid_line.warnings[0] ==
+        "TRUNCATED INPUT: the dump ends inside thread \"metrics-1\" (its header is at line 116); "
+        "thread \"metrics-1\" (line 116) was dropped; the rest was compared (--allow-truncated). "
+        "Counts may be short.");
+  CHECK(canonical(read_mid_line) == canonical(read));
+  // The same line with its newline is no cut but a syntax error.
+  CHECK(load_error(mid_line + "\n").find("expected a frame like") != std::string::npos);
+  // Cut inside the next thread's header (before `tid=`, or in its name).
+  for (std::string_view header : {"\"http-worker-1\" #40 prio=5 os_prio=0 cpu=0.1", "\"http-wo"}) {
+    std::string cut_header = cut + std::string(header);
+    CHECK(load_error(cut_header)
+              .starts_with(fmt::format("{}: the dump ends inside the header of a thread (",
+                                       std::count(cut.begin(), cut.end(), '\n') + 1)));
+    Snapshot read_header = load_bytes("cut.txt", cut_header, allow);
+    REQUIRE(read_header.warnings.size() == 1);
+    CHECK(read_header.warnings[0].starts_with(
+        "TRUNCATED INPUT: the dump ends inside the header of a thread ("));
+    CHECK(canonical(read_header) == canonical(load_bytes("cut.txt", cut, allow)));
+  }
   // Cut inside the deadlock section.
   std::string sample = read_testdata("java/jdk17-sigquit-stdout.txt");
   CHECK(load_error(cut_before(sample, "Java stack information")) ==
