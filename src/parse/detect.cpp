@@ -3,9 +3,10 @@
 //
 // Detection looks at the first non-empty line (after a UTF-8 BOM), as dump-formats.md section 0
 // lays out; an input that fits no format is an error naming what was seen, never an empty
-// snapshot. Text that fits nothing at its start may be log text before a dump: a Go crash is
-// looked for in the first 400 lines, a Java `Full thread dump` line in the first 64 KiB and then
-// up to k_log_scan_bytes (a JVM's stdout before its SIGQUIT dump).
+// snapshot. Text that fits nothing at its start may be log text before a dump: a Go crash or a
+// Java `Full thread dump` line is looked for in the first 64 KiB and then up to k_log_scan_bytes
+// (a service's stderr before its crash, a JVM's stdout before its SIGQUIT dump), also behind a
+// log prefix on every line.
 #include <algorithm>
 #include <cstring>
 #include <exception>
@@ -24,24 +25,50 @@ namespace {
 
 using namespace text;
 
-// The lines of `head`, without the last one when it may be cut.
-std::vector<std::string_view> head_lines(std::string_view head, size_t max_lines) {
-  std::vector<std::string_view> lines;
+// Calls `visit` with each line of `head` (no `\n` or `\r\n`; the last one may be cut) until it
+// returns true.
+template <typename Visit>
+void visit_lines(std::string_view head, Visit visit) {
   size_t pos = 0;
-  while (pos < head.size() && lines.size() < max_lines) {
+  while (pos < head.size()) {
     size_t end = head.find('\n', pos);
-    if (end == std::string_view::npos) {
-      lines.push_back(head.substr(pos));
-      break;
-    }
-    std::string_view line = head.substr(pos, end - pos);
-    if (!line.empty() && line.back() == '\r') {
+    std::string_view line = head.substr(pos, end == std::string_view::npos ? end : end - pos);
+    if (end != std::string_view::npos && !line.empty() && line.back() == '\r') {
       line.remove_suffix(1);
     }
-    lines.push_back(line);
+    if (visit(line) || end == std::string_view::npos) {
+      return;
+    }
     pos = end + 1;
   }
+}
+
+// The first `max_lines` lines of `head`.
+std::vector<std::string_view> head_lines(std::string_view head, size_t max_lines) {
+  std::vector<std::string_view> lines;
+  visit_lines(head, [&](std::string_view line) {
+    lines.push_back(line);
+    return lines.size() == max_lines;
+  });
   return lines;
+}
+
+// Where a Go crash's goroutines start in `head`: its first goroutine header that opens the text,
+// follows an empty line or follows a crash line (`panic: ...`), after any amount of log text;
+// npos if none.
+size_t find_go_crash(std::string_view head) {
+  size_t found = std::string_view::npos;
+  std::optional<std::string_view> previous;
+  visit_lines(head, [&](std::string_view line) {
+    if (is_goroutine_header(line) &&
+        (!previous || trim(*previous).empty() || is_crash_line(*previous))) {
+      found = static_cast<size_t>(line.data() - head.data());
+      return true;
+    }
+    previous = line;
+    return false;
+  });
+  return found;
 }
 
 // A control byte that text holds only by accident: anything below a space but tab and line ends.
@@ -183,17 +210,12 @@ Detection detect_text(std::string_view head) {
       lines[first + 1].size() >= 20 && lines[first + 1][4] == '-' && lines[first + 1][10] == 'T') {
     return {Format::java_threads_text, {}};
   }
-  // A Go crash: a preamble line, or a goroutine header after an empty line inside log text
-  // (before a Java banner, if the log holds one).
-  for (size_t i = first; i < lines.size(); ++i) {
-    std::string_view l = lines[i];
-    if (static_cast<size_t>(l.data() - head.data()) > java_banner) {
-      break;
-    }
-    if (is_goroutine_header(l) &&
-        (i == 0 || trim(lines[i - 1]).empty() || is_crash_line(lines[i - 1]))) {
-      return {Format::go_traceback, {}};
-    }
+  // A Go crash: a goroutine header after a crash line or an empty line, after any amount of log
+  // text (before a Java banner, if the log holds one).
+  if (size_t go_crash = find_go_crash(head); go_crash != std::string_view::npos &&
+                                             (java_banner == std::string_view::npos ||
+                                              go_crash < java_banner)) {
+    return {Format::go_traceback, {}};
   }
   // A SIGQUIT dump on a JVM's stdout after any amount of the application's output (`INFO ...`
   // lines, `-Xlog:gc*:stdout`'s `[0.004s][info][gc] ...`): the Java parser skips the text
@@ -427,16 +449,19 @@ std::optional<LinePrefix> find_line_prefix(std::string_view head) {
   for (const auto& prefix : prefixes) {
     patterns.push_back(std::make_unique<RE2>(prefix.pattern));
   }
-  for (std::string_view line : head_lines(head, 400)) {
+  std::optional<LinePrefix> found;
+  visit_lines(head, [&](std::string_view line) {
     for (size_t i = 0; i < prefixes.size(); ++i) {
       re2::StringPiece rest(line.data(), line.size());
       if (RE2::Consume(&rest, *patterns[i]) &&
           starts_dump(std::string_view(rest.data(), rest.size()))) {
-        return prefixes[i];
+        found = prefixes[i];
+        return true;
       }
     }
-  }
-  return std::nullopt;
+    return false;
+  });
+  return found;
 }
 
 Detection detect(std::string_view head, bool gzipped) {
@@ -494,35 +519,44 @@ Snapshot load(Input input, const ParseOptions& options) {
       strip_log_prefix();
     }
   } else {
-    Detection detection = detect(input.head(), input.gzipped());
-    // Not a dump as it stands (text in gzip is taken for a raw profile): perhaps a prefixed log.
-    if ((!detection.format ||
-         (*detection.format == Format::pprof && !looks_binary(input.head()))) &&
-        strip_log_prefix()) {
-      if (Detection stripped = detect(input.head(), input.gzipped()); stripped.format) {
+    // Not a dump as it stands (text in gzip is taken for a raw profile)?
+    auto undetected = [&](const Detection& detection) {
+      return !detection.format ||
+             (*detection.format == Format::pprof && !looks_binary(input.head()));
+    };
+    // Log text longer than the head may hold a dump further on (a service's stderr before its
+    // crash, a chatty JVM's stdout before its SIGQUIT dump): peek up to k_log_scan_bytes,
+    // bounded, as the bytes peeked are held until parsed.
+    auto detect_further = [&](Detection detection) {
+      if (undetected(detection)) {
+        size_t before = input.head().size();
+        input.extend_head(k_log_scan_bytes);
+        if (input.head().size() > before) {
+          if (Detection further = detect(input.head(), input.gzipped());
+              further.format && *further.format != Format::pprof) {
+            return further;
+          }
+        }
+      }
+      return detection;
+    };
+    Detection detection = detect_further(detect(input.head(), input.gzipped()));
+    // Perhaps a log whose every line carries a prefix.
+    if (undetected(detection) && strip_log_prefix()) {
+      if (Detection stripped = detect_further(detect(input.head(), input.gzipped()));
+          stripped.format) {
         detection = stripped;
       }
     }
-    // Still nothing: log text longer than the head may hold a dump further on (a chatty JVM's
-    // stdout before its SIGQUIT dump). Peek up to k_log_scan_bytes: bounded, as the bytes peeked
-    // are held until parsed.
-    if (!detection.format || (*detection.format == Format::pprof && !looks_binary(input.head()))) {
-      size_t before = input.head().size();
-      input.extend_head(k_log_scan_bytes);
-      if (input.head().size() > before) {
-        Detection further = detect(input.head(), input.gzipped());
-        if (further.format && *further.format != Format::pprof) {
-          detection = further;
-        } else if (!detection.format && input.head().size() >= k_log_scan_bytes) {
-          detection.why_not += fmt::format("; no dump starts in its first {} MiB, as far as "
-                                           "detection looks (--input-format java reads a Java "
-                                           "dump after any amount of log text)",
-                                           k_log_scan_bytes >> 20);
-        }
+    if (undetected(detection)) {
+      // Text in gzip that holds no dump is text, not a broken profile: say what it starts with.
+      std::string why_not = detection.format ? detect_text(input.head()).why_not : detection.why_not;
+      if (input.head().size() >= k_log_scan_bytes) {
+        why_not += fmt::format("; no dump starts in its first {} MiB, as far as detection looks "
+                               "(--input-format reads a dump after any amount of log text)",
+                               k_log_scan_bytes >> 20);
       }
-    }
-    if (!detection.format) {
-      throw Error(input.name(), 1, detection.why_not);
+      throw Error(input.name(), 1, why_not);
     }
     format = *detection.format;
   }
