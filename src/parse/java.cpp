@@ -606,6 +606,11 @@ private:
 
   void deadlock(std::string_view line) {
     if (is_deadlock_end(line)) {
+      // Its threads are in the list already; that the JVM found them deadlocked is said here only.
+      m_context.out.warnings.push_back(
+          fmt::format("the JVM reports a Java-level deadlock at line {} ({}): those threads will "
+                      "never run again",
+                      m_deadlock_line, quote_excerpt(trim(line))));
       m_state = State::after;
     }
   }

@@ -166,8 +166,18 @@ TEST_CASE("thread totals match the corpus and peer-dump READMEs") {
     CHECK(snapshot.facts.thread_names);
     CHECK(snapshot.facts.wait);
     CHECK(snapshot.total == c.threads);
-    CHECK(snapshot.warnings.empty());
+    for (const auto& warning : snapshot.warnings) { // only those of a deadlock section
+      CHECK(warning.find("the JVM reports a Java-level deadlock") != std::string::npos);
+    }
   }
+}
+
+TEST_CASE("jstack: the JVM's deadlock report is said, with its line") {
+  Snapshot snapshot = load_testdata("jifa-jdk11-deadlock.txt");
+  REQUIRE(snapshot.warnings.size() == 1);
+  CHECK(snapshot.warnings[0] == "the JVM reports a Java-level deadlock at line 86 (\"Found 1 "
+                                "deadlock.\"): those threads will never run again");
+  CHECK(load_testdata("java25-executor.base.jstack.txt").warnings.empty());
 }
 
 TEST_CASE("jstack: a pool thread's state, frames and normalized name") {
