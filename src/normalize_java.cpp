@@ -91,10 +91,7 @@ constexpr std::string_view k_counted_classes[] = {
 // ByteBuddy's default naming (SuffixingRandom) and the libraries built on it give a generated class
 // a random suffix per JVM run: `Customer$HibernateProxy$k3mPq9Zs.getName`.
 constexpr std::string_view k_random_suffix_markers[] = {
-    "$ByteBuddy$",
-    "$HibernateProxy$",
-    "$HibernateInstantiator$",
-    "$HibernateAccessOptimizer$",
+    "$ByteBuddy$",   "$HibernateProxy$", "$HibernateInstantiator$", "$HibernateAccessOptimizer$",
     "$MockitoMock$",
 };
 
@@ -221,20 +218,26 @@ bool is_java_hidden_frame(std::string_view function) {
 
 bool is_java_wait_internal(std::string_view function) {
   static constexpr std::string_view k_prefixes[] = {
-      "jdk.internal.misc.Unsafe.park", "sun.misc.Unsafe.park",
+      "jdk.internal.misc.Unsafe.park",
+      "sun.misc.Unsafe.park",
       "java.util.concurrent.locks.LockSupport.park",
       "java.util.concurrent.locks.AbstractQueuedSynchronizer",
       "java.util.concurrent.locks.AbstractQueuedLongSynchronizer",
       "java.util.concurrent.ForkJoinPool.unmanagedBlock", // an AQS wait inside a ForkJoinPool
-      "java.util.concurrent.ForkJoinPool.managedBlock", "java.lang.Object.wait0",
-      "java.lang.Thread.sleep0", "java.lang.Thread.sleepNanos",
+      "java.util.concurrent.ForkJoinPool.managedBlock",
+      "java.lang.Object.wait0",
+      "java.lang.Thread.sleep0",
+      "java.lang.Thread.sleepNanos",
       // A virtual thread parks by unmounting (JDK 21+): LockSupport.park goes through the
       // JavaLangAccess bridge (`System$1.parkVirtualThread` on JDK 25, `System$2` before) or
       // `jdk.internal.misc.VirtualThreads.park` to `VirtualThread.park`/`parkNanos`, and
       // Thread.sleep through `VirtualThread.sleepNanos`; a mounted one's leaf is `Continuation.yield`.
-      "java.lang.VirtualThread.park", "java.lang.VirtualThread.sleepNanos",
-      "java.lang.VirtualThread.yieldContinuation", "jdk.internal.misc.VirtualThreads.park",
-      "jdk.internal.vm.Continuation.yield"};
+      "java.lang.VirtualThread.park",
+      "java.lang.VirtualThread.sleepNanos",
+      "java.lang.VirtualThread.yieldContinuation",
+      "jdk.internal.misc.VirtualThreads.park",
+      "jdk.internal.vm.Continuation.yield",
+  };
   if (starts_with(function, "java.lang.System$") && ends_with(function, ".parkVirtualThread")) {
     return true;
   }
