@@ -51,19 +51,23 @@ std::string display_function(const Snapshot& snapshot, std::string_view function
 // was most of the time. (Reports' names are made for each group's shown stack only.)
 class SymbolFacts {
 public:
-  SymbolFacts(const Snapshot& snapshot, bool strict)
-      : m_snapshot(snapshot), m_strict(strict), m_hidden(snapshot.symbols.size(), k_unknown),
+  SymbolFacts(const Snapshot& snapshot, const KeyOptions& options)
+      : m_snapshot(snapshot), m_strict(options.strict),
+        m_java_hidden_classes(options.java_hidden_classes),
+        m_hidden(snapshot.symbols.size(), k_unknown),
         m_key(snapshot.symbols.size(), k_unknown) {}
 
   // A frame that keys and reports leave out: the runtime package's own frames, go/defer
-  // wrappers, format-specific JDK frames.
+  // wrappers, format-specific JDK frames (hidden classes' too, when the key leaves them out).
   bool hidden(SymbolTable::Id function) {
     int8_t& known = m_hidden[function];
     if (known == k_unknown) {
       std::string_view name = m_snapshot.symbols[function];
       known = m_snapshot.runtime == Runtime::go
                   ? is_go_runtime_frame(name) || is_go_wrapper(name) || is_go_sync_internal(name)
-                  : m_snapshot.runtime == Runtime::java && is_java_hidden_frame(name);
+                  : m_snapshot.runtime == Runtime::java &&
+                        (is_java_hidden_frame(name) ||
+                         (!m_java_hidden_classes && is_java_hidden_class_frame(name)));
     }
     return known != 0;
   }
@@ -83,6 +87,7 @@ private:
 
   const Snapshot& m_snapshot;
   bool m_strict;
+  bool m_java_hidden_classes;
   std::vector<int8_t> m_hidden;   // k_unknown, 0 or 1
   std::vector<int32_t> m_key;     // index in m_keys, or k_unknown
   std::deque<std::string> m_keys; // a deque never moves them: references stay valid
@@ -189,7 +194,7 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
   absl::flat_hash_map<std::string, size_t> index;
   std::vector<uint64_t> representative_count;
   const auto& symbols = snapshot.symbols;
-  SymbolFacts facts(snapshot, options.strict);
+  SymbolFacts facts(snapshot, options);
 
   for (const auto& stack : snapshot.stacks) {
     std::vector<size_t> kept = kept_frames(snapshot, stack, facts);
@@ -369,6 +374,14 @@ KeyOptions shared_key(const KeyOptions& wanted, const Facts& base, const Facts& 
   }
   if (!(base.thread_names && cand.thread_names)) {
     key.thread_names = false;
+  }
+  if (!(base.hidden_frames && cand.hidden_frames)) {
+    key.java_hidden_classes = false;
+    if (base.hidden_frames || cand.hidden_frames) {
+      notes.push_back("Java hidden-class frames (lambda and method-reference proxies, "
+                      "`Foo$$Lambda/0x...run`) are not part of the key: Thread.dump_to_file does "
+                      "not print them; threads that differ only there are merged");
+    }
   }
   return key;
 }

@@ -195,22 +195,23 @@ std::string normalize_java_function(std::string_view name) {
   return out;
 }
 
-// The frames Java-level stack walks (Thread.getStackTrace, StackTraceElement; what
+// Two kinds of frame that Java-level stack walks (Thread.getStackTrace, StackTraceElement; what
 // Thread.dump_to_file prints) leave out and jstack, which walks the raw frames, prints:
 // - `Thread.runWith`, annotated @Hidden, under every platform thread's `Thread.run` (JDK 21+;
-//   corpus/java25-executor);
+//   corpus/java25-executor): the same in every thread, always dropped;
 // - methods of hidden classes, not shown unless -XX:+ShowHiddenFrames: the lambda proxy of a
 //   method reference or lambda (`LeakApp$$Lambda/0x00007f...run`, JDK 21+;
 //   `Foo$$Lambda$123/0x....run`, JDK 15-20), lambda forms (`LambdaForm$MH/0x....invoke`), and
 //   JDK 8's VM-anonymous classes (`Foo$$Lambda$1/1831932724.run`). Such a class's name ends in
 //   `/` and its address (or JDK 8 identity hash); split_java_frame leaves only that `/` in the
-//   name, as a package path never has a `/` before a digit. Keyed on, they made jstack and
-//   Thread.dump_to_file of one JDK 25 JVM differ in every thread started with a method
-//   reference.
+//   name, as a package path never has a `/` before a digit. A thread started with a method
+//   reference may have no other frame of its own (`new Thread(done::join)`), so they are keyed
+//   on unless one side is Thread.dump_to_file (group.cpp, KeyOptions::java_hidden_classes).
 bool is_java_hidden_frame(std::string_view function) {
-  if (function == "java.lang.Thread.runWith") {
-    return true;
-  }
+  return function == "java.lang.Thread.runWith";
+}
+
+bool is_java_hidden_class_frame(std::string_view function) {
   size_t slash = function.rfind('/');
   return slash != std::string_view::npos && slash + 1 < function.size() &&
          is_digit(function[slash + 1]);

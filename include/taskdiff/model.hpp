@@ -54,6 +54,9 @@ struct Facts {
   bool created_by = false;   // the creating function (Go `created by`)
   bool labels = false;       // pprof labels (debug=1 `# labels:`, protobuf Label)
   bool thread_names = false; // Java thread names (normalized to pool patterns)
+  // Java hidden-class frames (lambda and method-reference proxies, `Foo$$Lambda/0x...run`):
+  // jstack prints them, Thread.dump_to_file (a Java-level stack walk) does not.
+  bool hidden_frames = false;
 };
 Facts format_facts(Format format);
 

@@ -37,11 +37,13 @@ bool is_go_runtime_frame(std::string_view function);
 // Mutex wait reads `runtime_Semacquire*`, `sync.(*Mutex).Lock` in every release.
 bool is_go_sync_internal(std::string_view function);
 
-// Frames that jstack prints and Java-level stack walks (Thread.dump_to_file) leave out:
-// `java.lang.Thread.runWith` and methods of hidden classes (lambda proxies
-// `Foo$$Lambda/0x....run`, lambda forms). Dropped from keys and shown stacks so the formats group
-// alike.
+// `java.lang.Thread.runWith`: jstack prints it under every platform thread's Thread.run (JDK 21+),
+// Java-level stack walks (Thread.dump_to_file) leave it out. Dropped from keys and shown stacks.
 bool is_java_hidden_frame(std::string_view function);
+// A method of a hidden class (a lambda or method-reference proxy `Foo$$Lambda/0x....run`, a
+// lambda form): jstack prints it, Thread.dump_to_file does not. Kept in the key when both sides
+// print them (it tells `Billing.done::join` from `Reports.done::join`), left out otherwise.
+bool is_java_hidden_class_frame(std::string_view function);
 // The JDK's own frames under a blocking call, as the Go runtime's are under a channel operation:
 // parking (`jdk.internal.misc.Unsafe.park`, `LockSupport.park*`, the AQS lock and condition
 // internals, `ForkJoinPool.managedBlock` around them), a virtual thread's parking

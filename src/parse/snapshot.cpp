@@ -143,6 +143,10 @@ public:
     out.format = Format::snapshot;
     out.runtime = m_runtime;
     out.facts = m_facts;
+    // Not stored: the dumps it was made from tell (jstack's carry hidden-class frames).
+    out.facts.hidden_frames =
+        std::all_of(out.origins.begin(), out.origins.end(),
+                    [](const Origin& o) { return format_facts(o.format).hidden_frames; });
     out.replicas = static_cast<uint32_t>(m_replicas);
   }
 

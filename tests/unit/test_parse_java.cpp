@@ -84,7 +84,7 @@ std::map<std::string, uint64_t> cross_format_key(const Snapshot& snapshot) {
     size_t kept = 0;
     for (const auto& frame : stack.frames) {
       std::string_view function = snapshot.symbols[frame.function];
-      if (!is_java_hidden_frame(function)) {
+      if (!is_java_hidden_frame(function) && !is_java_hidden_class_frame(function)) {
         key += " <- " + normalize_java_function(function);
         ++kept;
       }
@@ -157,6 +157,8 @@ TEST_CASE("thread totals match the corpus and peer-dump READMEs") {
       {"jdk25-virtual-threads.threads.json", Format::java_threads_json, 5},
       {"jdk17-jit-warmup.cand.jstack.txt", Format::java, 34},
       {"jdk25-leakapp.threads.txt", Format::java_threads_text, 15},
+      {"jdk17-methodref-threads.base.jstack.txt", Format::java, 24},
+      {"jdk17-methodref-threads.cand.jstack.txt", Format::java, 30},
   };
   for (const auto& c : cases) {
     CAPTURE(c.file);
@@ -514,14 +516,15 @@ TEST_CASE("function normalization, frame splitting, hidden frames") {
 
   CHECK(is_java_hidden_frame("java.lang.Thread.runWith"));
   CHECK_FALSE(is_java_hidden_frame("java.lang.Thread.run"));
+  CHECK_FALSE(is_java_hidden_frame("LeakApp$$Lambda/0x00007f44b4001234.run"));
   // Hidden classes: lambda proxies (JDK 21+, JDK 15-20, JDK 8) and lambda forms.
-  CHECK(is_java_hidden_frame("LeakApp$$Lambda/0x00007f44b4001234.run"));
-  CHECK(is_java_hidden_frame("LeakDemo$$Lambda$3/0x00007f2918001000.run"));
-  CHECK(is_java_hidden_frame("Test$$Lambda$1/1831932724.run"));
-  CHECK(is_java_hidden_frame("java.lang.invoke.LambdaForm$MH/0x0000000800c0c800.invoke"));
-  CHECK_FALSE(is_java_hidden_frame("LeakApp.lambda$main$0"));
-  CHECK_FALSE(is_java_hidden_frame("jdk.proxy2.$Proxy45.get"));
-  CHECK_FALSE(is_java_hidden_frame("$Proxy0.handle"));
+  CHECK(is_java_hidden_class_frame("LeakApp$$Lambda/0x00007f44b4001234.run"));
+  CHECK(is_java_hidden_class_frame("LeakDemo$$Lambda$3/0x00007f2918001000.run"));
+  CHECK(is_java_hidden_class_frame("Test$$Lambda$1/1831932724.run"));
+  CHECK(is_java_hidden_class_frame("java.lang.invoke.LambdaForm$MH/0x0000000800c0c800.invoke"));
+  CHECK_FALSE(is_java_hidden_class_frame("LeakApp.lambda$main$0"));
+  CHECK_FALSE(is_java_hidden_class_frame("jdk.proxy2.$Proxy45.get"));
+  CHECK_FALSE(is_java_hidden_class_frame("$Proxy0.handle"));
 }
 
 TEST_CASE("truncated jstack output is an error, or read with --allow-truncated") {
