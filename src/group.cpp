@@ -53,7 +53,7 @@ class SymbolFacts {
 public:
   SymbolFacts(const Snapshot& snapshot, const KeyOptions& options)
       : m_snapshot(snapshot), m_strict(options.strict),
-        m_java_hidden_classes(options.java_hidden_classes),
+        m_hidden_frames(options.hidden_frames),
         m_hidden(snapshot.symbols.size(), k_unknown),
         m_key(snapshot.symbols.size(), k_unknown) {}
 
@@ -67,7 +67,7 @@ public:
                   ? is_go_runtime_frame(name) || is_go_wrapper(name) || is_go_sync_internal(name)
                   : m_snapshot.runtime == Runtime::java &&
                         (is_java_hidden_frame(name) ||
-                         (!m_java_hidden_classes && is_java_hidden_class_frame(name)));
+                         (!m_hidden_frames && is_java_hidden_class_frame(name)));
     }
     return known != 0;
   }
@@ -87,7 +87,7 @@ private:
 
   const Snapshot& m_snapshot;
   bool m_strict;
-  bool m_java_hidden_classes;
+  bool m_hidden_frames;
   std::vector<int8_t> m_hidden;   // k_unknown, 0 or 1
   std::vector<int32_t> m_key;     // index in m_keys, or k_unknown
   std::deque<std::string> m_keys; // a deque never moves them: references stay valid
@@ -376,7 +376,7 @@ KeyOptions shared_key(const KeyOptions& wanted, const Facts& base, const Facts& 
     key.thread_names = false;
   }
   if (!(base.hidden_frames && cand.hidden_frames)) {
-    key.java_hidden_classes = false;
+    key.hidden_frames = false;
     if (base.hidden_frames || cand.hidden_frames) {
       notes.push_back("Java hidden-class frames (lambda and method-reference proxies, "
                       "`Foo$$Lambda/0x...run`) are not part of the key: Thread.dump_to_file does "

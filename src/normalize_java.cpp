@@ -206,7 +206,7 @@ std::string normalize_java_function(std::string_view name) {
 //   `/` and its address (or JDK 8 identity hash); split_java_frame leaves only that `/` in the
 //   name, as a package path never has a `/` before a digit. A thread started with a method
 //   reference may have no other frame of its own (`new Thread(done::join)`), so they are keyed
-//   on unless one side is Thread.dump_to_file (group.cpp, KeyOptions::java_hidden_classes).
+//   on unless one side is Thread.dump_to_file (group.cpp, KeyOptions::hidden_frames).
 bool is_java_hidden_frame(std::string_view function) {
   return function == "java.lang.Thread.runWith";
 }

@@ -198,6 +198,7 @@ Snapshot merge_snapshots(std::vector<Snapshot>&& inputs, const Limits& limits) {
     merged.facts.created_by = merged.facts.created_by && input.facts.created_by;
     merged.facts.labels = merged.facts.labels && input.facts.labels;
     merged.facts.thread_names = merged.facts.thread_names && input.facts.thread_names;
+    merged.facts.hidden_frames = merged.facts.hidden_frames && input.facts.hidden_frames;
     merged.leak_profile = merged.leak_profile && input.leak_profile;
     // Only level-2 text says which wrappers it prints; replicas run one Go release.
     merged.go_wrappers_named = merged.go_wrappers_named || input.go_wrappers_named;

@@ -21,7 +21,7 @@ struct KeyOptions {
   bool wait = true;         // off when either side lacks wait states
   bool created_by = true;   // off when either side lacks creators
   bool thread_names = true; // Java pool patterns; off when either side lacks them
-  bool java_hidden_classes = true; // Java hidden-class frames; off when either side lacks them
+  bool hidden_frames = true; // Java hidden-class frames; off when either side lacks them
   size_t depth = 16;        // logical frames from the leaf, after filtering
 };
 

@@ -161,6 +161,7 @@ int run_show(const Config& config) {
   key.created_by = snapshot.facts.created_by;
   key.labels = key.labels && snapshot.facts.labels;
   key.thread_names = snapshot.facts.thread_names;
+  key.hidden_frames = snapshot.facts.hidden_frames;
   Grouping groups = group(snapshot, key);
   ShowReport report{snapshot, groups, key, std::move(notes)};
   std::ostringstream out;
@@ -246,7 +247,8 @@ int run_formats(const Config& config) {
       entry["facts"] = {{"wait", facts.wait},
                         {"created_by", facts.created_by},
                         {"labels", facts.labels},
-                        {"thread_names", facts.thread_names}};
+                        {"thread_names", facts.thread_names},
+                        {"hidden_frames", facts.hidden_frames}};
       doc["formats"].push_back(entry);
     }
     out = doc.dump(2) + "\n";

@@ -94,6 +94,7 @@ ordered_json key_json(const KeyOptions& key) {
   out["created_by"] = key.created_by;
   out["labels"] = key.labels;
   out["thread_names"] = key.thread_names;
+  out["hidden_frames"] = key.hidden_frames;
   out["depth"] = key.depth;
   return out;
 }
