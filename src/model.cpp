@@ -18,17 +18,17 @@ struct FormatInfo {
   Facts facts;
 };
 
-// wait, created_by, labels, thread_names, hidden_frames
+// wait, created_by, labels, thread_names, hidden_frames, virtual_threads
 constexpr FormatInfo k_formats[] = {
-    {Format::go_debug2, "go-debug2", {true, true, false, false, false}},
-    {Format::go_traceback, "go-traceback", {true, true, false, false, false}},
-    {Format::go_debug1, "go-debug1", {false, false, true, false, false}},
-    {Format::pprof, "pprof", {false, false, true, false, false}},
-    {Format::java, "java", {true, false, false, true, true}},
-    {Format::java_threads_text, "java-threads-text", {true, false, false, true, false}},
-    {Format::java_threads_json, "java-threads-json", {true, false, false, true, false}},
-    {Format::snapshot, "snapshot", {true, true, true, false, false}},
-    {Format::tasks_json, "tasks-json", {true, true, true, false, false}},
+    {Format::go_debug2, "go-debug2", {true, true, false, false, false, false}},
+    {Format::go_traceback, "go-traceback", {true, true, false, false, false, false}},
+    {Format::go_debug1, "go-debug1", {false, false, true, false, false, false}},
+    {Format::pprof, "pprof", {false, false, true, false, false, false}},
+    {Format::java, "java", {true, false, false, true, true, false}},
+    {Format::java_threads_text, "java-threads-text", {true, false, false, true, false, true}},
+    {Format::java_threads_json, "java-threads-json", {true, false, false, true, false, true}},
+    {Format::snapshot, "snapshot", {true, true, true, false, false, false}},
+    {Format::tasks_json, "tasks-json", {true, true, true, false, false, false}},
 };
 
 // Record encoding: fields, each a tag byte, a 4-byte length, the bytes (a frame field differs:

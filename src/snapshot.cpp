@@ -98,6 +98,9 @@ void write_snapshot(std::ostream& out, const Snapshot& snapshot) {
   if (snapshot.go_wrappers_named) {
     out << ",\"go_wrappers_named\":true";
   }
+  if (snapshot.virtual_threads != 0) {
+    out << ",\"virtual_threads\":" << snapshot.virtual_threads;
+  }
   if (!snapshot.warnings.empty()) {
     out << ",\"warnings\":[";
     for (size_t i = 0; i < snapshot.warnings.size(); ++i) {
@@ -199,6 +202,8 @@ Snapshot merge_snapshots(std::vector<Snapshot>&& inputs, const Limits& limits) {
     merged.facts.labels = merged.facts.labels && input.facts.labels;
     merged.facts.thread_names = merged.facts.thread_names && input.facts.thread_names;
     merged.facts.hidden_frames = merged.facts.hidden_frames && input.facts.hidden_frames;
+    merged.facts.virtual_threads = merged.facts.virtual_threads && input.facts.virtual_threads;
+    merged.virtual_threads += input.virtual_threads;
     merged.leak_profile = merged.leak_profile && input.leak_profile;
     // Only level-2 text says which wrappers it prints; replicas run one Go release.
     merged.go_wrappers_named = merged.go_wrappers_named || input.go_wrappers_named;

@@ -57,6 +57,8 @@ struct Facts {
   // Java hidden-class frames (lambda and method-reference proxies, `Foo$$Lambda/0x...run`):
   // jstack prints them, Thread.dump_to_file (a Java-level stack walk) does not.
   bool hidden_frames = false;
+  // Java virtual threads (JDK 21+): Thread.dump_to_file lists them, jstack cannot.
+  bool virtual_threads = false;
 };
 Facts format_facts(Format format);
 
@@ -120,6 +122,7 @@ struct Snapshot {
   std::vector<std::string>
       warnings;                // said on stderr and in reports (e.g. a truncated dump read anyway)
   bool leak_profile = false;   // Go goroutineleak profile
+  uint64_t virtual_threads = 0; // Java virtual threads among `total` (Thread.dump_to_file)
   // Go 1.22+ level-2 text (its goroutine headers carry `gp=`): a `go` statement's wrapper is named
   // `gowrapN`, so an outermost closure at the `created by` line is the goroutine's own, not the
   // wrapper Go <= 1.21 printed there (group.cpp, kept_frames).

@@ -122,6 +122,22 @@ int run_diff(const Config& config) {
                             runtime_name(cand.runtime), format_name(cand.format),
                             runtime_name(base.runtime), base.source, format_name(base.format)));
   }
+  if (base.facts.virtual_threads != cand.facts.virtual_threads) {
+    // jstack cannot list virtual threads: those of the other side would vanish, or all be new.
+    const Snapshot& lists = base.facts.virtual_threads ? base : cand;
+    const Snapshot& cannot = base.facts.virtual_threads ? cand : base;
+    if (lists.virtual_threads != 0) {
+      std::string kind = cannot.format == Format::java ? std::string("a jstack or jcmd "
+                                                                     "Thread.print dump")
+                                                       : fmt::format("a {} input",
+                                                                     format_name(cannot.format));
+      throw Error(cannot.source, 0,
+                  fmt::format("{} lists {} virtual threads (Thread.dump_to_file), which {} "
+                              "cannot show: their leaks would go unseen, or every one look new; "
+                              "compare two `jcmd PID Thread.dump_to_file` dumps",
+                              lists.source, lists.virtual_threads, kind));
+    }
+  }
   std::vector<std::string> notes;
   KeyOptions key = shared_key(config.key, base.facts, cand.facts, notes);
   Grouping base_groups = group(base, key);
@@ -248,7 +264,8 @@ int run_formats(const Config& config) {
                         {"created_by", facts.created_by},
                         {"labels", facts.labels},
                         {"thread_names", facts.thread_names},
-                        {"hidden_frames", facts.hidden_frames}};
+                        {"hidden_frames", facts.hidden_frames},
+                        {"virtual_threads", facts.virtual_threads}};
       doc["formats"].push_back(entry);
     }
     out = doc.dump(2) + "\n";

@@ -126,11 +126,13 @@ struct ThreadRecord {
   std::string state;
   std::vector<Entry> frames;
   size_t size = 0; // frames in use
+  bool is_virtual = false;
 
   void clear() {
     name.clear();
     state.clear();
     size = 0;
+    is_virtual = false;
   }
   void add(const JavaFrame& frame) {
     if (size == frames.size()) {
@@ -154,7 +156,9 @@ bool is_dumper(const ThreadRecord& record) {
   return false;
 }
 
-void emit(StackBuilder& builder, const ThreadRecord& record, uint64_t at_line) {
+void emit(TextParseContext& context, const ThreadRecord& record, uint64_t at_line) {
+  StackBuilder& builder = context.builder;
+  context.out.virtual_threads += record.is_virtual ? 1 : 0;
   builder.begin(1);
   builder.state(record.state);
   if (!is_dumper(record)) {
@@ -333,10 +337,12 @@ private:
     std::string_view rest = line.substr(digits_end + 2); // NAME" ...
     std::string_view state;
     std::string_view name_and_quote;
+    bool is_virtual = false;
     if (ends_with(rest, "\"")) {
       name_and_quote = rest;
     } else if (ends_with(rest, "\" virtual")) {
       name_and_quote = rest.substr(0, rest.size() - 8);
+      is_virtual = true;
     } else {
       size_t last = rest.rfind(' ');
       size_t before = last == std::string_view::npos || last == 0 ? std::string_view::npos
@@ -351,12 +357,14 @@ private:
       name_and_quote = rest.substr(0, before);
       if (ends_with(name_and_quote, "\" virtual")) {
         name_and_quote.remove_suffix(8);
+        is_virtual = true;
       }
       if (!ends_with(name_and_quote, "\"")) {
         fail(fmt::format("expected the thread name in quotes, found {}", quote_excerpt(line)));
       }
     }
     m_record.clear();
+    m_record.is_virtual = is_virtual;
     m_record.name.assign(name_and_quote.substr(0, name_and_quote.size() - 1));
     m_record.state.assign(state);
     m_record_line = m_lines.line_number();
@@ -366,7 +374,7 @@ private:
   void thread(std::string_view line) {
     std::string_view text = trim(line);
     if (text.empty()) {
-      emit(m_builder, m_record, m_record_line);
+      emit(m_context, m_record, m_record_line);
       ++m_committed;
       m_state = State::between;
       return;
@@ -568,7 +576,7 @@ private:
     } else if (name == "stack") {
       fail_type("an array", value.type);
     } else if (name == "virtual") {
-      take_boolean(value); // checked, not used
+      m_record.is_virtual = take_boolean(value);
     }
   }
 
@@ -599,7 +607,7 @@ private:
         fail("expected a \"stack\" array in this thread, found none");
       }
       try {
-        emit(m_context.builder, m_record, 0);
+        emit(m_context, m_record, 0);
       } catch (const ParseError& error) {
         fail(error.message()); // the group limit: say which thread
       }

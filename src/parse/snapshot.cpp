@@ -9,8 +9,8 @@
 //             "total" number; "strings" `[` -> strings; "stacks" `[` -> stacks (after "strings")
 //   tool      "name", "version" strings (information only)
 //   source    "runtime" "go" | "java" | "other"; "facts" `{` -> facts; "dumps" `[` -> dumps;
-//             "panic" string; "leak_profile", "go_wrappers_named" booleans; "warnings" `[` ->
-//             warnings
+//             "panic" string; "leak_profile", "go_wrappers_named" booleans; "virtual_threads"
+//             number; "warnings" `[` -> warnings
 //   facts     "wait", "created_by", "labels", "thread_names" booleans, all four
 //   dumps     `{` -> dump: "format" a dump format's name, "path" string, "captured_at" a time
 //             (RFC 3339, or zoneless as jstack prints it)
@@ -79,7 +79,7 @@ struct StackRecord {
 constexpr const char* k_top_keys = "schema, tool, source, replicas, total, strings, stacks";
 constexpr const char* k_tool_keys = "name, version";
 constexpr const char* k_source_keys =
-    "runtime, facts, dumps, panic, leak_profile, go_wrappers_named, warnings";
+    "runtime, facts, dumps, panic, leak_profile, go_wrappers_named, virtual_threads, warnings";
 constexpr const char* k_facts_keys = "wait, created_by, labels, thread_names";
 constexpr const char* k_dump_keys = "format, path, captured_at";
 constexpr const char* k_stack_keys =
@@ -147,6 +147,9 @@ public:
     out.facts.hidden_frames =
         std::all_of(out.origins.begin(), out.origins.end(),
                     [](const Origin& o) { return format_facts(o.format).hidden_frames; });
+    out.facts.virtual_threads =
+        std::all_of(out.origins.begin(), out.origins.end(),
+                    [](const Origin& o) { return format_facts(o.format).virtual_threads; });
     out.replicas = static_cast<uint32_t>(m_replicas);
   }
 
@@ -185,7 +188,9 @@ protected:
       if (name == "warnings") {
         return open(type, JsonType::array, "an array", k_warnings);
       }
-      fail_type(name == "leak_profile" || name == "go_wrappers_named" ? "a boolean" : "a string",
+      fail_type(name == "leak_profile" || name == "go_wrappers_named" ? "a boolean"
+                : name == "virtual_threads"                            ? "a number"
+                                                                       : "a string",
                 type);
     }
     case k_facts: member(k_facts_keys, m_facts_seen); fail_type("a boolean", type);
@@ -396,6 +401,9 @@ private:
       m_context.out.leak_profile = take_boolean(value);
     } else if (name == "go_wrappers_named") {
       m_context.out.go_wrappers_named = take_boolean(value);
+    } else if (name == "virtual_threads") {
+      m_context.out.virtual_threads =
+          expect_unsigned(value, 0, UINT64_MAX, "a number of virtual threads");
     } else {
       fail_type(name == "facts" ? "an object" : "an array", value.type);
     }
