@@ -136,15 +136,29 @@ bool is_count_profile_header(std::string_view line, std::string_view& name) {
                      [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
 }
 
-// Where the first line of `head` that starts with `Full thread dump ` (a HotSpot dump's banner)
-// begins; npos if none does.
+// Where the first line of `head` that is a HotSpot dump's banner (is_java_banner) begins; npos if
+// none is.
 size_t find_java_banner(std::string_view head) {
-  constexpr std::string_view k_banner = "Full thread dump ";
-  if (starts_with(head, k_banner)) {
-    return 0;
+  size_t found = std::string_view::npos;
+  visit_lines(head, [&](std::string_view line) {
+    if (!starts_with(line, "Full thread dump ") || !is_java_banner(line)) {
+      return false;
+    }
+    found = static_cast<size_t>(line.data() - head.data());
+    return true;
+  });
+  return found;
+}
+
+// A Go crash or a HotSpot dump after log text (a service's stderr, a JVM's stdout), whichever
+// starts first; nullopt if neither does.
+std::optional<Format> find_dump_in_log(std::string_view head) {
+  size_t go_crash = find_go_crash(head);
+  size_t java_banner = find_java_banner(head);
+  if (go_crash == std::string_view::npos && java_banner == std::string_view::npos) {
+    return std::nullopt;
   }
-  size_t pos = head.find("\nFull thread dump ");
-  return pos == std::string_view::npos ? pos : pos + 1;
+  return go_crash < java_banner ? Format::go_traceback : Format::java;
 }
 
 Detection detect_text(std::string_view head) {
@@ -187,43 +201,45 @@ Detection detect_text(std::string_view head) {
     if (head.find("\"taskdiff.tasks/") != std::string_view::npos) {
       return {Format::tasks_json, {}};
     }
+    if (std::optional<Format> in_log = find_dump_in_log(head)) {
+      return {*in_log, {}}; // a dump after JSON log lines (logstash, Docker's json-file)
+    }
     return {std::nullopt, fmt::format("a JSON document that is neither a thread dump nor a "
                                       "taskdiff snapshot or task list (an error body saved "
                                       "instead of a dump?): {}",
                                       quote_excerpt(trimmed))};
   }
   if (trimmed.front() == '<') {
+    if (std::optional<Format> in_log = find_dump_in_log(head)) {
+      return {*in_log, {}}; // a dump after XML log lines (log4j's XMLLayout)
+    }
     return {std::nullopt, fmt::format("an HTML or XML page, not a dump (an error page saved "
                                       "instead of the profile? check the URL and the HTTP "
                                       "status): {}",
                                       quote_excerpt(trimmed))};
   }
-  // Java: `Full thread dump` within the first lines (after `PID:` and a timestamp).
+  // Java: the banner within the first lines (after `PID:` and a timestamp).
   for (size_t i = first; i < std::min(lines.size(), first + 8); ++i) {
-    if (starts_with(lines[i], "Full thread dump")) {
+    if (is_java_banner(lines[i])) {
       return {Format::java, {}};
     }
   }
-  size_t java_banner = find_java_banner(head);
   // JDK 21+ Thread.dump_to_file text: PID line, ISO-8601 instant, version line, blank, `#N "name"`.
   if (std::all_of(trimmed.begin(), trimmed.end(), is_digit) && first + 1 < lines.size() &&
       lines[first + 1].size() >= 20 && lines[first + 1][4] == '-' && lines[first + 1][10] == 'T') {
     return {Format::java_threads_text, {}};
   }
-  // A Go crash: a goroutine header after a crash line or an empty line, after any amount of log
-  // text (before a Java banner, if the log holds one).
-  if (size_t go_crash = find_go_crash(head); go_crash != std::string_view::npos &&
-                                             (java_banner == std::string_view::npos ||
-                                              go_crash < java_banner)) {
-    return {Format::go_traceback, {}};
+  // A Go crash (a goroutine header after a crash line or an empty line) or a SIGQUIT dump on a
+  // JVM's stdout after any amount of log text (`INFO ...` lines, `-Xlog:gc*:stdout`'s
+  // `[0.004s][info][gc] ...`): the parsers skip the text before it.
+  if (std::optional<Format> in_log = find_dump_in_log(head)) {
+    return {*in_log, {}};
   }
-  // A SIGQUIT dump on a JVM's stdout after any amount of the application's output (`INFO ...`
-  // lines, `-Xlog:gc*:stdout`'s `[0.004s][info][gc] ...`): the Java parser skips the text
-  // before the banner.
-  if (java_banner != std::string_view::npos) {
-    return {Format::java, {}};
-  }
-  if (is_timestamp_line(line) || starts_with(line, "Full thread dump")) {
+  // What starts like jstack output, with no banner after it: a dump cut after its timestamp, or
+  // with a damaged banner. (A log whose lines start with such times is not one.)
+  bool alone = std::all_of(lines.begin() + static_cast<std::ptrdiff_t>(first) + 1, lines.end(),
+                           [](std::string_view l) { return trim(l).empty(); });
+  if ((is_timestamp_line(line) && alone) || starts_with(line, "Full thread dump")) {
     return {Format::java, {}};
   }
   if (starts_with(line, "panic: ") || starts_with(line, "fatal error: ")) {

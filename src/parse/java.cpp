@@ -96,7 +96,7 @@ bool is_timestamp(std::string_view line) {
 }
 
 bool is_banner(std::string_view line) {
-  return starts_with(line, "Full thread dump");
+  return is_java_banner(line);
 }
 
 bool is_jni_refs(std::string_view line) {

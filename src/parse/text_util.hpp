@@ -117,4 +117,11 @@ inline bool is_crash_line(std::string_view line) {
   return false;
 }
 
+// HotSpot's banner, `Full thread dump OpenJDK 64-Bit Server VM (17.0.15+6 mixed mode, sharing):`;
+// a log line that only starts with those words (`Full thread dump requested by ops`) is not one.
+inline bool is_java_banner(std::string_view line) {
+  line = trim(line);
+  return starts_with(line, "Full thread dump ") && ends_with(line, "):");
+}
+
 } // namespace taskdiff::text

@@ -817,7 +817,8 @@ TEST_CASE("bad jstack lines fail with the line and what was expected") {
         "28: expected a thread state (NEW, RUNNABLE, BLOCKED, WAITING, TIMED_WAITING, TERMINATED) "
         "after `java.lang.Thread.State:`, found \"SNOOZING\"");
   // A deadlock-section name outside a deadlock section is not a thread header.
-  CHECK(load_error("Full thread dump X:\n\n\"deadlock-1\":\n") ==
+  CHECK(load_error("Full thread dump OpenJDK 64-Bit Server VM (17.0.15 mixed mode):\n\n"
+                   "\"deadlock-1\":\n") ==
         "3: expected a thread header like `\"main\" #1 prio=5 os_prio=0 tid=0x00007f2994017ef0 "
         "nid=0x6141 waiting on condition`, found \"\\\"deadlock-1\\\":\"");
   // Not a Java dump at all, forced.
