@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "taskdiff/limits.hpp"
 
@@ -43,9 +44,24 @@ struct LinePrefix {
   bool syslog_tabs = false;
 };
 
-// `source` with `prefix` removed from each line that has it; other lines pass whole.
+// Where the lines of a log with its prefixes removed came from: a CRI log's partial (`P`) record
+// and the records continuing it make one line, so the text's line N is the file's line N plus
+// the records joined in the lines before it.
+class LineJoins {
+public:
+  // One more record joined into the text's line `line` (1-based), in order.
+  void joined(uint64_t line) { m_lines.push_back(line); }
+  uint64_t file_line(uint64_t text_line) const;
+
+private:
+  std::vector<uint64_t> m_lines; // ascending
+};
+
+// `source` with `prefix` removed from each line that has it; other lines pass whole. `joins`, if
+// given, learns the CRI records joined.
 std::unique_ptr<ByteSource> strip_line_prefix(std::unique_ptr<ByteSource> source,
-                                              const LinePrefix& prefix);
+                                              const LinePrefix& prefix,
+                                              std::shared_ptr<LineJoins> joins = nullptr);
 
 class Input {
 public:
@@ -69,6 +85,9 @@ public:
   const Limits& limits() const { return m_limits; }
   // From here on, the content without `prefix` on its lines (the head too); no longer a plain file.
   void strip_line_prefix(const LinePrefix& prefix);
+  // The line of the file that a line of the content, as read, starts on: they differ where
+  // strip_line_prefix joined a CRI log's partial records.
+  uint64_t file_line(uint64_t line) const { return m_joins ? m_joins->file_line(line) : line; }
 
   Input(Input&&) noexcept;
   Input& operator=(Input&&) noexcept;
@@ -84,6 +103,7 @@ private:
   std::string m_head;
   std::optional<PlainFile> m_plain;
   std::unique_ptr<ByteSource> m_source; // positioned after m_head
+  std::shared_ptr<const LineJoins> m_joins;
 };
 
 // A ByteSource over bytes [begin, end) of a regular file (pread; no mapping, so pages read are

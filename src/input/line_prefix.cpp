@@ -1,6 +1,7 @@
 // Text whose every line carries a log's prefix (a dump inside container or system logs,
 // dump-formats.md section 2.5): the prefix is removed from each line as the bytes stream in, so
-// the parsers read the dump as the program wrote it.
+// the parsers read the dump as the program wrote it. A CRI log's partial records are joined into
+// one line; LineJoins keeps where, so that errors name the file's lines.
 #include <algorithm>
 #include <cstring>
 
@@ -18,8 +19,10 @@ constexpr size_t k_max_held = size_t{1} << 20;
 
 class LinePrefixSource final : public ByteSource {
 public:
-  LinePrefixSource(std::unique_ptr<ByteSource> inner, const LinePrefix& prefix)
-      : m_inner(std::move(inner)), m_prefix(prefix), m_pattern(prefix.pattern) {}
+  LinePrefixSource(std::unique_ptr<ByteSource> inner, const LinePrefix& prefix,
+                   std::shared_ptr<LineJoins> joins)
+      : m_inner(std::move(inner)), m_prefix(prefix), m_pattern(prefix.pattern),
+        m_joins(std::move(joins)) {}
 
   size_t read(char* buffer, size_t capacity) override {
     while (m_out_pos == m_out.size()) {
@@ -83,8 +86,16 @@ private:
     }
     m_out.append(rest);
     // CRI: `P` marks a partial line, continued by the next record.
-    if (terminated && !(matched && flag.size() == 1 && flag[0] == 'P')) {
+    if (!terminated) {
+      return;
+    }
+    if (matched && flag.size() == 1 && flag[0] == 'P') {
+      if (m_joins) {
+        m_joins->joined(m_text_line);
+      }
+    } else {
       m_out += '\n';
+      ++m_text_line;
     }
   }
 
@@ -95,17 +106,27 @@ private:
   std::string m_out;
   size_t m_out_pos = 0;
   bool m_eof = false;
+  std::shared_ptr<LineJoins> m_joins;
+  uint64_t m_text_line = 1; // the line of the text m_out is writing
 };
 
 } // namespace
 
+uint64_t LineJoins::file_line(uint64_t text_line) const {
+  auto before = std::lower_bound(m_lines.begin(), m_lines.end(), text_line) - m_lines.begin();
+  return text_line + static_cast<uint64_t>(before);
+}
+
 std::unique_ptr<ByteSource> strip_line_prefix(std::unique_ptr<ByteSource> source,
-                                              const LinePrefix& prefix) {
-  return std::make_unique<LinePrefixSource>(std::move(source), prefix);
+                                              const LinePrefix& prefix,
+                                              std::shared_ptr<LineJoins> joins) {
+  return std::make_unique<LinePrefixSource>(std::move(source), prefix, std::move(joins));
 }
 
 void Input::strip_line_prefix(const LinePrefix& prefix) {
-  m_source = taskdiff::strip_line_prefix(take_source(), prefix);
+  auto joins = std::make_shared<LineJoins>();
+  m_joins = joins;
+  m_source = taskdiff::strip_line_prefix(take_source(), prefix, std::move(joins));
   m_plain.reset(); // its byte offsets are not the text's any more
   m_head.clear();
   fill_head();

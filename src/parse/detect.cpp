@@ -622,7 +622,7 @@ Snapshot load(Input input, const ParseOptions& options) {
       }
     }
   } catch (const ParseError& error) {
-    throw Error(input.name(), error.line(), error.message());
+    throw Error(input.name(), input.file_line(error.line()), error.message());
   }
   uint64_t declared_total = snapshot.total;
   snapshot.total = 0;
