@@ -5,7 +5,10 @@
 //
 //   preamble   text before the first goroutine (crash output only: log lines, `panic: ...`,
 //              `SIGQUIT: quit`, `PC=0x45f580 m=0 sigcode=0`)
-//              `goroutine 1 [running]:` after an empty line or a crash line -> header
+//              `goroutine 1 [running]:` on the first line, after an empty line, or after a
+//              crash line or its tab-indented continuation -> header (a header after other text,
+//              a stack a log line printed, is text; a header behind other text on its line is
+//              an error: a prefix on part of the dump)
 //   header     `goroutine 12 gp=0xc0000061c0 m=nil [chan send, 3 minutes, locked to thread]:`
 //              -> function, or `<TAB>goroutine running on other thread; stack unavailable` -> frames
 //   function   `main.(*T).run(0xc000010000, {0x4b3953, 0x3})` -> file
@@ -33,9 +36,10 @@
 //              Those goroutines are in the dump already (a running one as `stack unavailable`):
 //              skipped. What is not such a report -> trailer; the input ending inside one is a cut
 //
-// In crash output a goroutine header over `runtime/debug.Stack()` starts no goroutine: it is a
-// stack the program printed itself (a recovered panic raised again with debug.Stack() in its
-// message, a log line), text of the crash message or of the log (dump_header).
+// In crash output a goroutine header over `runtime/debug.Stack()` in the preamble or the trailer
+// starts no goroutine: it is a stack the program printed itself (a recovered panic raised again
+// with debug.Stack() in its message, a log line), text of the crash message or of the log
+// (dump_header).
 //
 // A dump that ends inside a goroutine is truncated: an error, unless --allow-truncated. Inside
 // means a header with no frames, a function without its file line, a `created by` without its
@@ -575,13 +579,14 @@ private:
     if (Header header; dump_header(line, header)) {
       // A second dump in the same text (a restart loop, a report's copy of the crash, a debug=2
       // dump appended to a SIGQUIT log): goroutine 1 comes again, or a crash message came first
-      // (`panic:`, `SIGQUIT: quit`) or the first dump ended (its register dump) and this header
-      // is one a dump starts with: a signal's g0 (`goroutine 0 [idle]:`) or the goroutine that
-      // crashed or writes the dump (`[running]`). It starts at its first header, blank line
-      // before it or not. A log line that looks like a crash line (`SIGTERM: terminated`) before
-      // any other goroutine is interleaved output.
+      // (`panic:`, `fatal error:`, a signal with its `PC=` line), or another crash-like line or
+      // the first dump's register dump came first and this header is one a dump starts with: a
+      // signal's g0 (`goroutine 0 [idle]:`) or the goroutine that crashed or writes the dump
+      // (`[running]`). It starts at its first header, blank line before it or not. A log line
+      // that only looks like a crash line (`SIGTERM: terminated`) before any other goroutine is
+      // interleaved output.
       bool dump_start = header.id == "0" || header.status == "running";
-      if ((header.id == "1" && m_goroutine_one_line != 0) ||
+      if ((header.id == "1" && m_goroutine_one_line != 0) || opens_dump(m_next_message) ||
           ((!m_next_message.empty() || m_registers) && dump_start)) {
         restart();
         start_goroutine(header);
@@ -609,6 +614,21 @@ private:
     gather_crash_message(line, m_next_message, m_in_next_message); // the next dump's, if one
     m_register_lines = is_register_line(line) ? m_register_lines + 1 : 0;
     m_registers = m_registers || m_register_lines >= k_register_dump_lines;
+  }
+
+  // A crash message that a dump follows: a panic, a fatal error, or a fatal signal with its
+  // `PC=0x... m=N` line; not a lone `SIGTERM: terminated` line of a log.
+  static bool opens_dump(std::string_view message) {
+    for (std::string_view start : {"panic: ", "fatal error: ", "PC=0x"}) {
+      size_t at = message.find(start);
+      while (at != std::string_view::npos) {
+        if (at == 0 || message[at - 1] == '\n') {
+          return true;
+        }
+        at = message.find(start, at + 1);
+      }
+    }
+    return false;
   }
 
   // GOTRACEBACK=crash's reports of the other threads (see the top of this file), each skipped up
