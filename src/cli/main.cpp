@@ -122,11 +122,11 @@ int run_diff(const Config& config) {
                             runtime_name(cand.runtime), format_name(cand.format),
                             runtime_name(base.runtime), base.source, format_name(base.format)));
   }
-  if (base.facts.virtual_threads != cand.facts.virtual_threads) {
-    // jstack cannot list virtual threads: those of the other side would vanish, or all be new.
-    const Snapshot& lists = base.facts.virtual_threads ? base : cand;
-    const Snapshot& cannot = base.facts.virtual_threads ? cand : base;
-    if (lists.virtual_threads != 0) {
+  // jstack cannot list virtual threads: those of the other side would vanish, or all be new.
+  // (A snapshot mixing both kinds of dump lists some, and lacks the fact.)
+  for (const auto& [lists, cannot] : {std::pair<const Snapshot&, const Snapshot&>{base, cand},
+                                      std::pair<const Snapshot&, const Snapshot&>{cand, base}}) {
+    if (lists.virtual_threads != 0 && !cannot.facts.virtual_threads) {
       std::string kind = cannot.format == Format::java ? std::string("a jstack or jcmd "
                                                                      "Thread.print dump")
                                                        : fmt::format("a {} input",
