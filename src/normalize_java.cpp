@@ -203,8 +203,9 @@ std::string normalize_java_function(std::string_view name) {
 //   method reference or lambda (`LeakApp$$Lambda/0x00007f...run`, JDK 21+;
 //   `Foo$$Lambda$123/0x....run`, JDK 15-20), lambda forms (`LambdaForm$MH/0x....invoke`), and
 //   JDK 8's VM-anonymous classes (`Foo$$Lambda$1/1831932724.run`). Such a class's name ends in
-//   `/` and its address (or JDK 8 identity hash); split_java_frame leaves only that `/` in the
-//   name, as a package path never has a `/` before a digit. A thread started with a method
+//   `/` and its address (or JDK 8 identity hash), which split_java_frame keeps (the module path
+//   before the class goes) and normalize_java_function removes: a package path never has a `/`
+//   before a digit. A thread started with a method
 //   reference may have no other frame of its own (`new Thread(done::join)`), so they are keyed
 //   on unless one side is Thread.dump_to_file (group.cpp, KeyOptions::hidden_frames).
 bool is_java_hidden_frame(std::string_view function) {

@@ -27,6 +27,7 @@ struct ParseOptions {
 struct Detection {
   std::optional<Format> format;
   std::string why_not; // when no format fits: what was seen and which formats were tried
+  bool may_be_log = false; // no format fits the start, which may be log text before a dump
 };
 Detection detect(std::string_view head, bool gzipped);
 // A dump inside a log whose every line carries the log's prefix (`kubectl logs --timestamps`, a

@@ -204,23 +204,30 @@ Detection detect_text(std::string_view head) {
     if (std::optional<Format> in_log = find_dump_in_log(head)) {
       return {*in_log, {}}; // a dump after JSON log lines (logstash, Docker's json-file)
     }
-    return {std::nullopt, fmt::format("a JSON document that is neither a thread dump nor a "
-                                      "taskdiff snapshot or task list (an error body saved "
-                                      "instead of a dump?): {}",
-                                      quote_excerpt(trimmed))};
+    return {std::nullopt,
+            fmt::format("a JSON document that is neither a thread dump nor a taskdiff snapshot "
+                        "or task list (an error body saved instead of a dump?): {}",
+                        quote_excerpt(trimmed)),
+            true};
   }
   if (trimmed.front() == '<') {
-    if (std::optional<Format> in_log = find_dump_in_log(head)) {
-      return {*in_log, {}}; // a dump after XML log lines (log4j's XMLLayout)
+    // XML log lines (log4j's XMLLayout: `<log4j:event ...>`) may come before a dump; an HTML page
+    // holding one (a browser's save of `<pre>` text) is refused whole: its text is not the dump's.
+    bool html = is_html_start(trimmed);
+    if (std::optional<Format> in_log = html ? std::nullopt : find_dump_in_log(head)) {
+      return {*in_log, {}};
     }
-    return {std::nullopt, fmt::format("an HTML or XML page, not a dump (an error page saved "
-                                      "instead of the profile? check the URL and the HTTP "
-                                      "status): {}",
-                                      quote_excerpt(trimmed))};
+    return {std::nullopt,
+            fmt::format("an HTML or XML page, not a dump (an error page saved instead of the "
+                        "profile? check the URL and the HTTP status): {}",
+                        quote_excerpt(trimmed)),
+            !html};
   }
-  // Java: the banner within the first lines (after `PID:` and a timestamp).
+  // Java: the banner within the first lines (after `PID:` and a timestamp); cut or damaged
+  // there, the Java parser says what is wrong with it. Further on, only a banner of HotSpot's
+  // shape counts (find_java_banner): log lines may start with those words.
   for (size_t i = first; i < std::min(lines.size(), first + 8); ++i) {
-    if (is_java_banner(lines[i])) {
+    if (starts_with(lines[i], "Full thread dump ")) {
       return {Format::java, {}};
     }
   }
@@ -235,8 +242,8 @@ Detection detect_text(std::string_view head) {
   if (std::optional<Format> in_log = find_dump_in_log(head)) {
     return {*in_log, {}};
   }
-  // What starts like jstack output, with no banner after it: a dump cut after its timestamp, or
-  // with a damaged banner. (A log whose lines start with such times is not one.)
+  // What starts like jstack output, with no banner after it: a dump cut after its timestamp. (A
+  // log whose lines start with such times is not one.)
   bool alone = std::all_of(lines.begin() + static_cast<std::ptrdiff_t>(first) + 1, lines.end(),
                            [](std::string_view l) { return trim(l).empty(); });
   if ((is_timestamp_line(line) && alone) || starts_with(line, "Full thread dump")) {
@@ -268,7 +275,8 @@ Detection detect_text(std::string_view head) {
                       "crash traceback, pprof protobuf), a Java thread dump or a taskdiff "
                       "snapshot; found {} (--input-format forces a format; `taskdiff formats` "
                       "lists them)",
-                      quote_excerpt(line))};
+                      quote_excerpt(line)),
+          true};
 }
 
 // The offset of the first goroutine at or after `from` in a debug=2 dump: the start of a
@@ -454,7 +462,7 @@ bool starts_dump(std::string_view line) {
   std::string_view profile;
   return is_goroutine_header(line) || starts_with(line, "panic: ") ||
          starts_with(line, "fatal error: ") || starts_with(line, "SIGQUIT: quit") ||
-         starts_with(line, "Full thread dump ") || is_count_profile_header(line, profile);
+         is_java_banner(line) || is_count_profile_header(line, profile);
 }
 
 } // namespace
@@ -540,11 +548,15 @@ Snapshot load(Input input, const ParseOptions& options) {
       return !detection.format ||
              (*detection.format == Format::pprof && !looks_binary(input.head()));
     };
+    // Text a dump may follow: unknown text, a JSON or XML log line, text in gzip.
+    auto may_be_log = [&](const Detection& detection) {
+      return detection.format ? undetected(detection) : detection.may_be_log;
+    };
     // Log text longer than the head may hold a dump further on (a service's stderr before its
     // crash, a chatty JVM's stdout before its SIGQUIT dump): peek up to k_log_scan_bytes,
     // bounded, as the bytes peeked are held until parsed.
     auto detect_further = [&](Detection detection) {
-      if (undetected(detection)) {
+      if (may_be_log(detection)) {
         size_t before = input.head().size();
         input.extend_head(k_log_scan_bytes);
         if (input.head().size() > before) {
@@ -567,7 +579,7 @@ Snapshot load(Input input, const ParseOptions& options) {
     if (undetected(detection)) {
       // Text in gzip that holds no dump is text, not a broken profile: say what it starts with.
       std::string why_not = detection.format ? detect_text(input.head()).why_not : detection.why_not;
-      if (input.head().size() >= k_log_scan_bytes) {
+      if (may_be_log(detection) && input.head().size() >= k_log_scan_bytes) {
         why_not += fmt::format("; no dump starts in its first {} MiB, as far as detection looks "
                                "(--input-format reads a dump after any amount of log text)",
                                k_log_scan_bytes >> 20);

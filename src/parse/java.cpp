@@ -311,14 +311,18 @@ public:
         try {
           step(last);
         } catch (const ParseError&) {
+          if (is_html_start(last)) {
+            throw; // a page after the dump, not a cut line
+          }
           cut_mid_line(before, last);
           break;
         }
         m_last_line_whole = last.empty() || last.back() == ')' || last.back() == ']';
         continue;
       }
+      bool whole = line.empty() || line.back() == ')' || line.back() == ']'; // step may peek
       step(line);
-      m_last_line_whole = line.empty() || line.back() == ')' || line.back() == ']';
+      m_last_line_whole = whole;
     }
     finish();
   }
@@ -366,15 +370,16 @@ private:
       banner(line);
     } else if (is_timestamp(line)) {
       remember_timestamp(line);
+    } else if (starts_with(line, "Full thread dump ") && m_damaged_banner_line == 0) {
+      // Not of HotSpot's shape: a log line (`Full thread dump requested by ops:`), or the banner
+      // cut or damaged, which finish() says if no banner follows.
+      m_damaged_banner_line = m_lines.line_number();
+      m_damaged_banner = quote_excerpt(line);
     }
     // Anything else is text before the dump: the `PID:` line, the JVM's stdout.
   }
 
   void banner(std::string_view line) {
-    if (!ends_with(trim(line), ":")) {
-      fail(fmt::format("expected the banner `Full thread dump <VM> (<version>):`, found {}",
-                       quote_excerpt(line)));
-    }
     if (m_banners > 0) {
       // A second dump in the same text (SIGQUIT sent twice, files concatenated): keep the last
       // one, as for Go (the earlier dumps' records are dropped).
@@ -709,6 +714,12 @@ private:
   }
 
   void finish() {
+    if (m_state == State::preamble && m_damaged_banner_line != 0) {
+      throw ParseError(m_damaged_banner_line,
+                       fmt::format("expected the banner `Full thread dump <VM> (<version>):`, "
+                                   "found {}",
+                                   m_damaged_banner));
+    }
     if (m_state == State::preamble) {
       fail("expected `Full thread dump ...` (jstack, jcmd Thread.print or SIGQUIT output), found "
            "the end of the input");
@@ -775,6 +786,8 @@ private:
   bool m_cut = false;            // the last line was cut (cut_mid_line reported it)
   bool m_ownable_allowed = false;
   uint64_t m_deadlock_line = 0;
+  uint64_t m_damaged_banner_line = 0; // the first `Full thread dump ` line not of a banner's shape
+  std::string m_damaged_banner;       // that line, quoted
   // The thread being read.
   uint64_t m_record_line = 0;
   std::string m_record_name;
