@@ -724,14 +724,14 @@ private:
       fail("expected `Full thread dump ...` (jstack, jcmd Thread.print or SIGQUIT output), found "
            "the end of the input");
     }
+    if (m_banners > 1) {
+      m_context.out.warnings.push_back(fmt::format(
+          "this input holds {} thread dumps; read the last one, which starts at line {}",
+          m_banners, m_restart_line));
+    }
     if (m_cut) {
       // Reported (with --allow-truncated: a warning) by cut_mid_line; a thread read in part is
       // not committed, a whole one was committed as it ended.
-      if (m_banners > 1) {
-        m_context.out.warnings.push_back(fmt::format(
-            "this input holds {} thread dumps; read the last one, which starts at line {}",
-            m_banners, m_restart_line));
-      }
       return;
     }
     bool in_thread = m_state == State::thread || m_state == State::mounted;
@@ -762,11 +762,6 @@ private:
     }
     if (in_thread) {
       commit();
-    }
-    if (m_banners > 1) {
-      m_context.out.warnings.push_back(fmt::format(
-          "this input holds {} thread dumps; read the last one, which starts at line {}",
-          m_banners, m_restart_line));
     }
   }
 
