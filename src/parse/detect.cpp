@@ -226,10 +226,15 @@ Detection detect_text(std::string_view head) {
   // Java: the banner within the first lines (after `PID:` and a timestamp); cut or damaged
   // there, the Java parser says what is wrong with it. Further on, only a banner of HotSpot's
   // shape counts (find_java_banner): log lines may start with those words.
+  bool loose_banner = false; // a line that only starts like one
   for (size_t i = first; i < std::min(lines.size(), first + 8); ++i) {
-    if (starts_with(lines[i], "Full thread dump ")) {
+    if (is_java_banner(lines[i])) {
       return {Format::java, {}};
     }
+    loose_banner = loose_banner || starts_with(lines[i], "Full thread dump ");
+  }
+  if (loose_banner && !find_dump_in_log(head)) {
+    return {Format::java, {}};
   }
   // JDK 21+ Thread.dump_to_file text: PID line, ISO-8601 instant, version line, blank, `#N "name"`.
   if (std::all_of(trimmed.begin(), trimmed.end(), is_digit) && first + 1 < lines.size() &&

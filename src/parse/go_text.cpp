@@ -578,27 +578,24 @@ private:
     }
     if (Header header; dump_header(line, header)) {
       // A second dump in the same text (a restart loop, a report's copy of the crash, a debug=2
-      // dump appended to a SIGQUIT log): goroutine 1 comes again, or a crash message came first
-      // (`panic:`, `fatal error:`, a signal with its `PC=` line), or another crash-like line or
-      // the first dump's register dump came first and this header is one a dump starts with: a
-      // signal's g0 (`goroutine 0 [idle]:`) or the goroutine that crashed or writes the dump
-      // (`[running]`). It starts at its first header, blank line before it or not. A log line
-      // that only looks like a crash line (`SIGTERM: terminated`) before any other goroutine is
-      // interleaved output.
-      bool dump_start = header.id == "0" || header.status == "running";
-      if ((header.id == "1" && m_goroutine_one_line != 0) || opens_dump(m_next_message) ||
-          ((!m_next_message.empty() || m_registers) && dump_start)) {
+      // dump appended to a SIGQUIT log), starting at its first header, blank line before it or
+      // not: see starts_next_dump.
+      if (starts_next_dump(header)) {
         restart();
         start_goroutine(header);
         return;
       }
       // Otherwise other output was written between two goroutines (a log line; `docker logs`
-      // merges stdout into the traceback): skipped, and the dump goes on.
+      // merges stdout into the traceback): skipped, and the dump goes on; what it looked like
+      // (a crash line, a register block) says nothing of what comes later.
       if (m_trailer_text_line != 0) {
         if (m_interleaved++ == 0) {
           m_interleaved_line = m_trailer_text_line;
         }
       }
+      m_next_message.clear();
+      m_in_next_message = false;
+      m_registers = false;
       start_goroutine(header);
       return;
     }
@@ -616,16 +613,32 @@ private:
     m_registers = m_registers || m_register_lines >= k_register_dump_lines;
   }
 
-  // A crash message that a dump follows: a panic, a fatal error, or a fatal signal with its
-  // `PC=0x... m=N` line; not a lone `SIGTERM: terminated` line of a log.
-  static bool opens_dump(std::string_view message) {
-    for (std::string_view start : {"panic: ", "fatal error: ", "PC=0x"}) {
-      size_t at = message.find(start);
-      while (at != std::string_view::npos) {
-        if (at == 0 || message[at - 1] == '\n') {
-          return true;
-        }
-        at = message.find(start, at + 1);
+  // Whether a goroutine header in the trailer starts another dump. Goroutine 1 again does. So
+  // does any header after a fatal signal's message (`SIGQUIT: quit` and its `PC=0x... m=N`
+  // line, which no log line imitates; the goroutine the signal hit comes first, in any state).
+  // After a `panic:` or `fatal error:` line, or the register dump, only a header a dump starts
+  // with: the goroutine that crashed or writes the dump (`[running]`), a signal's g0
+  // (`goroutine 0`), or goroutine 1 (a deadlock's `fatal error` prints it first). Any other
+  // crash-like log line (`SIGTERM: terminated`) is interleaved output, whatever follows it; so
+  // is a logged `panic: recovered` before a goroutine a dump does not start with.
+  bool starts_next_dump(const Header& header) const {
+    if (header.id == "1" && m_goroutine_one_line != 0) {
+      return true;
+    }
+    if (has_line_starting(m_next_message, "PC=0x")) {
+      return true;
+    }
+    bool crash = has_line_starting(m_next_message, "panic: ") ||
+                 has_line_starting(m_next_message, "fatal error: ");
+    return (crash || m_registers) &&
+           (header.id == "0" || header.id == "1" || header.status == "running");
+  }
+
+  static bool has_line_starting(std::string_view text, std::string_view start) {
+    for (size_t at = text.find(start); at != std::string_view::npos;
+         at = text.find(start, at + 1)) {
+      if (at == 0 || text[at - 1] == '\n') {
+        return true;
       }
     }
     return false;
@@ -784,12 +797,13 @@ private:
     if (m_dumps == 0) {
       return;
     }
-    // (Not a signal's g0, goroutine 0: every SIGQUIT dump starts with one.)
+    // A copy is the crashing goroutine alone. (Not a signal's g0, goroutine 0: every SIGQUIT dump
+    // starts with one; and a restarted process crashing in the same goroutine prints others.)
     if (m_previous && m_first_id == m_previous->first_id && m_first_id != "0" &&
-        m_builder.records() < m_previous->builder.records()) {
+        m_builder.records() == 1 && m_previous->builder.records() > 1) {
       m_context.out.warnings.push_back(fmt::format(
           "this input holds {} goroutine dumps; the last, from line {}, prints goroutine {} again "
-          "with fewer goroutines (a report's copy of the crash): read the one before it, which "
+          "alone (a report's copy of the crash): read the one before it, which "
           "starts at line {}",
           m_dumps + 1, m_start_line, m_first_id, m_previous->start_line));
       m_builder = std::move(m_previous->builder);
@@ -830,7 +844,7 @@ private:
     // SIGQUIT (`SIGQUIT: quit` then `PC=0x46df41 m=0 sigcode=0`) prints every goroutine, then
     // the registers: without them the dump was cut, perhaps exactly between goroutines. (Other
     // fatal signals print them too, but pasted reports often leave them out.)
-    if (starts_with(message, "SIGQUIT: quit\nPC=0x") && !m_registers) {
+    if (has_line_starting(message, "SIGQUIT: quit\nPC=0x") && !m_registers) {
       truncated("the dump ends without the register dump (`rax 0x...`, `r0 0x...`) that Go prints "
                 "after the goroutines of a SIGQUIT dump",
                 false);

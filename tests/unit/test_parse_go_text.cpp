@@ -382,7 +382,7 @@ TEST_CASE("a report's copy of the crashing goroutine does not replace the fuller
   REQUIRE(s.warnings.size() == 1);
   CHECK(s.warnings[0] ==
         "this input holds 2 goroutine dumps; the last, from line 84, prints goroutine 9707990 "
-        "again with fewer goroutines (a report's copy of the crash): read the one before it, "
+        "again alone (a report's copy of the crash): read the one before it, "
         "which starts at line 10");
 }
 
