@@ -182,7 +182,7 @@ void set_facts(Snapshot& out, Format format) {
 class ThreadsTextParser {
 public:
   ThreadsTextParser(LineReader& lines, TextParseContext& context)
-      : m_lines(lines), m_context(context), m_builder(context.builder) {}
+      : m_lines(lines), m_context(context) {}
 
   void run() {
     set_facts(m_context.out, Format::java_threads_text);
@@ -437,7 +437,6 @@ private:
 
   LineReader& m_lines;
   TextParseContext& m_context;
-  StackBuilder& m_builder;
   State m_state = State::pid;
   ThreadRecord m_record;
   uint64_t m_record_line = 0;
