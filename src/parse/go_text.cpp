@@ -437,6 +437,12 @@ private:
     if (is_blank(line)) {
       fail(fmt::format("goroutine {} has a header but no frames", m_goroutine_id));
     }
+    // Only crash output prints a goroutine with no frame of its own (its stack unavailable, or
+    // unwound on another thread); in a debug=2 dump that is an edited or corrupt file.
+    if (!m_crash && starts_with(line, "created by ")) {
+      fail(fmt::format("goroutine {} has its `created by` line but no frames before it",
+                       m_goroutine_id));
+    }
     frames(line);
   }
 
