@@ -312,9 +312,9 @@ TEST_CASE("crash output: a stack the program printed in its panic message is tex
   CHECK(goroutines_in(s, "main.stuck") == 10);
   CHECK(s.panic_message.find("runtime/debug.Stack()") != std::string::npos);
   // The same with an empty line before the printed stack (a "%v\n\n%s" format).
-  std::string printed = "\ngoroutine 1 [running]:\nruntime/debug.Stack()";
-  REQUIRE(text.find(printed) != std::string::npos);
-  text.insert(text.find(printed), "\n");
+  size_t printed = text.find("\ngoroutine 1 [running]:\nruntime/debug.Stack()");
+  REQUIRE(printed != std::string::npos);
+  text.insert(printed, 1, '\n');
   CHECK(parse_text(text).total == 11);
 }
 
