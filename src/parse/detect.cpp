@@ -233,8 +233,8 @@ Detection detect_text(std::string_view head) {
     }
     loose_banner = loose_banner || starts_with(lines[i], "Full thread dump ");
   }
-  if (loose_banner && !find_dump_in_log(head)) {
-    return {Format::java, {}};
+  if (loose_banner) { // Java, unless a Go crash or a real banner follows
+    return {find_dump_in_log(head).value_or(Format::java), {}};
   }
   // JDK 21+ Thread.dump_to_file text: PID line, ISO-8601 instant, version line, blank, `#N "name"`.
   if (std::all_of(trimmed.begin(), trimmed.end(), is_digit) && first + 1 < lines.size() &&

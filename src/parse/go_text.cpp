@@ -615,8 +615,13 @@ private:
       m_trailer_text_line = line_number();
     }
     gather_crash_message(line, m_next_message, m_in_next_message); // the next dump's, if one
+    m_registers = m_registers || register_dump_seen(line);
+  }
+
+  // Counts register lines in a row; true once they make a register dump.
+  bool register_dump_seen(std::string_view line) {
     m_register_lines = is_register_line(line) ? m_register_lines + 1 : 0;
-    m_registers = m_registers || m_register_lines >= k_register_dump_lines;
+    return m_register_lines >= k_register_dump_lines;
   }
 
   // Whether a goroutine header in the trailer starts another dump. Goroutine 1 again does. So
@@ -679,8 +684,7 @@ private:
       enter_trailer(line);
       return;
     }
-    m_register_lines = is_register_line(line) ? m_register_lines + 1 : 0;
-    m_report_registers = m_report_registers || m_register_lines >= k_register_dump_lines;
+    m_report_registers = m_report_registers || register_dump_seen(line);
     m_report_blank = blank;
   }
 

@@ -302,10 +302,13 @@ public:
     m_context.out.facts = format_facts(Format::java);
     std::string_view line;
     while (m_lines.next(line)) {
+      // Whether it ends as a thread's whole lines do: taken first, as a step may peek at the next
+      // line, which may move the buffer under `line`.
+      bool whole = line.empty() || line.back() == ')' || line.back() == ']';
       if (m_lines.last_line_unterminated()) {
         // The input's last line has no newline: a file that simply lacks one, or a dump cut in
         // the middle of a line (`head -c`, a size-capped log shipper). If the line does not
-        // parse, it was cut. Copied first: a timestamp line peeks, which may move the buffer.
+        // parse, it was cut. Copied first, for the same reason.
         std::string last(line);
         State before = m_state;
         try {
@@ -317,11 +320,9 @@ public:
           cut_mid_line(before, last);
           break;
         }
-        m_last_line_whole = last.empty() || last.back() == ')' || last.back() == ']';
-        continue;
+      } else {
+        step(line);
       }
-      bool whole = line.empty() || line.back() == ')' || line.back() == ']'; // step may peek
-      step(line);
       m_last_line_whole = whole;
     }
     finish();

@@ -144,12 +144,12 @@ public:
     out.runtime = m_runtime;
     out.facts = m_facts;
     // Not stored: the dumps it was made from tell (jstack's carry hidden-class frames).
-    out.facts.hidden_frames =
-        std::all_of(out.origins.begin(), out.origins.end(),
-                    [](const Origin& o) { return format_facts(o.format).hidden_frames; });
-    out.facts.virtual_threads =
-        std::all_of(out.origins.begin(), out.origins.end(),
-                    [](const Origin& o) { return format_facts(o.format).virtual_threads; });
+    auto every_dump_has = [&](bool Facts::*fact) {
+      return std::all_of(out.origins.begin(), out.origins.end(),
+                         [fact](const Origin& o) { return format_facts(o.format).*fact; });
+    };
+    out.facts.hidden_frames = every_dump_has(&Facts::hidden_frames);
+    out.facts.virtual_threads = every_dump_has(&Facts::virtual_threads);
     out.replicas = static_cast<uint32_t>(m_replicas);
   }
 
