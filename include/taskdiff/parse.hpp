@@ -52,6 +52,13 @@ struct TextParseContext {
   uint64_t goroutine_one_line = 0; // out: line of goroutine 1's header in this range, 0 if none
   uint64_t writer_line = 0; // out: the same for the goroutine writing a debug=2 dump (pprof's)
   std::string writer_id = {}; // out: that goroutine's id
+  const Input* input = nullptr; // for file_line()
+
+  // The file's line for a line of the text as read (Input::file_line): for the line numbers a
+  // message quotes besides its own.
+  uint64_t file_line(uint64_t line) const {
+    return input != nullptr ? input->file_line(line) : line;
+  }
 };
 void parse_go_text(LineReader& lines, TextParseContext& context); // debug=2 and tracebacks
 // Two debug=2 dumps glued together, seen at the second goroutine 1 or the second goroutine

@@ -599,6 +599,7 @@ Snapshot load(Input input, const ParseOptions& options) {
 
   StackBuilder builder(options.limits, options.label_sets);
   TextParseContext context{builder, snapshot, options};
+  context.input = &input;
   if (input.plain_file()) {
     context.input_size = input.plain_file()->size;
   }

@@ -141,7 +141,7 @@ public:
       fail(fmt::format("the profile ends inside its last record (line {}): its `#` lines stop "
                        "before the last PCs of its `@` line: the dump is truncated (cut download "
                        "or full disk?); capture it again",
-                       m_record_line));
+                       m_context.file_line(m_record_line)));
     }
     end_record();
     if (!header_seen) {
@@ -173,7 +173,7 @@ private:
   void begin_record(std::string_view line) {
     if (m_in_record) {
       fail(fmt::format("expected a `#` line or an empty line after the record at line {}, found {}",
-                       m_record_line, quote_excerpt(line)));
+                       m_context.file_line(m_record_line), quote_excerpt(line)));
     }
     size_t at = line.find(" @");
     uint64_t count = 0;

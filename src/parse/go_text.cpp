@@ -815,7 +815,8 @@ private:
           "this input holds {} goroutine dumps; the last, from line {}, prints goroutine {} again "
           "alone (a report's copy of the crash): read the one before it, which "
           "starts at line {}",
-          m_dumps + 1, m_start_line, m_first_id, m_previous->start_line));
+          m_dumps + 1, m_context.file_line(m_start_line), m_first_id,
+          m_context.file_line(m_previous->start_line)));
       m_builder = std::move(m_previous->builder);
       m_context.out.panic_message = std::move(m_previous->message);
       m_registers = m_previous->registers;
@@ -824,7 +825,7 @@ private:
     m_context.out.warnings.push_back(
         fmt::format("this input holds {} goroutine dumps; read the last one, which starts at "
                     "line {}",
-                    m_dumps + 1, m_start_line));
+                    m_dumps + 1, m_context.file_line(m_start_line)));
   }
 
   // The goroutine being read writes this debug=2 dump. A dump has one such goroutine: the other
@@ -848,7 +849,7 @@ private:
       m_context.out.warnings.push_back(fmt::format(
           "other output between goroutines, first at line {} ({} place{}), was skipped: log "
           "lines written while the traceback was printed?",
-          m_interleaved_line, m_interleaved, m_interleaved == 1 ? "" : "s"));
+          m_context.file_line(m_interleaved_line), m_interleaved, m_interleaved == 1 ? "" : "s"));
     }
     const std::string& message = m_context.out.panic_message;
     // SIGQUIT (`SIGQUIT: quit` then `PC=0x46df41 m=0 sigcode=0`) prints every goroutine, then
@@ -885,7 +886,7 @@ private:
   std::string inside_goroutine() const {
     // How far back, not the header's line number: a range of a split file counts its lines
     // from the range start, and the message must not depend on --threads.
-    uint64_t above = line_number() - m_record_line;
+    uint64_t above = m_context.file_line(line_number()) - m_context.file_line(m_record_line);
     return fmt::format("the dump ends inside goroutine {} ({})", m_goroutine_id,
                        above == 0   ? std::string("right after its header")
                        : above == 1 ? std::string("its header is the line above")

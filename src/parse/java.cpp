@@ -515,7 +515,7 @@ private:
       fail(
           fmt::format("expected a frame like `\tat java.lang.Thread.run(Thread.java:840)`, a lock "
                       "line or an empty line in thread \"{}\" (its header is at line {}), found {}",
-                      m_record_name, m_record_line, quote_excerpt(line)));
+                      m_record_name, m_context.file_line(m_record_line), quote_excerpt(line)));
     }
   }
 
@@ -616,7 +616,7 @@ private:
       m_context.out.warnings.push_back(
           fmt::format("the JVM reports a Java-level deadlock at line {} ({}): those threads will "
                       "never run again",
-                      m_deadlock_line, quote_excerpt(trim(line))));
+                      m_context.file_line(m_deadlock_line), quote_excerpt(trim(line))));
       m_state = State::after;
     }
   }
@@ -685,9 +685,9 @@ private:
       m_context.out.warnings.push_back(fmt::format(
           "TRUNCATED INPUT: {}{}; the rest was compared (--allow-truncated). Counts may be short.",
           where,
-          drop_record
-              ? fmt::format("; thread \"{}\" (line {}) was dropped", m_record_name, m_record_line)
-              : ""));
+          drop_record ? fmt::format("; thread \"{}\" (line {}) was dropped", m_record_name,
+                                    m_context.file_line(m_record_line))
+                      : ""));
       return;
     }
     fail(fmt::format("{}: the dump is truncated (a cut copy, a full disk?); capture it again, or "
@@ -706,7 +706,7 @@ private:
     } else if ((before == State::thread || before == State::mounted) && !text.empty() &&
                is_space(text[0])) {
       truncated(fmt::format("the dump ends inside thread \"{}\" (its header is at line {})",
-                            m_record_name, m_record_line),
+                            m_record_name, m_context.file_line(m_record_line)),
                 true);
     } else {
       truncated(fmt::format("the dump ends in the middle of a line ({})", quote_excerpt(text)),
@@ -727,8 +727,8 @@ private:
     }
     if (m_banners > 1) {
       m_context.out.warnings.push_back(fmt::format(
-          "this input holds {} thread dumps; read the last one, which starts at line {}",
-          m_banners, m_restart_line));
+          "this input holds {} thread dumps; read the last one, which starts at line {}", m_banners,
+          m_context.file_line(m_restart_line)));
     }
     if (m_cut) {
       // Reported (with --allow-truncated: a warning) by cut_mid_line; a thread read in part is
@@ -745,7 +745,7 @@ private:
     } else if (m_state == State::deadlock) {
       truncated(fmt::format("the dump ends inside the deadlock section that starts at line {}, "
                             "before its `Found N deadlocks.` line",
-                            m_deadlock_line),
+                            m_context.file_line(m_deadlock_line)),
                 false);
     } else if (m_needs_jni && !m_saw_jni) {
       truncated("the dump ends without the `JNI global refs:` line that JDK 6+ prints after the "

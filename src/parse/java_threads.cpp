@@ -248,7 +248,7 @@ private:
         }
       }
       truncated(fmt::format("the dump ends inside thread \"{}\" (line {}), in a line cut at {}",
-                            m_record.name, m_record_line, quote_cut(line)));
+                            m_record.name, m_context.file_line(m_record_line), quote_cut(line)));
       m_state = State::between; // --allow-truncated: the thread is dropped
       return;
     }
@@ -382,7 +382,7 @@ private:
     if (!is_space(line[0])) {
       fail(fmt::format("expected a frame, a lock line or the empty line that ends thread \"{}\" "
                        "(line {}), found {}",
-                       m_record.name, m_record_line, quote_excerpt(line)));
+                       m_record.name, m_context.file_line(m_record_line), quote_excerpt(line)));
     }
     if (starts_with(text, "- ")) {
       if (m_record.size == 0 || !is_lock_line(text.substr(2))) {
@@ -421,7 +421,7 @@ private:
       truncated(fmt::format("the dump ends inside thread \"{}\" (line {}) without the empty line "
                             "that ends every thread (if the file is whole and only that last "
                             "empty line was trimmed, add it back)",
-                            m_record.name, m_record_line));
+                            m_record.name, m_context.file_line(m_record_line)));
       break;
     }
     if (m_committed == 0 && !m_cut.empty()) {
