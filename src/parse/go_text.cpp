@@ -31,8 +31,9 @@
 //              empty lines between is an error: where the second dump starts cannot be told.
 //
 //   thread_reports GOTRACEBACK=crash: after the dump, every other thread reports itself: `-----`,
-//              its signal line, `PC=...`, its g0 stack (`goroutine 0 [idle]:`), perhaps the
-//              goroutine it was running (no empty line before that header), its register dump.
+//              its signal line, `PC=...`, the stack the signal interrupted (its g0's, `goroutine 0
+//              [idle]:`, perhaps followed with no empty line by the goroutine g0 ran under; or
+//              the goroutine it was running, `goroutine 23 [syscall]:`), its register dump.
 //              Those goroutines are in the dump already (a running one as `stack unavailable`):
 //              skipped. What is not such a report -> trailer; the input ending inside one is a cut
 //
@@ -674,31 +675,40 @@ private:
       m_register_lines = 0;
       m_report_registers = false;
       m_report_blank = false;
+      m_report_header = false;
+      m_report_pc = false;
       return;
     }
     if (line == "-----") {
       m_report = Report::expected;
       return;
     }
-    if (!in_report(line, blank)) {
+    Header header;
+    bool is_header = !blank && !m_report_registers && parse_header(line, line_number(), header);
+    if (!in_report(line, blank, is_header ? &header : nullptr)) {
       enter_trailer(line);
       return;
     }
+    m_report_header = m_report_header || is_header;
+    m_report_pc = m_report_pc || starts_with(line, "PC=0x");
     m_report_registers = m_report_registers || register_dump_seen(line);
     m_report_blank = blank;
   }
 
-  // Whether a line belongs to the open thread report.
-  bool in_report(std::string_view line, bool blank) const {
+  // Whether a line belongs to the open thread report; `header` is the line's if it is one.
+  bool in_report(std::string_view line, bool blank, const Header* header) const {
     if (is_crash_line(line)) {
       return false; // a report has one signal line: this is the next dump's message
     }
     if (m_report_registers) {
       return blank || is_register_line(line); // after its registers only they and empty lines
     }
-    // Its g0's header, or the header of the goroutine its thread ran right under the g0 stack.
-    Header header;
-    return !(m_report_blank && parse_header(line, line_number(), header) && header.id != "0");
+    // The stack the signal interrupted, after its `PC=` line and an empty line: the thread's g0
+    // (`goroutine 0 [idle]:`) or the goroutine the thread was running (`goroutine 23
+    // [syscall]:`, in the dump already); then, with no empty line, the goroutine the g0 stack
+    // ran under. Another header after an empty line is not a report's.
+    return header == nullptr || header->id == "0" || !m_report_blank ||
+           (m_report_pc && !m_report_header);
   }
 
   // Text around a dump holds no goroutine header after other text (`... goroutine 7 [select]:`):
@@ -958,6 +968,8 @@ private:
   enum class Report { expected, open } m_report = Report::expected;
   bool m_report_registers = false; // the open report's register dump was seen
   bool m_report_blank = false;     // its last line was empty
+  bool m_report_header = false;    // it showed a goroutine header
+  bool m_report_pc = false;        // it showed its `PC=0x...` line
   // Register lines in a row: a register dump is a block of them (Go prints 13 to 36 lines,
   // depending on the architecture); one such line alone (`errno 0x16`) is log text.
   static constexpr unsigned k_register_dump_lines = 8;

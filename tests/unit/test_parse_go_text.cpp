@@ -302,6 +302,18 @@ TEST_CASE("GOTRACEBACK=crash SIGQUIT: the other threads' reports after the dump 
   CHECK(s.warnings.empty());
 }
 
+TEST_CASE("GOTRACEBACK=crash SIGQUIT: a report of a thread running a goroutine is skipped too") {
+  // Real go1.19 output (testdata/go/programs/tiny syscall): a thread the signal caught in a
+  // syscall reports that goroutine (`goroutine 23 [syscall]:`, after its `PC=` line and an empty
+  // line) instead of its g0 stack. It was read as a goroutine of the dump, so each such thread
+  // counted its goroutine twice (a GROWING group against the debug=2 dump of the process).
+  Snapshot s = load(test::testdata_path("go/go1.19-gotraceback-crash-syscall.sigquit.txt"),
+                    ParseOptions{});
+  CHECK(goroutines_in(s, "main.helper") == 5); // 18, 19, 22, 23, 29; four reports repeat some
+  CHECK(s.total == 10);
+  CHECK(s.warnings.empty());
+}
+
 TEST_CASE("crash output: a stack the program printed in its panic message is text") {
   // Real go1.19 output (testdata/go/programs/crashers stackmsg): a recovered panic raised again
   // with debug.Stack() in its message, so `goroutine 1 [running]:` over runtime/debug.Stack()

@@ -1,0 +1,3 @@
+module example.com/workq
+
+go 1.19
