@@ -85,6 +85,15 @@ std::string normalize_function(std::string_view name, bool keep_closure_numbers)
   } else {
     out.assign(name);
   }
+  // GOPATH-mode vendoring puts the vendoring package's path in the function's
+  // (`example.com/app/vendor/example.com/lib.F`), module mode does not (`example.com/lib.F`): the
+  // package is one. (The standard library's own `vendor/golang.org/...` keeps its prefix: a
+  // copy of its own, not the module the application may import.)
+  if (size_t slash = out.rfind('/'); slash != std::string::npos) {
+    if (size_t vendor = out.rfind("/vendor/", slash); vendor != std::string::npos) {
+      out.erase(0, vendor + 8);
+    }
+  }
   // Package-level closures: `glob..func1` (<= 1.21) and `init.func1` (1.23) are one function.
   if (size_t glob = out.find(".glob.."); glob != std::string::npos) {
     out.replace(glob, 7, ".init.");

@@ -297,6 +297,25 @@ TEST_CASE("go1.19 [syscall] goroutines: the level-2 go wrapper is dropped under 
   CHECK_FALSE(has_frame(level2, "main.handleExec.func1"));
 }
 
+TEST_CASE("GOPATH-mode vendoring does not split a group from the module build") {
+  // Real go1.19 dumps of one program (testdata/go/programs/tiny -mode pool): built as a module,
+  // and in GOPATH mode with its dependency vendored, which names the functions
+  // `example.com/tiny/vendor/example.com/workq.run[...]`. Every worker was NEW against the module
+  // build.
+  Grouping module = group(load(test::testdata_path("go/go1.19-pool-module.debug2.txt"),
+                               ParseOptions{}),
+                          KeyOptions{});
+  Grouping vendored = group(load(test::testdata_path("go/go1.19-pool-gopath-vendor.debug2.txt"),
+                                 ParseOptions{}),
+                            KeyOptions{});
+  REQUIRE(module.groups.size() == vendored.groups.size());
+  for (size_t i = 0; i < module.groups.size(); ++i) {
+    CHECK(module.groups[i].key == vendored.groups[i].key);
+    CHECK(module.groups[i].count == vendored.groups[i].count);
+  }
+  CHECK(has_frame(vendored.groups.front(), "example.com/workq.run[...]"));
+}
+
 TEST_CASE("the same stack groups alike from debug=2 and SIGQUIT when keys agree") {
   Grouping d2 = group(corpus("unbuffered-chan/cand.debug2.txt"), KeyOptions{});
   Grouping tb = group(corpus("tracebacks/cand.sigquit.txt"), KeyOptions{});

@@ -31,6 +31,13 @@ TEST_CASE("normalize_function: generics, package closures, closure numbers") {
   CHECK(normalize_function("main.main.func1.gowrap2", false) == "main.main.funcN.gowrapN");
   CHECK(normalize_function("pkg.(*T[go.shape.int]).M.func3", false) == "pkg.(*T[...]).M.funcN");
   CHECK(normalize_function("main.F-range2.func1", false) == "main.F-rangeN.funcN");
+  // GOPATH-mode vendoring (Go 1.19, GO111MODULE=off): the module-mode name.
+  CHECK(normalize_function("example.com/tiny/vendor/example.com/workq.run[...]", false) ==
+        "example.com/workq.run[...]");
+  CHECK(normalize_function("a/vendor/b/vendor/c/d.(*T).M.func1", true) == "c/d.(*T).M.func1");
+  CHECK(normalize_function("vendor/golang.org/x/net/http2/hpack.(*Decoder).Write", true) ==
+        "vendor/golang.org/x/net/http2/hpack.(*Decoder).Write");
+  CHECK(normalize_function("example.com/vendorlib.F", true) == "example.com/vendorlib.F");
 }
 
 TEST_CASE("is_go_runtime_frame") {
