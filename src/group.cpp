@@ -24,6 +24,9 @@ bool is_profiler_function(std::string_view function) {
 }
 
 std::string key_function(const Snapshot& snapshot, std::string_view function, bool strict) {
+  if (snapshot.runtime == Runtime::other) {
+    return std::string(function); // docs/tasks-json.md: names as they are
+  }
   if (snapshot.runtime == Runtime::java) {
     std::string name = normalize_java_function(function);
     return strict ? name : unnumber_java_lambdas(name);
@@ -40,6 +43,9 @@ std::string key_function(const Snapshot& snapshot, std::string_view function, bo
 }
 
 std::string display_function(const Snapshot& snapshot, std::string_view function) {
+  if (snapshot.runtime == Runtime::other) {
+    return std::string(function);
+  }
   if (snapshot.runtime == Runtime::java) {
     return normalize_java_function(function);
   }
@@ -135,13 +141,14 @@ std::vector<size_t> kept_frames(const Snapshot& snapshot, const Stack& stack, Sy
 
 bool is_internal(const Snapshot& snapshot, const Stack& stack, const std::vector<size_t>& kept) {
   if (stack.frames.empty()) {
-    // No stack at all: a goroutine running on another thread (`stack unavailable`), a JVM
-    // thread (GC, VM Thread), which jstack prints with no `java.lang.Thread.State`, or one of the
-    // JVM's own Java threads that run no Java code (compiler threads, Signal Dispatcher...),
-    // printed with a state. Any other Java thread with a state but no frames (a native thread
-    // attached through JNI, an unmounted virtual thread), or a task of another runtime, is the
-    // application's, and may leak.
-    return snapshot.runtime == Runtime::go ||
+    // No stack at all: a goroutine running on another thread (crash output's `stack
+    // unavailable`), a JVM thread (GC, VM Thread), which jstack prints with no
+    // `java.lang.Thread.State`, or one of the JVM's own Java threads that run no Java code
+    // (compiler threads, Signal Dispatcher...), printed with a state. Any other Java thread with
+    // a state but no frames (a native thread attached through JNI, an unmounted virtual thread),
+    // a waiting goroutine of a task list, or a task of another runtime, is the application's,
+    // and may leak.
+    return (snapshot.runtime == Runtime::go && starts_with(stack.state, "running")) ||
            (snapshot.runtime == Runtime::java &&
             (stack.state.empty() || is_jvm_internal_thread(stack.thread_name)));
   }

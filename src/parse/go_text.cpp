@@ -431,6 +431,12 @@ private:
 
   void header_body(std::string_view line) {
     if (trim_left(line) == "goroutine running on other thread; stack unavailable") {
+      if (!m_crash) {
+        fail(fmt::format("goroutine {} has no stack (`stack unavailable`), which only crash "
+                         "output prints: a debug=2 dump stops the world and prints every stack; "
+                         "was the dump edited?",
+                         m_goroutine_id));
+      }
       m_at_root = true; // nothing more will come
       m_state = State::frames;
       return;

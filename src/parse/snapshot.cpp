@@ -31,6 +31,7 @@
 #include "json_reader.hpp"
 #include "taskdiff/error.hpp"
 #include "taskdiff/parse.hpp"
+#include "text_util.hpp"
 
 namespace taskdiff {
 
@@ -129,15 +130,16 @@ public:
         out.captured_at = origin.captured_at;
       }
     }
-    // A Go goroutine has no frames only in crash output (`goroutine running on other thread;
-    // stack unavailable`), where it is internal: elsewhere an emptied stack would hide its count.
+    // A running Go goroutine has no frames only in crash output (`goroutine running on other
+    // thread; stack unavailable`), where it is internal, or in a task list: elsewhere an emptied
+    // stack would hide its count.
     bool crash_output = std::any_of(out.origins.begin(), out.origins.end(), [](const Origin& o) {
-      return o.format == Format::go_traceback;
+      return o.format == Format::go_traceback || o.format == Format::tasks_json;
     });
     if (m_runtime == Runtime::go && !m_frameless_path.empty() && !crash_output) {
-      throw ParseError(0, fmt::format("{}: a goroutine stack with no frames, which only Go crash "
-                                      "output holds, and no dump here is one: the snapshot was "
-                                      "edited",
+      throw ParseError(0, fmt::format("{}: a running goroutine with no frames, which only Go "
+                                      "crash output holds, and no dump here is one: the "
+                                      "snapshot was edited",
                                       m_frameless_path));
     }
     out.format = Format::snapshot;
@@ -455,7 +457,8 @@ private:
 
   void emit() {
     require(m_stack.seen, {"count", "frames"});
-    if (m_stack.frames.empty() && m_frameless_path.empty()) {
+    if (m_stack.frames.empty() && text::starts_with(m_stack.state, "running") &&
+        m_frameless_path.empty()) {
       m_frameless_path = path();
     }
     StackBuilder& b = m_context.builder;

@@ -169,6 +169,30 @@ TEST_CASE("the documented example (docs/tasks-json.md)") {
   CHECK(pollers.labels.empty());
 }
 
+TEST_CASE("a waiting Go task with no frames is the application's; names of `other` stay whole") {
+  // docs/tasks-json.md lets `frames` be empty. A Go stack with no frames was taken for crash
+  // output's `stack unavailable` goroutine, internal: 500 new tasks blocked in a send passed.
+  auto groups_of = [](std::string_view runtime, std::string_view groups) {
+    return group(
+        from_json(fmt::format(R"({{"schema":"taskdiff.tasks/1","runtime":"{}","groups":[{}]}})",
+                              runtime, groups)),
+        KeyOptions{});
+  };
+  Grouping base = groups_of("go", R"({"count":1,"state":"chan receive","frames":["main.worker"]})");
+  Grouping cand = groups_of("go", R"({"count":1,"state":"chan receive","frames":["main.worker"]},
+                                     {"count":500,"state":"chan send","frames":[]})");
+  DiffResult result = diff(base, cand, Thresholds{});
+  REQUIRE(result.findings.size() == 1);
+  CHECK(result.findings[0].cand == 500);
+  // A running one with no frames is what crash output's `stack unavailable` is: internal.
+  CHECK(groups_of("go", R"({"count":3,"state":"running","frames":[]})").groups[0].internal);
+  // `other` takes names as they are: Go's closure numbers and type arguments are not Go's here.
+  Grouping other = groups_of("other", R"({"count":100,"frames":["jobs.func1","consumer[mail].run"]},
+                                         {"count":40,"frames":["jobs.func2","consumer[billing].run"]})");
+  REQUIRE(other.groups.size() == 2);
+  CHECK(other.groups[1].frames == std::vector<std::string>{"jobs.func2", "consumer[billing].run"});
+}
+
 TEST_CASE("key order does not matter: the same task written two ways is one stack") {
   Snapshot s = from_json(with_tasks(
       R"({"state":"idle","frames":["f","g"],"created_by":"h","labels":{"b":"2","a":"1"}},)"
