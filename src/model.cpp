@@ -259,6 +259,10 @@ void StackBuilder::commit(uint64_t at_line) {
       put_field(k_label_value, value);
     }
   }
+  if (m_count > UINT64_MAX - m_total) {
+    throw ParseError(at_line, "the goroutine counts add up past 2^64: the input is corrupt or "
+                              "was edited");
+  }
   m_total += m_count;
   ++m_records;
   auto hashed = static_cast<uint32_t>(m_key.size());
@@ -272,7 +276,7 @@ void StackBuilder::commit(uint64_t at_line) {
                                             "--max-groups)",
                                             m_limits.max_groups));
     }
-    it = m_table.emplace(std::string(key), Entry{0, -1, m_base_order + m_table.size()}).first;
+    it = m_table.emplace(std::string(key), Entry{0, -1, m_next_order++}).first;
   }
   Entry& entry = it->second;
   entry.count += m_count;
@@ -296,7 +300,11 @@ void StackBuilder::merge(StackBuilder&& other) {
   // this table is copied in. (Moving each node across with extract() cost more than the copies
   // it saved: unlinking a node walks its bucket's chain, a cache miss or two per node, and a dump
   // with 160,000 distinct stacks spent an eighth of its time there.)
-  uint64_t offset = m_base_order + m_table.size() + 1;
+  if (other.m_total > UINT64_MAX - m_total) {
+    throw ParseError(0, "the goroutine counts add up past 2^64: the input is corrupt or was "
+                        "edited");
+  }
+  uint64_t offset = m_next_order; // the other's stacks come after this one's
   auto take_labels = [&](uint64_t from, uint64_t to) {
     if (auto it = other.m_folded.find(from); it != other.m_folded.end()) {
       fold_labels(to, it->second.count, std::move(it->second.labels));
@@ -323,6 +331,7 @@ void StackBuilder::merge(StackBuilder&& other) {
     other.m_table.clear();
   }
   other.m_folded.clear();
+  m_next_order += other.m_next_order;
   if (m_table.size() > m_limits.max_groups) {
     throw ParseError(0, fmt::format("more than {} distinct stacks (the limit of groups, "
                                     "--max-groups)",

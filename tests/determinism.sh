@@ -98,6 +98,21 @@ for pair in "base.txt cand.txt" "base1.txt cand1.txt"; do
   compare "$tag: show --format json, --threads 1 vs 3" "$tag-show-t1" "$tag-show-t3"
   compare "$tag: snapshot, --threads 1 vs 2" "$tag-snap-t1" "$tag-snap-t2"
 done
+# Three ranges, the later two holding stacks new to the first (tests/determinism-ranges.py): the
+# stacks keep file order when merged, so the group shows its first stack whatever the threads.
+python3 "$here/determinism-ranges.py" >ranges.txt || exit 1
+run ranges-t1 show --format json --threads 1 ranges.txt
+for t in 3 4; do
+  for i in 1 2 3; do
+    run ranges-t$t-$i show --format json --threads $t ranges.txt
+    compare "three ranges with new stacks: show --format json, --threads 1 vs $t (run $i)" \
+      ranges-t1 ranges-t$t-$i
+  done
+done
+run ranges-snap-t1 snapshot --threads 1 ranges.txt
+run ranges-snap-t3 snapshot --threads 3 ranges.txt
+compare "three ranges with new stacks: snapshot, --threads 1 vs 3" ranges-snap-t1 ranges-snap-t3
+
 # Crash output over 16 MiB (two SIGQUIT dumps in one log, the second after a restart): never
 # split, so every thread count compares the last dump only.
 python3 "$scale" -n 20000 -o half.txt "$T/corpus/healthy/base.debug2.txt" >/dev/null 2>&1 || exit 1

@@ -234,7 +234,7 @@ private:
   std::unordered_map<uint64_t, FoldedLabels> m_folded;
   uint64_t m_records = 0;
   uint64_t m_total = 0;
-  uint64_t m_base_order = 0; // added to `order` by merge so halves keep file order
+  uint64_t m_next_order = 0; // the next new stack's `order`: stacks keep file order, merged too
 };
 
 // Short name of a function for titles: the last path element, `quote.(*Pricer).fetch`.

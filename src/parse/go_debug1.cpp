@@ -181,6 +181,10 @@ private:
       fail(fmt::format("expected a record like `3 @ 0x43b296 0x46b2e1`, found {}",
                        quote_excerpt(line)));
     }
+    if (count == 0) {
+      fail(fmt::format("a record of 0 goroutines ({}): Go writes none; the profile was edited",
+                       quote_excerpt(line)));
+    }
     m_builder.begin(count);
     if (m_leak) {
       m_builder.leaked();
