@@ -19,10 +19,6 @@ std::string_view change_kind_name(ChangeKind kind) {
 
 namespace {
 
-double per_replica(uint64_t count, uint32_t replicas) {
-  return static_cast<double>(count) / static_cast<double>(std::max<uint32_t>(replicas, 1));
-}
-
 ChangeKind classify(double base, double cand, const Thresholds& t) {
   if (base == 0) {
     return cand >= static_cast<double>(t.min_new) ? ChangeKind::new_group
@@ -34,8 +30,11 @@ ChangeKind classify(double base, double cand, const Thresholds& t) {
   if (cand < base) {
     return ChangeKind::shrinking;
   }
+  // "At least this fraction": 0.07 * 100 is 7.000000000000001 in binary floating point, so a
+  // delta of exactly 7 would miss it. A relative tolerance far below any count's resolution
+  // (counts per replica have one decimal) keeps the boundary where the user put it.
   double delta = cand - base;
-  if (delta >= static_cast<double>(t.min_delta) && delta >= t.min_ratio * base) {
+  if (delta >= static_cast<double>(t.min_delta) && delta >= t.min_ratio * base * (1 - 1e-12)) {
     return ChangeKind::growing;
   }
   return ChangeKind::below_threshold;
@@ -54,48 +53,148 @@ bool worse(const Change& a, const Change& b) {
   return a.shown().key < b.shown().key;
 }
 
+// The groups of both sides under one fold_key (or, for groups of one side only, one loose_key),
+// each list largest first (Grouping's order).
+struct Bucket {
+  std::vector<const Group*> base;
+  std::vector<const Group*> cand;
+};
+
+class Differ {
+public:
+  Differ(const Thresholds& thresholds, uint32_t base_replicas, uint32_t cand_replicas)
+      : m_thresholds(thresholds) {
+    // Counts are compared per replica when the sides merge different numbers of dumps.
+    if (base_replicas != cand_replicas) {
+      m_base_scale = 1.0 / std::max<uint32_t>(base_replicas, 1);
+      m_cand_scale = 1.0 / std::max<uint32_t>(cand_replicas, 1);
+    }
+  }
+
+  // Matches the groups of one bucket. With the same keys on both sides (the same closures), each
+  // key is compared on its own: a sibling closure that grew is not diluted by a larger one. With
+  // more keys in CAND, some closures are new code: the smallest of CAND's, as many as it has more
+  // (the reading most favourable to CAND: a rebuild that renumbered its closures never looks like
+  // a leak), are compared as one new group, the rest against BASE together. Otherwise (keys
+  // renumbered, closures gone) the bucket is compared whole.
+  void match(const Bucket& bucket) {
+    const auto& base = bucket.base;
+    const auto& cand = bucket.cand;
+    if (base.empty() || cand.empty() || (base.size() == 1 && cand.size() == 1)) {
+      add(base, cand);
+      return;
+    }
+    std::unordered_map<std::string_view, const Group*> base_keys;
+    for (const Group* group : base) {
+      base_keys.emplace(group->key, group);
+    }
+    auto in_base = [&](const Group* group) { return base_keys.count(group->key) > 0; };
+    if (cand.size() == base.size() && std::all_of(cand.begin(), cand.end(), in_base)) {
+      for (const Group* group : cand) {
+        add({base_keys[group->key]}, {group});
+      }
+      return;
+    }
+    if (cand.size() > base.size()) {
+      // Smallest first, an unknown key before a known one of the same count.
+      std::vector<const Group*> order = cand;
+      std::stable_sort(order.begin(), order.end(), [&](const Group* a, const Group* b) {
+        return a->count != b->count ? a->count < b->count : in_base(a) < in_base(b);
+      });
+      auto added = static_cast<std::ptrdiff_t>(cand.size() - base.size());
+      add({}, {order.begin(), order.begin() + added});
+      add(base, {order.begin() + added, order.end()});
+      return;
+    }
+    add(base, cand);
+  }
+
+  DiffResult take() {
+    std::sort(m_result.findings.begin(), m_result.findings.end(), worse);
+    std::sort(m_result.changes.begin(), m_result.changes.end(), worse);
+    return std::move(m_result);
+  }
+
+private:
+  // One change: the groups of each side summed, each side shown by its largest group.
+  void add(const std::vector<const Group*>& base, const std::vector<const Group*>& cand) {
+    Change change{ChangeKind::new_group, 0, 0, nullptr, nullptr};
+    for (const Group* group : base) {
+      change.base += static_cast<double>(group->count) * m_base_scale;
+    }
+    for (const Group* group : cand) {
+      change.cand += static_cast<double>(group->count) * m_cand_scale;
+    }
+    change.base_group = base.empty() ? nullptr : largest(base);
+    change.cand_group = cand.empty() ? nullptr : largest(cand);
+    if (change.base == change.cand) {
+      return;
+    }
+    change.kind = classify(change.base, change.cand, m_thresholds);
+    bool finding = change.kind == ChangeKind::new_group || change.kind == ChangeKind::growing;
+    (finding ? m_result.findings : m_result.changes).push_back(change);
+  }
+
+  static const Group* largest(const std::vector<const Group*>& groups) {
+    return *std::min_element(groups.begin(), groups.end(), [](const Group* a, const Group* b) {
+      return a->count != b->count ? a->count > b->count : a->key < b->key;
+    });
+  }
+
+  const Thresholds& m_thresholds;
+  double m_base_scale = 1;
+  double m_cand_scale = 1;
+  DiffResult m_result;
+};
+
 } // namespace
 
 DiffResult diff(const Grouping& base, const Grouping& cand, const Thresholds& thresholds,
                 uint32_t base_replicas, uint32_t cand_replicas) {
-  DiffResult result;
-  std::unordered_map<std::string_view, const Group*> base_index;
+  // Buckets by fold_key, in first-seen order (CAND's, then BASE's), for a stable result.
+  std::vector<Bucket> buckets;
+  std::unordered_map<std::string_view, size_t> by_fold;
+  auto bucket_of = [&](std::unordered_map<std::string_view, size_t>& index,
+                       std::string_view key) -> Bucket& {
+    auto [it, inserted] = index.try_emplace(key, buckets.size());
+    if (inserted) {
+      buckets.emplace_back();
+    }
+    return buckets[it->second];
+  };
+  for (const auto& group : cand.groups) {
+    if (!group.internal) {
+      bucket_of(by_fold, group.fold_key).cand.push_back(&group);
+    }
+  }
   for (const auto& group : base.groups) {
     if (!group.internal) {
-      base_index.emplace(group.key, &group);
+      bucket_of(by_fold, group.fold_key).base.push_back(&group);
     }
   }
-  std::unordered_map<std::string_view, bool> matched;
-  for (const auto& group : cand.groups) {
-    if (group.internal) {
-      continue;
-    }
-    Change change{ChangeKind::new_group, 0, per_replica(group.count, cand_replicas), nullptr,
-                  &group};
-    if (auto it = base_index.find(group.key); it != base_index.end()) {
-      change.base_group = it->second;
-      change.base = per_replica(it->second->count, base_replicas);
-      matched[group.key] = true;
-    }
-    if (change.base == change.cand) {
-      continue;
-    }
-    change.kind = classify(change.base, change.cand, thresholds);
-    auto& list = (change.kind == ChangeKind::new_group || change.kind == ChangeKind::growing)
-                     ? result.findings
-                     : result.changes;
-    list.push_back(change);
+  // Buckets found on one side only meet by loose_key: never one found on both sides, or a new
+  // goroutine started with no closure of its own would join its creator's closure.
+  std::vector<Bucket> matched;
+  std::vector<Bucket> one_sided;
+  for (Bucket& bucket : buckets) {
+    (bucket.base.empty() || bucket.cand.empty() ? one_sided : matched).push_back(std::move(bucket));
   }
-  for (const auto& group : base.groups) {
-    if (group.internal || matched.count(group.key) > 0) {
-      continue;
-    }
-    result.changes.push_back(
-        Change{ChangeKind::vanished, per_replica(group.count, base_replicas), 0, &group, nullptr});
+  buckets.clear();
+  std::unordered_map<std::string_view, size_t> by_loose;
+  for (const Bucket& bucket : one_sided) {
+    const Group* first = bucket.cand.empty() ? bucket.base.front() : bucket.cand.front();
+    Bucket& into = bucket_of(by_loose, first->loose_key);
+    into.base.insert(into.base.end(), bucket.base.begin(), bucket.base.end());
+    into.cand.insert(into.cand.end(), bucket.cand.begin(), bucket.cand.end());
   }
-  std::sort(result.findings.begin(), result.findings.end(), worse);
-  std::sort(result.changes.begin(), result.changes.end(), worse);
-  return result;
+  Differ differ(thresholds, base_replicas, cand_replicas);
+  for (const Bucket& bucket : matched) {
+    differ.match(bucket);
+  }
+  for (const Bucket& bucket : buckets) {
+    differ.match(bucket);
+  }
+  return differ.take();
 }
 
 } // namespace taskdiff

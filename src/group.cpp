@@ -58,10 +58,10 @@ std::string display_function(const Snapshot& snapshot, std::string_view function
 class SymbolFacts {
 public:
   SymbolFacts(const Snapshot& snapshot, const KeyOptions& options)
-      : m_snapshot(snapshot), m_strict(options.strict),
-        m_hidden_frames(options.hidden_frames),
+      : m_snapshot(snapshot), m_hidden_frames(options.hidden_frames),
         m_hidden(snapshot.symbols.size(), k_unknown),
-        m_key(snapshot.symbols.size(), k_unknown) {}
+        m_key{std::vector<int32_t>(snapshot.symbols.size(), k_unknown),
+              std::vector<int32_t>(snapshot.symbols.size(), k_unknown)} {}
 
   // A frame that keys and reports leave out: the runtime package's own frames, go/defer
   // wrappers, format-specific JDK frames (hidden classes' too, when the key leaves them out).
@@ -78,12 +78,12 @@ public:
     return known != 0;
   }
 
-  // The function as the key has it (closure numbers folded unless strict).
-  const std::string& key(SymbolTable::Id function) {
-    int32_t& slot = m_key[function];
+  // The function as a key has it: with its closure (lambda) numbers, or with them folded.
+  const std::string& key(SymbolTable::Id function, bool numbered) {
+    int32_t& slot = m_key[numbered ? 1 : 0][function];
     if (slot == k_unknown) {
       slot = static_cast<int32_t>(m_keys.size());
-      m_keys.push_back(key_function(m_snapshot, m_snapshot.symbols[function], m_strict));
+      m_keys.push_back(key_function(m_snapshot, m_snapshot.symbols[function], numbered));
     }
     return m_keys[static_cast<size_t>(slot)];
   }
@@ -92,10 +92,9 @@ private:
   static constexpr int8_t k_unknown = -1;
 
   const Snapshot& m_snapshot;
-  bool m_strict;
   bool m_hidden_frames;
   std::vector<int8_t> m_hidden;   // k_unknown, 0 or 1
-  std::vector<int32_t> m_key;     // index in m_keys, or k_unknown
+  std::vector<int32_t> m_key[2];  // folded, numbered: index in m_keys, or k_unknown
   std::deque<std::string> m_keys; // a deque never moves them: references stay valid
 };
 
@@ -193,6 +192,93 @@ ShownFrame shown_frame(const Snapshot& snapshot, const Frame& frame) {
                     display_path(snapshot.symbols[frame.file]), frame.line};
 }
 
+// The key text of a stack in each form (see Group).
+enum class KeyForm {
+  strict,   // --key strict: exact names, file:line, exact wait reason
+  numbered, // names with their closure and lambda numbers
+  folded,   // numbers folded: the same code across a rebuild that renumbered its closures
+  loose,    // folded, less the creator's own closures at the stack's outer end (Go)
+};
+
+struct KeyMaker {
+  const Snapshot& snapshot;
+  const Stack& stack;
+  const std::vector<size_t>& kept;
+  bool internal;
+  const KeyOptions& options;
+  SymbolFacts& facts;
+
+  std::string make(KeyForm form) const {
+    const auto& symbols = snapshot.symbols;
+    bool strict = form == KeyForm::strict;
+    bool numbered = strict || form == KeyForm::numbered;
+    std::string key;
+    if (internal) {
+      append_part(key, "internal", "");
+    }
+    if (options.wait) {
+      // Strict keys on Go's exact wait reason. A Java state's detail (`WAITING (parking)`) is
+      // printed by jstack, not by Thread.dump_to_file, and its leaf frame (Unsafe.park) tells it
+      // anyway: the state alone keeps one JVM's dumps in two formats alike.
+      bool exact = strict && snapshot.runtime != Runtime::java;
+      append_part(key, "wait", exact ? stack.state : wait_class(stack.state));
+    }
+    // Internal stacks with no kept frame still key on their raw frames, so runtime groups stay
+    // apart.
+    if (kept.empty()) {
+      for (size_t i = 0; i < std::min(stack.frames.size(), options.depth); ++i) {
+        append_part(key, "raw", symbols[stack.frames[i].function]);
+      }
+    }
+    size_t end = form == KeyForm::loose ? outer_creator_closures_start() : kept.size();
+    for (size_t i = 0; i < std::min(end, options.depth); ++i) {
+      const Frame& frame = stack.frames[kept[i]];
+      if (strict) {
+        append_part(key, "frame",
+                    fmt::format("{} {}:{}", facts.key(frame.function, true),
+                                base_name(symbols[frame.file]), frame.line));
+      } else {
+        append_part(key, "frame", facts.key(frame.function, numbered));
+      }
+    }
+    if (options.created_by && stack.created_by) {
+      std::string creator = facts.key(stack.created_by->function, numbered);
+      if (strict) {
+        creator += fmt::format(" {}:{}", base_name(symbols[stack.created_by->file]),
+                               stack.created_by->line);
+      }
+      append_part(key, "created_by", creator);
+    }
+    if (options.labels) {
+      for (const auto& [name, value] : stack.labels) {
+        append_part(key, "label", name + "=" + value);
+      }
+    }
+    if (options.thread_names && !stack.thread_name.empty()) {
+      append_part(key, "thread", stack.thread_name);
+    }
+    return key;
+  }
+
+  // Where the closures of the creator function that end the kept frames begin (kept.size() if
+  // none): `main.main.func1` under a goroutine `created by main.main`. A one-line `go func() {
+  // ... }()` closure and, at traceback level 2 before Go 1.22, the `go` statement's wrapper
+  // (`main.main.func4` under the closure `main.main.func1` it calls) are such frames, each
+  // printed by one format and not the other.
+  size_t outer_creator_closures_start() const {
+    if (snapshot.runtime != Runtime::go || internal || !options.created_by || !stack.created_by) {
+      return kept.size();
+    }
+    std::string closure = facts.key(stack.created_by->function, false) + ".funcN";
+    size_t end = kept.size();
+    while (end > 0 &&
+           starts_with(facts.key(stack.frames[kept[end - 1]].function, false), closure)) {
+      --end;
+    }
+    return end;
+  }
+};
+
 } // namespace
 
 Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
@@ -207,55 +293,15 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
     std::vector<size_t> kept = kept_frames(snapshot, stack, facts);
     bool internal = is_internal(snapshot, stack, kept);
 
-    std::string key;
-    if (internal) {
-      append_part(key, "internal", "");
-    }
-    if (options.wait) {
-      // Strict keys on Go's exact wait reason. A Java state's detail (`WAITING (parking)`) is
-      // printed by jstack, not by Thread.dump_to_file, and its leaf frame (Unsafe.park) tells it
-      // anyway: the state alone keeps one JVM's dumps in two formats alike.
-      bool exact = options.strict && snapshot.runtime != Runtime::java;
-      append_part(key, "wait", exact ? stack.state : wait_class(stack.state));
-    }
-    // Internal stacks with no kept frame still key on their raw frames, so runtime groups stay apart.
-    size_t depth = std::min(kept.size(), options.depth);
-    if (kept.empty()) {
-      for (size_t i = 0; i < std::min(stack.frames.size(), options.depth); ++i) {
-        append_part(key, "raw", symbols[stack.frames[i].function]);
-      }
-    }
-    for (size_t i = 0; i < depth; ++i) {
-      const Frame& frame = stack.frames[kept[i]];
-      if (options.strict) {
-        append_part(key, "frame",
-                    fmt::format("{} {}:{}", facts.key(frame.function),
-                                base_name(symbols[frame.file]), frame.line));
-      } else {
-        append_part(key, "frame", facts.key(frame.function));
-      }
-    }
-    if (options.created_by && stack.created_by) {
-      std::string creator = facts.key(stack.created_by->function);
-      if (options.strict) {
-        creator += fmt::format(" {}:{}", base_name(symbols[stack.created_by->file]),
-                               stack.created_by->line);
-      }
-      append_part(key, "created_by", creator);
-    }
-    if (options.labels) {
-      for (const auto& [name, value] : stack.labels) {
-        append_part(key, "label", name + "=" + value);
-      }
-    }
-    if (options.thread_names && !stack.thread_name.empty()) {
-      append_part(key, "thread", stack.thread_name);
-    }
-
+    KeyMaker keys{snapshot, stack, kept, internal, options, facts};
+    std::string key = keys.make(options.strict ? KeyForm::strict : KeyForm::numbered);
     auto [it, inserted] = index.try_emplace(key, out.groups.size());
     if (inserted) {
       out.groups.emplace_back();
-      out.groups.back().key = std::move(key);
+      Group& made = out.groups.back();
+      made.key = std::move(key);
+      made.fold_key = options.strict ? made.key : keys.make(KeyForm::folded);
+      made.loose_key = options.strict ? made.key : keys.make(KeyForm::loose);
       representative_count.push_back(0);
     }
     size_t g = it->second;

@@ -33,7 +33,15 @@ struct ShownFrame {
 };
 
 struct Group {
-  std::string key; // canonical key text (compared between base and cand)
+  // Canonical key texts. `key` names the group: the default key keeps closure and lambda numbers
+  // (sibling closures of one function are distinct groups), --key strict also file:line and the
+  // exact wait reason. diff matches by `key` where that is safe, then by `fold_key` (numbers
+  // folded: a rebuild renumbers closures), then groups found on one side only by `loose_key`
+  // (the creator's own closures at the stack's end left out: a one-line `go func() {...}()` and
+  // Go <= 1.21's level-2 `go` wrapper). Under --key strict all three are `key`.
+  std::string key;
+  std::string fold_key;
+  std::string loose_key;
   uint64_t count = 0;
   bool internal = false; // runtime goroutine or the dumper itself: never a finding
   Runtime runtime = Runtime::go;

@@ -1,5 +1,7 @@
 // Text reports for people: one block per finding, worst first, then the rest in one line each.
 // Every string that comes from an input is written through visible(), never raw.
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "common.hpp"
@@ -30,7 +32,8 @@ std::string title_text(const Group& group) {
 }
 
 std::string count_text(double value) {
-  if (value == static_cast<double>(static_cast<uint64_t>(value))) {
+  // No cast of a huge double to an integer type: that is undefined behaviour.
+  if (value < 9.0e15 && value == std::trunc(value)) {
     return fmt::format("{}", static_cast<uint64_t>(value));
   }
   return fmt::format("{:.1f}", value);
@@ -157,14 +160,14 @@ void write_diff_text(std::ostream& out, const DiffReport& report, const TextStyl
   Runtime runtime =
       report.base.runtime == report.cand.runtime ? report.base.runtime : Runtime::other;
   std::string totals;
-  if (report.base.replicas == 1 && report.cand.replicas == 1) {
-    int64_t delta =
-        static_cast<int64_t>(report.cand.total) - static_cast<int64_t>(report.base.total);
-    totals = fmt::format("{} {} -> {} ({:+})", tasks_noun(runtime), report.base.total,
-                         report.cand.total, delta);
+  if (report.base.replicas == report.cand.replicas) {
+    uint64_t base = report.base.total;
+    uint64_t cand = report.cand.total;
+    totals = fmt::format("{} {} -> {} ({}{})", tasks_noun(runtime), base, cand,
+                         cand >= base ? "+" : "-", cand >= base ? cand - base : base - cand);
   } else {
-    // Merged replicas: per replica, as the groups' counts are (a base of 15 replicas summed would
-    // read as a drop).
+    // The sides merge different numbers of replicas: per replica, as the groups' counts are (a
+    // base of 15 replicas summed would read as a drop).
     double base = static_cast<double>(report.base.total) / report.base.replicas;
     double cand = static_cast<double>(report.cand.total) / report.cand.replicas;
     totals = fmt::format("{} {} -> {} ({}{}) per replica", tasks_noun(runtime), count_text(base),

@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 #include <initializer_list>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -20,12 +21,35 @@ Grouping make(std::initializer_list<std::pair<std::string, uint64_t>> groups,
   for (const auto& [key, count] : groups) {
     Group group;
     group.key = key;
+    group.fold_key = key;
+    group.loose_key = key;
     group.count = count;
     group.internal = internal;
     g.total += count;
     g.groups.push_back(group);
   }
   return g;
+}
+
+// Groups given as {key, fold_key, count}: closures of one function under one folded key.
+Grouping make_folded(std::initializer_list<std::tuple<std::string, std::string, uint64_t>> groups) {
+  Grouping g;
+  for (const auto& [key, fold_key, count] : groups) {
+    Group group;
+    group.key = key;
+    group.fold_key = fold_key;
+    group.loose_key = fold_key;
+    group.count = count;
+    g.total += count;
+    g.groups.push_back(group);
+  }
+  std::stable_sort(g.groups.begin(), g.groups.end(),
+                   [](const Group& x, const Group& y) { return x.count > y.count; });
+  return g;
+}
+
+Grouping go_testdata_group(const std::string& name) {
+  return group(load(test::testdata_path("go/" + name), ParseOptions{}), KeyOptions{});
 }
 
 const Change* find(const std::vector<Change>& changes, const std::string& key) {
@@ -134,6 +158,118 @@ TEST_CASE("thresholds: edges are inclusive") {
   }
 }
 
+TEST_CASE("thresholds: a ratio boundary that binary floating point misses") {
+  // 0.07 * 100 is 7.000000000000001, 0.55 * 100 is 55.00000000000001: growth of exactly the
+  // fraction asked for passed.
+  CHECK(diff(make({{"k", 100}}), make({{"k", 107}}), Thresholds{5, 1, 0.07}).regression());
+  CHECK(diff(make({{"k", 100}}), make({{"k", 155}}), Thresholds{5, 1, 0.55}).regression());
+  CHECK(diff(make({{"k", 50}}), make({{"k", 78}}), Thresholds{5, 1, 0.56}).regression());
+  CHECK_FALSE(diff(make({{"k", 100}}), make({{"k", 106}}), Thresholds{5, 1, 0.07}).regression());
+}
+
+TEST_CASE("closures of one function: matched by number where that is safe") {
+  Thresholds t;
+  SUBCASE("a new sibling closure beside an old one is new, not growth of the old one") {
+    // corpus of the audit: 40 goroutines of fanout.func1 in both, 15 of fanout.func2 new. Under
+    // the folded key they were one group, 40 -> 55 (+37.5%): exit 0.
+    Grouping r_base = make_folded({{"f.func1", "f.funcN", 40}});
+    Grouping r_cand = make_folded({{"f.func1", "f.funcN", 40}, {"f.func2", "f.funcN", 15}});
+    DiffResult r = diff(r_base, r_cand, t);
+    REQUIRE(r.findings.size() == 1);
+    CHECK(r.findings[0].kind == ChangeKind::new_group);
+    CHECK(r.findings[0].shown().key == "f.func2");
+    CHECK(r.findings[0].cand == 15);
+  }
+  SUBCASE("the same closures on both sides are compared one by one") {
+    // 103 -> 130 together is +26%; the small closure grew tenfold.
+    Grouping r_base = make_folded({{"f.func1", "f.funcN", 100}, {"f.func2", "f.funcN", 3}});
+    Grouping r_cand = make_folded({{"f.func1", "f.funcN", 100}, {"f.func2", "f.funcN", 30}});
+    DiffResult r = diff(r_base, r_cand, t);
+    REQUIRE(r.findings.size() == 1);
+    CHECK(r.findings[0].kind == ChangeKind::growing);
+    CHECK(r.findings[0].shown().key == "f.func2");
+  }
+  SUBCASE("a closure inserted before an old one renumbers it: no finding") {
+    // The rebuild added a closure of 3 goroutines first: the old func1 is now func2. Read most
+    // favourably, the smallest closure is the new one.
+    Grouping r_base = make_folded({{"f.func1", "f.funcN", 40}});
+    Grouping r_cand = make_folded({{"f.func1", "f.funcN", 3}, {"f.func2", "f.funcN", 40}});
+    DiffResult r = diff(r_base, r_cand, t);
+    CHECK_FALSE(r.regression());
+  }
+  SUBCASE("renumbered closures, one gone: compared together") {
+    // func1 (3) was removed, func2 (40) is now func1: number for number it would be 3 -> 40.
+    Grouping r_base = make_folded({{"f.func1", "f.funcN", 3}, {"f.func2", "f.funcN", 40}});
+    Grouping r_cand = make_folded({{"f.func1", "f.funcN", 40}});
+    DiffResult r = diff(r_base, r_cand, t);
+    CHECK_FALSE(r.regression());
+    Grouping shifted_base = make_folded({{"f.func1", "f.funcN", 40}, {"f.func2", "f.funcN", 5}});
+    Grouping shifted_cand = make_folded({{"f.func2", "f.funcN", 40}, {"f.func3", "f.funcN", 5}});
+    DiffResult shifted = diff(shifted_base, shifted_cand, t);
+    CHECK_FALSE(shifted.regression());
+    CHECK(shifted.changes.empty());
+  }
+  SUBCASE("a brand-new function's closures count together") {
+    // Three closures of 3 goroutines each: one new group of 9, not three of 3 below min_new.
+    Grouping r_base = make_folded({{"a", "a", 1}});
+    Grouping r_cand = make_folded({{"a", "a", 1},
+                                   {"g.func1", "g.funcN", 3},
+                                   {"g.func2", "g.funcN", 3},
+                                   {"g.func3", "g.funcN", 3}});
+    DiffResult r = diff(r_base, r_cand, t);
+    REQUIRE(r.findings.size() == 1);
+    CHECK(r.findings[0].cand == 9);
+  }
+}
+
+TEST_CASE("closures of the creator at the stack's end: one-line closures and level-2 wrappers") {
+  // Real go1.19 dumps of one process each (testdata/go/programs/tiny): debug=2 and SIGQUIT.
+  // `go func(i int) { wait(gate) }(i)`: SIGQUIT adds the `go` statement's wrapper
+  // main.main.func4 at the `}(i)` line; `go func() { wait(gate) }()`: SIGQUIT's level 2 drops
+  // the one-line closure main.main.func2 as such a wrapper. Each split the group: NEW 8.
+  for (std::string mode : {"wrap", "oneline"}) {
+    CAPTURE(mode);
+    Grouping debug2 = go_testdata_group("go1.19-closure-" + mode + ".debug2.txt");
+    Grouping sigquit = go_testdata_group("go1.19-closure-" + mode + ".sigquit.txt");
+    DiffResult r = diff(debug2, sigquit, Thresholds{});
+    CHECK(r.findings.empty());
+    for (const auto& change : r.changes) {
+      const auto& frames = change.shown().frames;
+      CHECK_MESSAGE(std::find(frames.begin(), frames.end(), "main.wait") == frames.end(),
+                    change.shown().key);
+    }
+  }
+  // The sibling-closure leak of the same program: found between its debug=2 dumps.
+  Grouping base = go_testdata_group("go1.19-closure-merge-base.debug2.txt");
+  Grouping cand = go_testdata_group("go1.19-closure-merge-cand.debug2.txt");
+  DiffResult leak = diff(base, cand, Thresholds{});
+  REQUIRE(leak.findings.size() == 1);
+  CHECK(leak.findings[0].kind == ChangeKind::new_group);
+  CHECK(leak.findings[0].cand == 15);
+  CHECK(leak.findings[0].shown().frames.front() == "main.fanout.func2");
+}
+
+TEST_CASE("a new goroutine with no closure of its own does not join its creator's closure") {
+  // BASE: `go func() { wait() }()` in f. CAND adds 20 of `go wait()` in f: their loose keys are
+  // alike, but the closure's group is found on both sides, so it meets nothing by loose key.
+  Grouping base;
+  Group closure;
+  closure.key = "wait\nf.func1\nf";
+  closure.fold_key = "wait\nf.funcN\nf";
+  closure.loose_key = "wait\nf";
+  closure.count = 8;
+  base.groups.push_back(closure);
+  Grouping cand = base;
+  Group direct;
+  direct.key = direct.fold_key = direct.loose_key = "wait\nf";
+  direct.count = 20;
+  cand.groups.push_back(direct);
+  DiffResult r = diff(base, cand, Thresholds{});
+  REQUIRE(r.findings.size() == 1);
+  CHECK(r.findings[0].cand == 20);
+  CHECK(r.findings[0].base == 0);
+}
+
 TEST_CASE("per-replica comparison") {
   // base: 2 replicas, 40 goroutines in total = 20 each; cand: 1 replica with 20: unchanged.
   DiffResult same = diff(make({{"k", 40}}), make({{"k", 20}}), Thresholds{}, 2, 1);
@@ -149,6 +285,11 @@ TEST_CASE("per-replica comparison") {
 
   // Compared raw, 20 -> 25 would not be a finding.
   CHECK_FALSE(diff(make({{"k", 20}}), make({{"k", 25}}), Thresholds{}).regression());
+
+  // As many replicas on each side: the sums compare, as the docs say (docs/snapshot.md).
+  DiffResult equal = diff(make({{"k", 30}}), make({{"k", 30}, {"n", 6}}), Thresholds{}, 3, 3);
+  REQUIRE(equal.findings.size() == 1);
+  CHECK(equal.findings[0].cand == 6);
 
   // cand with 2 replicas: a new group of 8 is 4 per replica, below min_new 5.
   DiffResult halved = diff(make({}), make({{"n", 8}}), Thresholds{}, 1, 2);
