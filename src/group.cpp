@@ -264,15 +264,22 @@ struct KeyMaker {
   // none): `main.main.func1` under a goroutine `created by main.main`. A one-line `go func() {
   // ... }()` closure and, at traceback level 2 before Go 1.22, the `go` statement's wrapper
   // (`main.main.func4` under the closure `main.main.func1` it calls) are such frames, each
-  // printed by one format and not the other.
+  // printed by one format and not the other. Where the key has no creator (a profile on one
+  // side), any closures there.
   size_t outer_creator_closures_start() const {
-    if (snapshot.runtime != Runtime::go || internal || !options.created_by || !stack.created_by) {
+    if (snapshot.runtime != Runtime::go || internal) {
       return kept.size();
     }
-    std::string closure = facts.key(stack.created_by->function, false) + ".funcN";
+    bool by_creator = options.created_by && stack.created_by;
+    std::string closure =
+        by_creator ? facts.key(stack.created_by->function, false) + ".funcN" : std::string();
+    auto outer_closure = [&](size_t end) {
+      SymbolTable::Id function = stack.frames[kept[end - 1]].function;
+      return by_creator ? starts_with(facts.key(function, false), closure)
+                        : is_go_closure(snapshot.symbols[function]);
+    };
     size_t end = kept.size();
-    while (end > 0 &&
-           starts_with(facts.key(stack.frames[kept[end - 1]].function, false), closure)) {
+    while (end > 0 && outer_closure(end)) {
       --end;
     }
     return end;

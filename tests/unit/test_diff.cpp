@@ -1,6 +1,7 @@
 // Tests for src/diff.cpp: matching by key, classification, thresholds, replicas.
 #include "support.hpp"
 #include "taskdiff/diff.hpp"
+#include "taskdiff/group.hpp"
 #include "taskdiff/parse.hpp"
 
 #include <algorithm>
@@ -238,6 +239,21 @@ TEST_CASE("closures of the creator at the stack's end: one-line closures and lev
       CHECK_MESSAGE(std::find(frames.begin(), frames.end(), "main.wait") == frames.end(),
                     change.shown().key);
     }
+  }
+  // Against a profile, which records no creator (testdata/go/programs/oddsvc: six each of
+  // `go func() { mu.Lock() }()` and `go func() { time.Sleep(time.Hour) }()`): debug=1 shows the
+  // closures, SIGQUIT drops them; with no creator in the key any closures at the end are left
+  // out. NEW 6 twice.
+  {
+    Snapshot debug1 = load(test::testdata_path("go/go1.19-oddsvc.debug1.txt"), ParseOptions{});
+    Snapshot sigquit = load(test::testdata_path("go/go1.19-oddsvc.sigquit.txt"), ParseOptions{});
+    std::vector<std::string> notes;
+    KeyOptions key = shared_key(KeyOptions{}, debug1.facts, sigquit.facts, notes);
+    CHECK_FALSE(key.created_by);
+    Grouping base = group(debug1, key);
+    Grouping cand = group(sigquit, key);
+    CHECK(diff(base, cand, Thresholds{}).findings.empty());
+    CHECK(diff(cand, base, Thresholds{}).findings.empty());
   }
   // The sibling-closure leak of the same program: found between its debug=2 dumps.
   Grouping base = go_testdata_group("go1.19-closure-merge-base.debug2.txt");
