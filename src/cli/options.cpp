@@ -109,7 +109,7 @@ void add_output_options(CLI::App* command, RawOptions& raw) {
   command
       ->add_option("-o,--output", raw.output,
                    "Write the report to FILE (atomically: a temporary file renamed into place); "
-                   "- for stdout")
+                   "- for stdout; never one of the inputs")
       ->option_text("FILE");
 }
 
@@ -234,6 +234,30 @@ void check_read_once_inputs(Command command, const std::vector<std::string>& inp
   }
 }
 
+// The output must not be one of the inputs (`snapshot bd.txt -o bd.txt` replaced the dump with
+// its own snapshot): the same regular file, by device and inode, whatever the name (a hard or
+// symbolic link, stdin redirected from it). A device or a pipe is written in place, never
+// renamed over, and one given as both (`-o /dev/stdout` on a terminal) replaces nothing.
+void check_output_not_input(Command command, const std::vector<std::string>& inputs,
+                            const std::string& output) {
+  struct stat out {};
+  if (output.empty() || ::stat(output.c_str(), &out) != 0 || !S_ISREG(out.st_mode)) {
+    return;
+  }
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    struct stat in {};
+    int result = inputs[i] == "-" ? ::fstat(STDIN_FILENO, &in) : ::stat(inputs[i].c_str(), &in);
+    if (result == 0 && S_ISREG(in.st_mode) && in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+      throw UsageError(fmt::format(
+          "-o `{}` is the input {} `{}`{}: writing the {} there would replace it; give another "
+          "file",
+          output, command == Command::diff ? (i == 0 ? "BASE" : "CAND") : "DUMP", inputs[i],
+          inputs[i] == "-" ? " (stdin)" : "",
+          command == Command::snapshot ? "snapshot" : "report"));
+    }
+  }
+}
+
 } // namespace
 
 void define_options(CLI::App& app, RawOptions& raw) {
@@ -287,7 +311,8 @@ void define_options(CLI::App& app, RawOptions& raw) {
   snapshot
       ->add_option("-o,--output", raw.output,
                    "Write the snapshot to FILE (atomically: a temporary file renamed into "
-                   "place) instead of stdout (-); gzipped when FILE ends in .gz")
+                   "place) instead of stdout (-); gzipped when FILE ends in .gz; never one of the "
+                   "DUMPs")
       ->option_text("FILE");
   add_input_options(snapshot, raw, false);
 
@@ -335,6 +360,7 @@ Config validate(Command command, const RawOptions& raw, bool stdout_is_terminal,
   if (config.output == "-") { // stdout, as `-` is stdin for an input (never a file named `-`)
     config.output.clear();
   }
+  check_output_not_input(command, config.inputs, config.output);
   if (raw.format == "text") {
     config.format = OutputFormat::text;
   } else if (raw.format == "json") {
