@@ -356,7 +356,8 @@ int run(int argc, char** argv) {
   Command command = chosen_command(app);
   Config config;
   try {
-    config = validate(command, raw, ::isatty(STDOUT_FILENO) != 0, std::getenv("NO_COLOR"));
+    config = validate(command, raw, ::isatty(STDOUT_FILENO) != 0, std::getenv("NO_COLOR"),
+                      std::getenv("TERM"));
   } catch (const UsageError& error) {
     return usage_error(error.what(), parsed_command(app));
   }

@@ -102,8 +102,8 @@ void add_output_options(CLI::App* command, RawOptions& raw) {
       ->capture_default_str();
   command
       ->add_option("--color", raw.color,
-                   "Colour the text report: auto (on a terminal, unless NO_COLOR is set), "
-                   "always, never")
+                   "Colour the text report: auto (on a terminal, unless NO_COLOR is set and not "
+                   "empty or TERM is dumb), always, never")
       ->option_text("WHEN")
       ->capture_default_str();
   command
@@ -341,7 +341,7 @@ Command chosen_command(const CLI::App& app) {
 }
 
 Config validate(Command command, const RawOptions& raw, bool stdout_is_terminal,
-                const char* no_color) {
+                const char* no_color, const char* term) {
   Config config;
   config.command = command;
   config.inputs =
@@ -373,8 +373,10 @@ Config validate(Command command, const RawOptions& raw, bool stdout_is_terminal,
   } else if (raw.color == "never") {
     config.color = false;
   } else if (raw.color == "auto") {
+    // no-color.org: NO_COLOR set and not empty; a `dumb` terminal shows escapes as text.
     bool no_color_set = no_color != nullptr && no_color[0] != '\0';
-    config.color = stdout_is_terminal && !no_color_set && config.output.empty();
+    bool dumb = term != nullptr && std::string_view(term) == "dumb";
+    config.color = stdout_is_terminal && !no_color_set && !dumb && config.output.empty();
   } else {
     throw UsageError(
         fmt::format("--color: expected `auto`, `always` or `never`, found `{}`", raw.color));

@@ -64,7 +64,8 @@ public:
 // Builds the CLI11 app with its subcommands bound to `raw`.
 void define_options(CLI::App& app, RawOptions& raw);
 Command chosen_command(const CLI::App& app);
+// `no_color` and `term`: the NO_COLOR and TERM variables, null when unset.
 Config validate(Command command, const RawOptions& raw, bool stdout_is_terminal,
-                const char* no_color);
+                const char* no_color, const char* term);
 
 } // namespace taskdiff::cli
