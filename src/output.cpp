@@ -104,8 +104,8 @@ void write_file_atomically(const std::string& path, std::string_view content) {
   }
 }
 
-bool write_stdout(std::string_view content) {
-  int error = 0;
+bool write_stdout(std::string_view content, int& error) {
+  error = 0;
   if (write_all(STDOUT_FILENO, content, error)) {
     return true;
   }
