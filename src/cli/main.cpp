@@ -316,7 +316,14 @@ std::string no_command_message(const CLI::App& app, const std::vector<char*>& ar
   if (args[1][0] == '-') {
     return fmt::format("expected a command ({}), found `{}`", commands, args[1]);
   }
-  return fmt::format("unknown command `{}` (commands: {})", args[1], commands);
+  std::vector<std::string> names;
+  for (const auto* sub : app.get_subcommands(nullptr)) {
+    names.push_back(sub->get_name());
+  }
+  names.push_back("help");
+  std::optional<std::string> guess = closest_name(args[1], names);
+  return fmt::format("unknown command `{}`{} (commands: {})", args[1],
+                     guess ? fmt::format("; did you mean `{}`?", *guess) : "", commands);
 }
 
 int run(int argc, char** argv) {
@@ -348,6 +355,14 @@ int run(int argc, char** argv) {
   }
   char help_flag[] = "--help";
   if (args.size() > 1 && std::string_view(args[1]) == "help") {
+    if (args.size() > 3) { // `taskdiff help diff show` printed diff's help, `show` unread
+      std::string extra;
+      for (size_t i = 3; i < args.size(); ++i) {
+        extra += fmt::format("{}`{}`", extra.empty() ? "" : ", ", args[i]);
+      }
+      return usage_error(fmt::format("help takes one COMMAND, found {} after `{}`", extra, args[2]),
+                         "");
+    }
     args.erase(args.begin() + 1);
     args.push_back(help_flag);
   }
@@ -365,7 +380,8 @@ int run(int argc, char** argv) {
       return print(text.str(), version ? "version" : "help") ? status(ExitStatus::no_regression)
                                                              : status(ExitStatus::trouble);
     }
-    return usage_error(command.empty() ? no_command_message(app, args) : error.what(), command);
+    return usage_error(
+        command.empty() ? no_command_message(app, args) : usage_message(app, error, raw), command);
   }
   Command command = chosen_command(app);
   Config config;

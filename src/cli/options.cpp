@@ -258,7 +258,191 @@ void check_output_not_input(Command command, const std::vector<std::string>& inp
   }
 }
 
+// Optimal string alignment distance: insertions, deletions, substitutions, and a swap of two
+// neighbours, each one edit (`--min-nwe` is one edit from `--min-new`).
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) {
+    d[i][0] = i;
+  }
+  for (size_t j = 0; j <= b.size(); ++j) {
+    d[0][j] = j;
+  }
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// The long and short option names of one command (`--min-new`, `-o`), positionals left out.
+std::vector<std::string> option_names(const CLI::App& command) {
+  std::vector<std::string> names;
+  for (const CLI::Option* option : command.get_options()) {
+    for (const auto& name : option->get_lnames()) {
+      names.push_back("--" + name);
+    }
+    for (const auto& name : option->get_snames()) {
+      names.push_back("-" + name);
+    }
+  }
+  return names;
+}
+
+bool has_option(const CLI::App& command, const std::string& name) {
+  auto names = option_names(command);
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// `a`, `a and b`, `a, b and c`.
+std::string spoken_list(const std::vector<std::string>& words) {
+  std::string text;
+  for (size_t i = 0; i < words.size(); ++i) {
+    text += (i == 0 ? "" : i + 1 == words.size() ? " and " : ", ") + words[i];
+  }
+  return text;
+}
+
+// An option the command does not take: where it belongs, or the command's own option it is
+// likely a typo of. `command` is null for an option before any command.
+std::string unknown_option(const CLI::App& app, const CLI::App* command, const std::string& name) {
+  std::vector<std::string> owners;
+  for (const CLI::App* other : app.get_subcommands(nullptr)) {
+    if (other != command && has_option(*other, name)) {
+      owners.push_back(other->get_name());
+    }
+  }
+  if (command != nullptr && has_option(app, name)) {
+    return fmt::format("{} is an option of taskdiff itself, not of {}: run `taskdiff {}`", name,
+                       command->get_name(), name);
+  }
+  if (!owners.empty() && command == nullptr) {
+    return fmt::format("{} is an option of {}: give it after the command, as in `taskdiff {} "
+                       "{} ...`",
+                       name, spoken_list(owners), owners.front(), name);
+  }
+  if (!owners.empty()) {
+    return fmt::format("{} is an option of {}, not {}", name, spoken_list(owners),
+                       command->get_name());
+  }
+  std::string message = fmt::format("unknown option {}{}", name,
+                                    command ? " for " + command->get_name() : std::string());
+  if (auto guess = closest_name(name, option_names(command ? *command : app))) {
+    message += fmt::format("; did you mean {}?", *guess);
+  }
+  return message;
+}
+
+// What a command takes on its command line, after its options: `BASE CAND`, `DUMP...`.
+std::string operands(const CLI::App& command) {
+  std::vector<std::string> names;
+  for (const CLI::Option* option : command.get_options()) {
+    if (option->get_positional()) {
+      names.push_back(option->get_name() + (option->get_expected_max() > 1 ? "..." : ""));
+    }
+  }
+  std::string text;
+  for (const auto& name : names) {
+    text += (text.empty() ? "" : " ") + name;
+  }
+  return text;
+}
+
+std::string quoted_list(const std::vector<std::string>& words) {
+  std::string text;
+  for (const auto& word : words) {
+    text += fmt::format("{}`{}`", text.empty() ? "" : ", ", word);
+  }
+  return text;
+}
+
 } // namespace
+
+std::optional<std::string> closest_name(std::string_view word,
+                                        const std::vector<std::string>& names) {
+  auto bare = [](std::string_view name) { return name.substr(name.find_first_not_of('-')); };
+  std::string_view wanted = bare(word);
+  std::optional<std::string> best;
+  size_t best_distance = std::max<size_t>(1, wanted.size() / 3) + 1; // a likely typo, no more
+  for (const auto& name : names) {
+    size_t distance = edit_distance(wanted, bare(name));
+    if (distance < best_distance && distance < wanted.size()) {
+      best = name;
+      best_distance = distance;
+    }
+  }
+  return best;
+}
+
+std::string usage_message(const CLI::App& app, const CLI::ParseError& error,
+                          const RawOptions& raw) {
+  auto parsed = app.get_subcommands();
+  const CLI::App* command = parsed.empty() ? nullptr : parsed.front();
+  // An unknown option first: CLI11 then takes its value for an operand and blames that
+  // (`diff --min-nwe 3 b.json c.json`: "c.json was not expected").
+  for (const CLI::App* scope : {command, &app}) {
+    if (scope == nullptr) {
+      continue;
+    }
+    for (const auto& word : scope->remaining()) {
+      if (word.size() > 1 && word[0] == '-') {
+        return unknown_option(app, scope == &app ? nullptr : command,
+                              word.substr(0, word.find('=')));
+      }
+    }
+  }
+  if (command != nullptr) {
+    for (const CLI::Option* option : command->get_options()) {
+      if (option->count() <= 1 || option->get_expected_max() != 1) {
+        continue;
+      }
+      if (option->get_positional()) {
+        return fmt::format("{} takes one {}, found {}: {}", command->get_name(), option->get_name(),
+                           option->count(), quoted_list(option->results()));
+      }
+      return fmt::format("{} given {} ({}); give it once", option->get_name(),
+                         option->count() == 2 ? std::string("twice")
+                                              : fmt::format("{} times", option->count()),
+                         quoted_list(option->results()));
+    }
+    if (dynamic_cast<const CLI::ConversionError*>(&error) != nullptr) {
+      for (const CLI::Option* option : command->get_options()) {
+        if (option->get_expected_max() == 0 && option->count() > 0) { // a flag given a value
+          for (const auto& value : option->results()) {
+            if (value != "true" && value != "false" && value != "1" && value != "0") {
+              return fmt::format("{} takes no value, found `{}`", option->get_name(), value);
+            }
+          }
+        }
+      }
+    }
+    std::vector<std::string> extra;
+    for (const auto& word : command->remaining()) {
+      extra.push_back(word);
+    }
+    if (!extra.empty()) {
+      std::string takes = operands(*command);
+      return fmt::format("unexpected argument{} {}: {} takes {}", extra.size() == 1 ? "" : "s",
+                         quoted_list(extra), command->get_name(),
+                         takes.empty() ? std::string("no argument") : takes);
+    }
+    // A missing operand is often one an option took as its value (`diff --color base cand`):
+    // that value, checked, says so better than "CAND is required".
+    if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr) {
+      try {
+        (void)validate(chosen_command(app), raw, false, nullptr, nullptr);
+      } catch (const UsageError& usage) {
+        return usage.what();
+      }
+    }
+  }
+  return error.what();
+}
 
 void define_options(CLI::App& app, RawOptions& raw) {
   app.description("taskdiff: catch goroutine and thread leaks before they reach production, by "
