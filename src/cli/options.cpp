@@ -142,14 +142,22 @@ uint64_t parse_whole(std::string_view option, const std::string& text, uint64_t 
 // past 1e306 its percentage is infinite too.
 constexpr double k_max_ratio = 1e6;
 
+// A fraction (0.5) or a percentage (50%). No sign: `-0` passed the range check and printed as
+// `-0%`, where the whole-number options refuse any `-`.
 double parse_ratio(const std::string& text) {
+  bool percent = !text.empty() && text.back() == '%';
+  std::string_view number(text.data(), text.size() - (percent ? 1 : 0));
   double value = 0;
-  const char* end = text.data() + text.size();
-  auto [stop, error] = std::from_chars(text.data(), end, value);
-  if (text.empty() || error != std::errc{} || stop != end || !(value >= 0 && value <= k_max_ratio)) {
-    throw UsageError(fmt::format("--min-ratio: expected a fraction from 0 to {:.0f} such as 0.5 (for "
-                                 "50%), found {}",
-                                 k_max_ratio, shown(text)));
+  auto [stop, error] = std::from_chars(number.data(), number.data() + number.size(), value);
+  if (percent) {
+    value /= 100;
+  }
+  if (number.empty() || number.front() == '-' || error != std::errc{} ||
+      stop != number.data() + number.size() || !(value >= 0 && value <= k_max_ratio)) {
+    throw UsageError(
+        fmt::format("--min-ratio: expected a fraction from 0 to {:.0f} such as 0.5, or a "
+                    "percentage such as 50%, found {}",
+                    k_max_ratio, shown(text)));
   }
   return value;
 }
@@ -469,8 +477,9 @@ void define_options(CLI::App& app, RawOptions& raw) {
                    "A GROWING group must gain at least this many goroutines...")
       ->type_name("UINT")
       ->capture_default_str();
-  diff->add_option("--min-ratio", raw.min_ratio, "...and at least this fraction of its base count")
-      ->type_name("FLOAT")
+  diff->add_option("--min-ratio", raw.min_ratio,
+                   "...and at least this fraction of its base count (0.5, or 50%)")
+      ->type_name("RATIO")
       ->capture_default_str();
   diff->add_flag("-q,--quiet", raw.quiet,
                  "Print no report on stdout, only the exit status tells; -o still writes the "

@@ -1,5 +1,8 @@
 // Text reports for people: one block per finding, worst first, then the rest in one line each.
 // Every string that comes from an input is written through visible(), never raw.
+#include <algorithm>
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "common.hpp"
@@ -145,6 +148,24 @@ std::string input_line(const Snapshot& snapshot, const Grouping& groups) {
   return text;
 }
 
+// `>= 50%` for a --min-ratio of 0.5: plain digits, never an exponent (`1e+08%`), at most four
+// significant ones and six decimals; a ratio too small to show is any growth in effect: `> 0%`.
+std::string ratio_text(double ratio) {
+  double percent = ratio * 100;
+  int decimals = percent > 0 ? 3 - static_cast<int>(std::floor(std::log10(percent))) : 0;
+  std::string text = fmt::format("{:.{}f}", percent, std::clamp(decimals, 0, 6));
+  if (text.find('.') != std::string::npos) {
+    text.erase(text.find_last_not_of('0') + 1);
+    if (text.back() == '.') {
+      text.pop_back();
+    }
+  }
+  if (text == "0" && percent > 0) {
+    return "> 0%";
+  }
+  return fmt::format(">= {}%", text);
+}
+
 } // namespace
 
 void write_diff_text(std::ostream& out, const DiffReport& report, const TextStyle& style) {
@@ -209,10 +230,10 @@ void write_diff_text(std::ostream& out, const DiffReport& report, const TextStyl
     }
   }
   out << '\n'
-      << paint.dim(fmt::format("thresholds: new >= {}, growing by >= {} and >= {:.4g}% "
+      << paint.dim(fmt::format("thresholds: new >= {}, growing by >= {} and {} "
                                "(--min-new, --min-delta, --min-ratio)",
                                report.thresholds.min_new, report.thresholds.min_delta,
-                               report.thresholds.min_ratio * 100))
+                               ratio_text(report.thresholds.min_ratio)))
       << '\n';
   write_notes(out, report.notes, paint);
 }
