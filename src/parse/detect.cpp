@@ -357,6 +357,7 @@ void parse_split(const PlainFile& file, TextParseContext& context) {
     uint64_t goroutine_one_line = 0;
     uint64_t writer_line = 0;
     std::string writer_id;
+    std::vector<Truncation> truncations;
   };
   std::vector<Range> parts;
   parts.reserve(ranges);
@@ -377,6 +378,7 @@ void parse_split(const PlainFile& file, TextParseContext& context) {
       range.goroutine_one_line = part.goroutine_one_line;
       range.writer_line = part.writer_line;
       range.writer_id = std::move(part.writer_id);
+      range.truncations = std::move(part.truncations);
     } catch (...) {
       range.error = std::current_exception();
     }
@@ -427,8 +429,14 @@ void parse_split(const PlainFile& file, TextParseContext& context) {
   context.out.facts = first.out.facts;
   context.out.panic_message = first.out.panic_message;
   context.out.leak_profile = first.out.leak_profile;
+  lines_before = 0;
   for (Range& range : parts) {
     context.out.go_wrappers_named = context.out.go_wrappers_named || range.out.go_wrappers_named;
+    for (const Truncation& cut : range.truncations) { // its line, counted from the file start
+      std::replace(range.out.warnings.begin(), range.out.warnings.end(), truncation_warning(cut),
+                   truncation_warning({cut.line + lines_before, cut.where, cut.dropped}));
+    }
+    lines_before += range.lines;
     for (auto& warning : range.out.warnings) {
       context.out.warnings.push_back(warning);
     }
