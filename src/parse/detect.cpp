@@ -277,8 +277,8 @@ Detection detect_text(std::string_view head) {
   }
   return {std::nullopt,
           fmt::format("unknown input format: expected a Go goroutine dump (debug=1, debug=2, "
-                      "crash traceback, pprof protobuf), a Java thread dump or a taskdiff "
-                      "snapshot; found {} (--input-format forces a format; `taskdiff formats` "
+                      "crash traceback, pprof protobuf), a Java thread dump, a taskdiff "
+                      "snapshot or a JSON task list (taskdiff.tasks/1); found {} (--input-format forces a format; `taskdiff formats` "
                       "lists them)",
                       quote_excerpt(line)),
           true};
