@@ -526,8 +526,18 @@ Detection detect(std::string_view head, bool gzipped) {
                             "colouring pager or `script` writes it: strip them "
                             "(`sed 's/\\x1b\\[[0-9;]*m//g' FILE`) and give the plain dump"};
     }
-    return {std::nullopt, "binary data that is neither gzip nor text (a raw protobuf profile "
-                          "needs --input-format pprof)"};
+    // Text with NUL bytes a few lines in reads as binary too when the file is short: say where,
+    // when all before the first NUL is text (a protobuf's bytes hold line breaks at random).
+    auto first_binary = std::find_if(head.begin(), head.end(), [](char c) {
+      return is_binary_byte(static_cast<unsigned char>(c));
+    });
+    auto line = first_binary == head.end() || *first_binary != '\0'
+                    ? 0
+                    : 1 + std::count(head.begin(), first_binary, '\n');
+    return {std::nullopt,
+            fmt::format("binary data that is neither gzip nor text ({}a raw protobuf profile needs "
+                        "--input-format pprof)",
+                        line > 1 ? fmt::format("its first NUL byte is on line {}; ", line) : "")};
   }
   return detect_text(head);
 }
