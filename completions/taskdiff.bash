@@ -9,12 +9,18 @@ _taskdiff_files() {
   fi
 }
 _taskdiff() {
-  local cur prev words cword
+  local cur prev words cword split
   if declare -F _init_completion >/dev/null; then
-    _init_completion || return
+    _init_completion -s || return # -s: `--color=al` gives prev `--color`, cur `al`
   else
     cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]} cword=$COMP_CWORD
     words=("${COMP_WORDS[@]}")
+    # `=` breaks words in bash (COMP_WORDBREAKS): `--color=al` is `--color` `=` `al`.
+    if [[ $prev == = && $cword -ge 2 ]]; then
+      prev=${COMP_WORDS[COMP_CWORD - 2]}
+    elif [[ $cur == = ]]; then
+      cur=""
+    fi
   fi
   local commands="diff show snapshot formats help"
   # Options of every command that reads dumps; diff and show add the report and key options.
@@ -24,15 +30,17 @@ _taskdiff() {
     COMPREPLY=($(compgen -W "$commands -h --help --version" -- "$cur"))
     return
   fi
-  case $prev in
-    --format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
-    --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
-    --key) COMPREPLY=($(compgen -W "default strict default,labels strict,labels" -- "$cur")); return ;;
-    --input-format) COMPREPLY=($(compgen -W "go-debug2 go-traceback go-debug1 pprof java java-threads-text java-threads-json snapshot tasks-json" -- "$cur")); return ;;
-    -o|--output) _taskdiff_files; return ;;
-    --depth|--max-input-size|--max-groups|--threads|--min-new|--min-delta|--min-ratio) return ;;
+  local command=${words[1]}
+  # An option's values, for the commands that take it (snapshot has no --format).
+  case $command:$prev in
+    diff:--format|show:--format|formats:--format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+    diff:--color|show:--color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
+    diff:--key|show:--key) COMPREPLY=($(compgen -W "default strict default,labels strict,labels" -- "$cur")); return ;;
+    *:--input-format) COMPREPLY=($(compgen -W "go-debug2 go-traceback go-debug1 pprof java java-threads-text java-threads-json snapshot tasks-json" -- "$cur")); return ;;
+    *:-o|*:--output) _taskdiff_files; return ;;
+    *:--depth|*:--max-input-size|*:--max-groups|*:--threads|*:--min-new|*:--min-delta|*:--min-ratio) return ;;
   esac
-  case ${words[1]} in
+  case $command in
     diff) COMPREPLY=($(compgen -W "$common --min-new --min-delta --min-ratio -q --quiet" -- "$cur")) ;;
     show) COMPREPLY=($(compgen -W "$common --all" -- "$cur")) ;;
     snapshot) COMPREPLY=($(compgen -W "$inputs" -- "$cur")) ;;

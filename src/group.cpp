@@ -425,6 +425,9 @@ KeyOptions shared_key(const KeyOptions& wanted, const Facts& base, const Facts& 
     if (base.created_by || cand.created_by) {
       notes.push_back("the creator (`created by`) is not part of the key: only one side records "
                       "it; groups that differ only by creator are merged");
+    } else if (!(base.thread_names && cand.thread_names)) { // Java dumps name no creator at all
+      notes.push_back("the creator (`created by`) is not part of the key: neither input records "
+                      "it (Go debug=1 and protobuf profiles carry none)");
     }
   }
   if (wanted.labels && !(base.labels && cand.labels)) {

@@ -2,15 +2,15 @@
 # The whole test suite (the README's test command; .ci/run calls it).
 #
 # Always: the Release build and every ctest entry (unit, e2e, corpus, peer dumps, bad inputs,
-# determinism, fuzz-corpus replay). With CI=true (or TASKDIFF_FULL=1) first: every libFuzzer
-# target for 60 s (tests/fuzz/run-fuzzers.sh) and the whole suite under ASan+UBSan
+# determinism, JSON schemas, fuzz-corpus replay). With CI=true (or TASKDIFF_FULL=1) first: every
+# libFuzzer target for 60 s (tests/fuzz/run-fuzzers.sh) and the whole suite under ASan+UBSan
 # (CMakePresets.json `asan`). The Release ctest runs last, so the closing line counts its tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the build and the tests need; installed only where missing.
 packages=(cmake g++ pkg-config python3 gzip util-linux libcli11-dev libfmt-dev nlohmann-json3-dev
-  libre2-dev doctest-dev zlib1g-dev libprotozero-dev libxxhash-dev libabsl-dev)
+  libre2-dev doctest-dev zlib1g-dev libprotozero-dev libxxhash-dev libabsl-dev python3-jsonschema)
 full=false
 if [ "${CI:-}" = true ] || [ "${TASKDIFF_FULL:-}" = 1 ]; then
   full=true

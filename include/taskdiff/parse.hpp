@@ -42,6 +42,14 @@ Snapshot load(Input input, const ParseOptions& options);
 // Parser entry points. Each fills `out` (facts, format, panic message...) and `builder`.
 // The debug=2 parser can start mid-file at a record boundary (`at_record_start`), so a plain
 // debug=2 file is parsed in ranges on several threads.
+// A Go text dump cut where a goroutine was being read, read anyway (--allow-truncated).
+struct Truncation {
+  uint64_t line = 0;    // where the cut was seen, as the error without --allow-truncated names it
+  std::string where;    // what was cut
+  bool dropped = false; // the goroutine read in part was left out
+};
+std::string truncation_warning(const Truncation& truncation);
+
 struct TextParseContext {
   StackBuilder& builder;
   Snapshot& out;
@@ -53,6 +61,10 @@ struct TextParseContext {
   uint64_t writer_line = 0; // out: the same for the goroutine writing a debug=2 dump (pprof's)
   std::string writer_id = {}; // out: that goroutine's id
   const Input* input = nullptr; // for file_line()
+  // out: the cuts read anyway (--allow-truncated), each warned of in out.warnings as
+  // truncation_warning() words it: a split file's range counts lines from its own start, so
+  // the loader shifts their lines when it joins the ranges.
+  std::vector<Truncation> truncations = {};
 
   // The file's line for a line of the text as read (Input::file_line): for the line numbers a
   // message quotes besides its own.

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <iostream>
 #include <sstream>
@@ -79,16 +80,24 @@ std::vector<std::string> warnings_as_notes(const Snapshot& snapshot) {
   return notes;
 }
 
-bool emit(const Config& config, const std::string& content) {
+// Writes to stdout; on an error (a full disk) says what was lost and why, and returns false.
+// `what`: the report, the snapshot, the help...
+bool print(std::string_view content, std::string_view what) {
+  int error = 0;
+  if (!write_stdout(content, error)) {
+    std::cerr << fmt::format("taskdiff: cannot write the {} to stdout: {}\n", what,
+                             std::strerror(error));
+    return false;
+  }
+  return true;
+}
+
+bool emit(const Config& config, const std::string& content, std::string_view what = "report") {
   if (!config.output.empty()) {
     write_file_atomically(config.output, content);
     return true;
   }
-  if (!write_stdout(content)) {
-    std::cerr << "taskdiff: cannot write the report to stdout\n";
-    return false;
-  }
-  return true;
+  return print(content, what);
 }
 
 // A dump that shows only some goroutines says nothing of the others: no verdict, no baseline.
@@ -203,7 +212,7 @@ int run_snapshot(const Config& config) {
   write_snapshot(out, merged);
   bool gzipped =
       config.output.size() > 3 && config.output.compare(config.output.size() - 3, 3, ".gz") == 0;
-  return emit(config, gzipped ? gzip_compress(out.str()) : std::move(out).str())
+  return emit(config, gzipped ? gzip_compress(out.str()) : std::move(out).str(), "snapshot")
              ? status(ExitStatus::no_regression)
              : status(ExitStatus::trouble);
 }
@@ -276,7 +285,8 @@ int run_formats(const Config& config) {
                          help.capture);
     }
   }
-  return emit(config, out) ? status(ExitStatus::no_regression) : status(ExitStatus::trouble);
+  return emit(config, out, "format list") ? status(ExitStatus::no_regression)
+                                          : status(ExitStatus::trouble);
 }
 
 // A mistake in the command line, from CLI11 or validate(): the message, then where the options
@@ -306,7 +316,14 @@ std::string no_command_message(const CLI::App& app, const std::vector<char*>& ar
   if (args[1][0] == '-') {
     return fmt::format("expected a command ({}), found `{}`", commands, args[1]);
   }
-  return fmt::format("unknown command `{}` (commands: {})", args[1], commands);
+  std::vector<std::string> names;
+  for (const auto* sub : app.get_subcommands(nullptr)) {
+    names.push_back(sub->get_name());
+  }
+  names.push_back("help");
+  std::optional<std::string> guess = closest_name(args[1], names);
+  return fmt::format("unknown command `{}`{} (commands: {})", args[1],
+                     guess ? fmt::format("; did you mean `{}`?", *guess) : "", commands);
 }
 
 int run(int argc, char** argv) {
@@ -338,6 +355,14 @@ int run(int argc, char** argv) {
   }
   char help_flag[] = "--help";
   if (args.size() > 1 && std::string_view(args[1]) == "help") {
+    if (args.size() > 3) { // `taskdiff help diff show` printed diff's help, `show` unread
+      std::string extra;
+      for (size_t i = 3; i < args.size(); ++i) {
+        extra += fmt::format("{}`{}`", extra.empty() ? "" : ", ", args[i]);
+      }
+      return usage_error(fmt::format("help takes one COMMAND, found {} after `{}`", extra, args[2]),
+                         "");
+    }
     args.erase(args.begin() + 1);
     args.push_back(help_flag);
   }
@@ -348,15 +373,21 @@ int run(int argc, char** argv) {
     // Also `taskdiff bogus --help`: CLI11 would print the help, the word after `taskdiff` unread.
     bool stray_word = command.empty() && args.size() > 1 && args[1][0] != '-';
     if (error.get_exit_code() == 0 && !stray_word) {
-      app.exit(error); // --help, --version: to stdout
-      return status(ExitStatus::no_regression);
+      // --help, --version: to stdout, and a failed write is trouble as for a report.
+      std::ostringstream text;
+      app.exit(error, text);
+      bool version = dynamic_cast<const CLI::CallForVersion*>(&error) != nullptr;
+      return print(text.str(), version ? "version" : "help") ? status(ExitStatus::no_regression)
+                                                             : status(ExitStatus::trouble);
     }
-    return usage_error(command.empty() ? no_command_message(app, args) : error.what(), command);
+    return usage_error(
+        command.empty() ? no_command_message(app, args) : usage_message(app, error, raw), command);
   }
   Command command = chosen_command(app);
   Config config;
   try {
-    config = validate(command, raw, ::isatty(STDOUT_FILENO) != 0, std::getenv("NO_COLOR"));
+    config = validate(command, raw, ::isatty(STDOUT_FILENO) != 0, std::getenv("NO_COLOR"),
+                      std::getenv("TERM"));
   } catch (const UsageError& error) {
     return usage_error(error.what(), parsed_command(app));
   }

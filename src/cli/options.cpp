@@ -104,14 +104,14 @@ void add_output_options(CLI::App* command, RawOptions& raw) {
       ->capture_default_str();
   command
       ->add_option("--color", raw.color,
-                   "Colour the text report: auto (on a terminal, unless NO_COLOR is set), "
-                   "always, never")
+                   "Colour the text report: auto (on a terminal, unless NO_COLOR is set and not "
+                   "empty or TERM is dumb), always, never")
       ->option_text("WHEN")
       ->capture_default_str();
   command
       ->add_option("-o,--output", raw.output,
                    "Write the report to FILE (atomically: a temporary file renamed into place); "
-                   "- for stdout")
+                   "- for stdout; never one of the inputs")
       ->option_text("FILE");
 }
 
@@ -144,14 +144,22 @@ uint64_t parse_whole(std::string_view option, const std::string& text, uint64_t 
 // past 1e306 its percentage is infinite too.
 constexpr double k_max_ratio = 1e6;
 
+// A fraction (0.5) or a percentage (50%). No sign: `-0` passed the range check and printed as
+// `-0%`, where the whole-number options refuse any `-`.
 double parse_ratio(const std::string& text) {
+  bool percent = !text.empty() && text.back() == '%';
+  std::string_view number(text.data(), text.size() - (percent ? 1 : 0));
   double value = 0;
-  const char* end = text.data() + text.size();
-  auto [stop, error] = std::from_chars(text.data(), end, value);
-  if (text.empty() || error != std::errc{} || stop != end || !(value >= 0 && value <= k_max_ratio)) {
-    throw UsageError(fmt::format("--min-ratio: expected a fraction from 0 to {:.0f} such as 0.5 (for "
-                                 "50%), found {}",
-                                 k_max_ratio, shown(text)));
+  auto [stop, error] = std::from_chars(number.data(), number.data() + number.size(), value);
+  if (percent) {
+    value /= 100;
+  }
+  if (number.empty() || number.front() == '-' || error != std::errc{} ||
+      stop != number.data() + number.size() || !(value >= 0 && value <= k_max_ratio)) {
+    throw UsageError(
+        fmt::format("--min-ratio: expected a fraction from 0 to {:.0f} such as 0.5, or a "
+                    "percentage such as 50%, found {}",
+                    k_max_ratio, shown(text)));
   }
   return value;
 }
@@ -236,7 +244,215 @@ void check_read_once_inputs(Command command, const std::vector<std::string>& inp
   }
 }
 
+// The output must not be one of the inputs (`snapshot bd.txt -o bd.txt` replaced the dump with
+// its own snapshot): the same regular file, by device and inode, whatever the name (a hard or
+// symbolic link, stdin redirected from it). A device or a pipe is written in place, never
+// renamed over, and one given as both (`-o /dev/stdout` on a terminal) replaces nothing.
+void check_output_not_input(Command command, const std::vector<std::string>& inputs,
+                            const std::string& output) {
+  struct stat out {};
+  if (output.empty() || ::stat(output.c_str(), &out) != 0 || !S_ISREG(out.st_mode)) {
+    return;
+  }
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    struct stat in {};
+    int result = inputs[i] == "-" ? ::fstat(STDIN_FILENO, &in) : ::stat(inputs[i].c_str(), &in);
+    if (result == 0 && S_ISREG(in.st_mode) && in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+      throw UsageError(fmt::format(
+          "-o `{}` is the input {} `{}`{}: writing the {} there would replace it; give another "
+          "file",
+          output, command == Command::diff ? (i == 0 ? "BASE" : "CAND") : "DUMP", inputs[i],
+          inputs[i] == "-" ? " (stdin)" : "",
+          command == Command::snapshot ? "snapshot" : "report"));
+    }
+  }
+}
+
+// Optimal string alignment distance: insertions, deletions, substitutions, and a swap of two
+// neighbours, each one edit (`--min-nwe` is one edit from `--min-new`).
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) {
+    d[i][0] = i;
+  }
+  for (size_t j = 0; j <= b.size(); ++j) {
+    d[0][j] = j;
+  }
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// The long and short option names of one command (`--min-new`, `-o`), positionals left out.
+std::vector<std::string> option_names(const CLI::App& command) {
+  std::vector<std::string> names;
+  for (const CLI::Option* option : command.get_options()) {
+    for (const auto& name : option->get_lnames()) {
+      names.push_back("--" + name);
+    }
+    for (const auto& name : option->get_snames()) {
+      names.push_back("-" + name);
+    }
+  }
+  return names;
+}
+
+bool has_option(const CLI::App& command, const std::string& name) {
+  auto names = option_names(command);
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// `a`, `a and b`, `a, b and c`.
+std::string spoken_list(const std::vector<std::string>& words) {
+  std::string text;
+  for (size_t i = 0; i < words.size(); ++i) {
+    text += (i == 0 ? "" : i + 1 == words.size() ? " and " : ", ") + words[i];
+  }
+  return text;
+}
+
+// An option the command does not take: where it belongs, or the command's own option it is
+// likely a typo of. `command` is null for an option before any command.
+std::string unknown_option(const CLI::App& app, const CLI::App* command, const std::string& name) {
+  std::vector<std::string> owners;
+  for (const CLI::App* other : app.get_subcommands(nullptr)) {
+    if (other != command && has_option(*other, name)) {
+      owners.push_back(other->get_name());
+    }
+  }
+  if (command != nullptr && has_option(app, name)) {
+    return fmt::format("{} is an option of taskdiff itself, not of {}: run `taskdiff {}`", name,
+                       command->get_name(), name);
+  }
+  if (!owners.empty() && command == nullptr) {
+    return fmt::format("{} is an option of {}: give it after the command, as in `taskdiff {} "
+                       "{} ...`",
+                       name, spoken_list(owners), owners.front(), name);
+  }
+  if (!owners.empty()) {
+    return fmt::format("{} is an option of {}, not {}", name, spoken_list(owners),
+                       command->get_name());
+  }
+  std::string message = fmt::format("unknown option {}{}", name,
+                                    command ? " for " + command->get_name() : std::string());
+  if (auto guess = closest_name(name, option_names(command ? *command : app))) {
+    message += fmt::format("; did you mean {}?", *guess);
+  }
+  return message;
+}
+
+// What a command takes on its command line, after its options: `BASE CAND`, `DUMP...`.
+std::string operands(const CLI::App& command) {
+  std::vector<std::string> names;
+  for (const CLI::Option* option : command.get_options()) {
+    if (option->get_positional()) {
+      names.push_back(option->get_name() + (option->get_expected_max() > 1 ? "..." : ""));
+    }
+  }
+  std::string text;
+  for (const auto& name : names) {
+    text += (text.empty() ? "" : " ") + name;
+  }
+  return text;
+}
+
+std::string quoted_list(const std::vector<std::string>& words) {
+  std::string text;
+  for (const auto& word : words) {
+    text += fmt::format("{}`{}`", text.empty() ? "" : ", ", word);
+  }
+  return text;
+}
+
 } // namespace
+
+std::optional<std::string> closest_name(std::string_view word,
+                                        const std::vector<std::string>& names) {
+  auto bare = [](std::string_view name) { return name.substr(name.find_first_not_of('-')); };
+  std::string_view wanted = bare(word);
+  std::optional<std::string> best;
+  size_t best_distance = std::max<size_t>(1, wanted.size() / 3) + 1; // a likely typo, no more
+  for (const auto& name : names) {
+    size_t distance = edit_distance(wanted, bare(name));
+    if (distance < best_distance && distance < wanted.size()) {
+      best = name;
+      best_distance = distance;
+    }
+  }
+  return best;
+}
+
+std::string usage_message(const CLI::App& app, const CLI::ParseError& error,
+                          const RawOptions& raw) {
+  auto parsed = app.get_subcommands();
+  const CLI::App* command = parsed.empty() ? nullptr : parsed.front();
+  // An unknown option first: CLI11 then takes its value for an operand and blames that
+  // (`diff --min-nwe 3 b.json c.json`: "c.json was not expected").
+  for (const CLI::App* scope : {command, &app}) {
+    if (scope == nullptr) {
+      continue;
+    }
+    for (const auto& word : scope->remaining()) {
+      if (word.size() > 1 && word[0] == '-') {
+        return unknown_option(app, scope == &app ? nullptr : command,
+                              word.substr(0, word.find('=')));
+      }
+    }
+  }
+  if (command != nullptr) {
+    for (const CLI::Option* option : command->get_options()) {
+      if (option->count() <= 1 || option->get_expected_max() != 1) {
+        continue;
+      }
+      if (option->get_positional()) {
+        return fmt::format("{} takes one {}, found {}: {}", command->get_name(), option->get_name(),
+                           option->count(), quoted_list(option->results()));
+      }
+      return fmt::format("{} given {} ({}); give it once", option->get_name(),
+                         option->count() == 2 ? std::string("twice")
+                                              : fmt::format("{} times", option->count()),
+                         quoted_list(option->results()));
+    }
+    if (dynamic_cast<const CLI::ConversionError*>(&error) != nullptr) {
+      for (const CLI::Option* option : command->get_options()) {
+        if (option->get_expected_max() == 0 && option->count() > 0) { // a flag given a value
+          for (const auto& value : option->results()) {
+            if (value != "true" && value != "false" && value != "1" && value != "0") {
+              return fmt::format("{} takes no value, found `{}`", option->get_name(), value);
+            }
+          }
+        }
+      }
+    }
+    std::vector<std::string> extra;
+    for (const auto& word : command->remaining()) {
+      extra.push_back(word);
+    }
+    if (!extra.empty()) {
+      std::string takes = operands(*command);
+      return fmt::format("unexpected argument{} {}: {} takes {}", extra.size() == 1 ? "" : "s",
+                         quoted_list(extra), command->get_name(),
+                         takes.empty() ? std::string("no argument") : takes);
+    }
+    // A missing operand is often one an option took as its value (`diff --color base cand`):
+    // that value, checked, says so better than "CAND is required".
+    if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr) {
+      try {
+        (void)validate(chosen_command(app), raw, false, nullptr, nullptr);
+      } catch (const UsageError& usage) {
+        return usage.what();
+      }
+    }
+  }
+  return error.what();
+}
 
 void define_options(CLI::App& app, RawOptions& raw) {
   app.description("taskdiff: catch goroutine and thread leaks before they reach production, by "
@@ -263,8 +479,9 @@ void define_options(CLI::App& app, RawOptions& raw) {
                    "A GROWING group must gain at least this many goroutines...")
       ->type_name("UINT")
       ->capture_default_str();
-  diff->add_option("--min-ratio", raw.min_ratio, "...and at least this fraction of its base count")
-      ->type_name("FLOAT")
+  diff->add_option("--min-ratio", raw.min_ratio,
+                   "...and at least this fraction of its base count (0.5, or 50%)")
+      ->type_name("RATIO")
       ->capture_default_str();
   diff->add_flag("-q,--quiet", raw.quiet,
                  "Print no report on stdout, only the exit status tells; -o still writes the "
@@ -289,7 +506,8 @@ void define_options(CLI::App& app, RawOptions& raw) {
   snapshot
       ->add_option("-o,--output", raw.output,
                    "Write the snapshot to FILE (atomically: a temporary file renamed into "
-                   "place) instead of stdout (-); gzipped when FILE ends in .gz")
+                   "place) instead of stdout (-); gzipped when FILE ends in .gz; never one of the "
+                   "DUMPs")
       ->option_text("FILE");
   add_input_options(snapshot, raw, false);
 
@@ -318,7 +536,7 @@ Command chosen_command(const CLI::App& app) {
 }
 
 Config validate(Command command, const RawOptions& raw, bool stdout_is_terminal,
-                const char* no_color) {
+                const char* no_color, const char* term) {
   Config config;
   config.command = command;
   config.inputs =
@@ -337,6 +555,7 @@ Config validate(Command command, const RawOptions& raw, bool stdout_is_terminal,
   if (config.output == "-") { // stdout, as `-` is stdin for an input (never a file named `-`)
     config.output.clear();
   }
+  check_output_not_input(command, config.inputs, config.output);
   if (raw.format == "text") {
     config.format = OutputFormat::text;
   } else if (raw.format == "json") {
@@ -349,8 +568,10 @@ Config validate(Command command, const RawOptions& raw, bool stdout_is_terminal,
   } else if (raw.color == "never") {
     config.color = false;
   } else if (raw.color == "auto") {
+    // no-color.org: NO_COLOR set and not empty; a `dumb` terminal shows escapes as text.
     bool no_color_set = no_color != nullptr && no_color[0] != '\0';
-    config.color = stdout_is_terminal && !no_color_set && config.output.empty();
+    bool dumb = term != nullptr && std::string_view(term) == "dumb";
+    config.color = stdout_is_terminal && !no_color_set && !dumb && config.output.empty();
   } else {
     throw UsageError(
         fmt::format("--color: expected `auto`, `always` or `never`, found `{}`", raw.color));

@@ -64,7 +64,17 @@ public:
 // Builds the CLI11 app with its subcommands bound to `raw`.
 void define_options(CLI::App& app, RawOptions& raw);
 Command chosen_command(const CLI::App& app);
+
+// A command-line mistake CLI11 found, said in our words: an unknown option named, with the
+// command it belongs to or the closest option there is; an option given twice; a flag given a
+// value; a stray operand; an option that took the next operand as its value.
+std::string usage_message(const CLI::App& app, const CLI::ParseError& error, const RawOptions& raw);
+
+// The one of `names` that `word` is a likely typo of (a few edits away), for "did you mean".
+std::optional<std::string> closest_name(std::string_view word,
+                                        const std::vector<std::string>& names);
+// `no_color` and `term`: the NO_COLOR and TERM variables, null when unset.
 Config validate(Command command, const RawOptions& raw, bool stdout_is_terminal,
-                const char* no_color);
+                const char* no_color, const char* term);
 
 } // namespace taskdiff::cli

@@ -277,8 +277,8 @@ Detection detect_text(std::string_view head) {
   }
   return {std::nullopt,
           fmt::format("unknown input format: expected a Go goroutine dump (debug=1, debug=2, "
-                      "crash traceback, pprof protobuf), a Java thread dump or a taskdiff "
-                      "snapshot; found {} (--input-format forces a format; `taskdiff formats` "
+                      "crash traceback, pprof protobuf), a Java thread dump, a taskdiff "
+                      "snapshot or a JSON task list (taskdiff.tasks/1); found {} (--input-format forces a format; `taskdiff formats` "
                       "lists them)",
                       quote_excerpt(line)),
           true};
@@ -357,6 +357,7 @@ void parse_split(const PlainFile& file, TextParseContext& context) {
     uint64_t goroutine_one_line = 0;
     uint64_t writer_line = 0;
     std::string writer_id;
+    std::vector<Truncation> truncations;
   };
   std::vector<Range> parts;
   parts.reserve(ranges);
@@ -377,6 +378,7 @@ void parse_split(const PlainFile& file, TextParseContext& context) {
       range.goroutine_one_line = part.goroutine_one_line;
       range.writer_line = part.writer_line;
       range.writer_id = std::move(part.writer_id);
+      range.truncations = std::move(part.truncations);
     } catch (...) {
       range.error = std::current_exception();
     }
@@ -427,8 +429,14 @@ void parse_split(const PlainFile& file, TextParseContext& context) {
   context.out.facts = first.out.facts;
   context.out.panic_message = first.out.panic_message;
   context.out.leak_profile = first.out.leak_profile;
+  lines_before = 0;
   for (Range& range : parts) {
     context.out.go_wrappers_named = context.out.go_wrappers_named || range.out.go_wrappers_named;
+    for (const Truncation& cut : range.truncations) { // its line, counted from the file start
+      std::replace(range.out.warnings.begin(), range.out.warnings.end(), truncation_warning(cut),
+                   truncation_warning({cut.line + lines_before, cut.where, cut.dropped}));
+    }
+    lines_before += range.lines;
     for (auto& warning : range.out.warnings) {
       context.out.warnings.push_back(warning);
     }
@@ -518,8 +526,18 @@ Detection detect(std::string_view head, bool gzipped) {
                             "colouring pager or `script` writes it: strip them "
                             "(`sed 's/\\x1b\\[[0-9;]*m//g' FILE`) and give the plain dump"};
     }
-    return {std::nullopt, "binary data that is neither gzip nor text (a raw protobuf profile "
-                          "needs --input-format pprof)"};
+    // Text with NUL bytes a few lines in reads as binary too when the file is short: say where,
+    // when all before the first NUL is text (a protobuf's bytes hold line breaks at random).
+    auto first_binary = std::find_if(head.begin(), head.end(), [](char c) {
+      return is_binary_byte(static_cast<unsigned char>(c));
+    });
+    auto line = first_binary == head.end() || *first_binary != '\0'
+                    ? 0
+                    : 1 + std::count(head.begin(), first_binary, '\n');
+    return {std::nullopt,
+            fmt::format("binary data that is neither gzip nor text ({}a raw protobuf profile needs "
+                        "--input-format pprof)",
+                        line > 1 ? fmt::format("its first NUL byte is on line {}; ", line) : "")};
   }
   return detect_text(head);
 }

@@ -918,10 +918,9 @@ private:
     m_truncation_seen = true;
     bool at_pprof_limit = input_size() == k_pprof_debug2_limit;
     if (m_context.options.allow_truncated) {
-      m_context.out.warnings.push_back(
-          fmt::format("TRUNCATED INPUT: {}; {} (--allow-truncated). Counts may be short.", where,
-                      dropped ? "that goroutine was dropped and the rest compared"
-                              : "compared what was read"));
+      Truncation truncation{m_context.file_line(line_number()), where, dropped};
+      m_context.out.warnings.push_back(truncation_warning(truncation));
+      m_context.truncations.push_back(std::move(truncation));
       return;
     }
     if (at_pprof_limit) {
@@ -989,6 +988,13 @@ private:
 };
 
 } // namespace
+
+std::string truncation_warning(const Truncation& truncation) {
+  return fmt::format("TRUNCATED INPUT at line {}: {}; {} (--allow-truncated). Counts may be short.",
+                     truncation.line, truncation.where,
+                     truncation.dropped ? "that goroutine was dropped and the rest compared"
+                                        : "compared what was read");
+}
 
 std::string second_goroutine_one_message() {
   return "goroutine 1 appears a second time: this input holds two dumps one after the other "

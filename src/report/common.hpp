@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "taskdiff/diff.hpp"
 #include "taskdiff/group.hpp"
 
 namespace taskdiff::report {
@@ -20,6 +21,15 @@ inline std::string title(const Group& group) {
     return std::string(short_function(frame->function));
   }
   return group.thread_name.empty() ? std::string("(no frames)") : group.thread_name;
+}
+
+// What a change under the thresholds would have been past them: `new` (absent from the base) or
+// `growing`; empty for other kinds.
+inline std::string_view below_threshold_of(const Change& change) {
+  if (change.kind != ChangeKind::below_threshold) {
+    return {};
+  }
+  return change.base_group == nullptr ? "new" : "growing";
 }
 
 } // namespace taskdiff::report

@@ -67,6 +67,8 @@ ordered_json change_json(const Change& change) {
   out["base"] = count_json(change.base);
   out["cand"] = count_json(change.cand);
   out["delta"] = count_json(change.cand - change.base);
+  std::string_view below = report::below_threshold_of(change);
+  out["below_threshold"] = below.empty() ? ordered_json() : ordered_json(below);
   out.update(group_json(change.shown()));
   return out;
 }

@@ -1,5 +1,6 @@
 // Text reports for people: one block per finding, worst first, then the rest in one line each.
 // Every string that comes from an input is written through visible(), never raw.
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -148,6 +149,59 @@ std::string input_line(const Snapshot& snapshot, const Grouping& groups) {
   return text;
 }
 
+// `>= 50%` for a --min-ratio of 0.5: plain digits, never an exponent (`1e+08%`), at most four
+// significant ones and six decimals; a ratio too small to show is any growth in effect: `> 0%`.
+std::string ratio_text(double ratio) {
+  double percent = ratio * 100;
+  int decimals = percent > 0 ? 3 - static_cast<int>(std::floor(std::log10(percent))) : 0;
+  std::string text = fmt::format("{:.{}f}", percent, std::clamp(decimals, 0, 6));
+  if (text.find('.') != std::string::npos) {
+    text.erase(text.find_last_not_of('0') + 1);
+    if (text.back() == '.') {
+      text.pop_back();
+    }
+  }
+  if (text == "0" && percent > 0) {
+    return "> 0%";
+  }
+  return fmt::format(">= {}%", text);
+}
+
+// What tells row `i` of "Other changes" from the rows that read the same (two `[IO wait]
+// poll.runtime_pollWait` groups): its creator when theirs differ, else the first frame from the
+// leaf where its stack and theirs part. Empty when no other row reads the same.
+std::string told_apart(const std::vector<Change>& changes, const std::vector<std::string>& rows,
+                       size_t i) {
+  const Group& group = changes[i].shown();
+  std::vector<const Group*> twins;
+  for (size_t j = 0; j < changes.size(); ++j) {
+    if (j != i && rows[j] == rows[i]) {
+      twins.push_back(&changes[j].shown());
+    }
+  }
+  if (twins.empty()) {
+    return {};
+  }
+  auto creator = [](const Group& g) {
+    return g.created_by ? std::string(short_function(g.created_by->function)) : std::string();
+  };
+  bool creators_differ = false;
+  for (const Group* twin : twins) {
+    creators_differ = creators_differ || creator(*twin) != creator(group);
+  }
+  if (creators_differ) {
+    return group.created_by ? "created by " + visible(creator(group)) : "no creator";
+  }
+  for (size_t k = 0; k < group.stack.size(); ++k) {
+    for (const Group* twin : twins) {
+      if (k >= twin->stack.size() || twin->stack[k].function != group.stack[k].function) {
+        return "via " + visible(short_function(group.stack[k].function));
+      }
+    }
+  }
+  return {};
+}
+
 } // namespace
 
 void write_diff_text(std::ostream& out, const DiffReport& report, const TextStyle& style) {
@@ -174,8 +228,15 @@ void write_diff_text(std::ostream& out, const DiffReport& report, const TextStyl
                          count_text(cand), cand >= base ? "+" : "-",
                          count_text(cand >= base ? cand - base : base - cand));
   }
+  bool below_threshold = false;
+  for (const auto& change : report.result.changes) {
+    below_threshold = below_threshold || change.kind == ChangeKind::below_threshold;
+  }
   if (findings.empty()) {
-    out << paint.green("PASS") << fmt::format(": no new or growing group; {}\n", totals);
+    // "no new or growing group" above a list of new and growing groups read as a contradiction.
+    out << paint.green("PASS")
+        << fmt::format(": no new or growing group{}; {}\n",
+                       below_threshold ? " past the thresholds" : "", totals);
   } else {
     out << paint.red("FAIL")
         << fmt::format(": {} new and {} growing group{}; {}\n", new_groups,
@@ -197,25 +258,38 @@ void write_diff_text(std::ostream& out, const DiffReport& report, const TextStyl
 
   if (!report.result.changes.empty()) {
     out << '\n' << "Other changes (information, not regressions):\n";
-    for (const auto& change : report.result.changes) {
+    const auto& changes = report.result.changes;
+    std::vector<std::string> kinds;
+    std::vector<std::string> rows;
+    size_t kind_width = 15;
+    for (const auto& change : changes) {
       const Group& group = change.shown();
+      std::string_view below = report::below_threshold_of(change);
+      kinds.push_back(below.empty() ? std::string(change_kind_name(change.kind))
+                                    : fmt::format("{}, below threshold", below));
+      kind_width = std::max(kind_width, kinds.back().size());
       std::string title = title_text(group);
       std::string threads = visible(group.thread_name);
       // Java: which threads, when the title does not say (`report-worker-N` parked in take).
       std::string who = threads.empty() || threads == title ? "" : "  (" + threads + ")";
-      out << fmt::format("  {:<15} {:>6} -> {:<6} [{}] {}{}\n", change_kind_name(change.kind),
-                         count_text(change.base), count_text(change.cand),
-                         group.wait.empty()      ? std::string("?")
-                         : group.wait_inferred ? visible(group.wait) + " (inferred)"
-                                               : visible(group.wait),
-                         title, who);
+      rows.push_back(fmt::format("[{}] {}{}",
+                                 group.wait.empty()    ? std::string("?")
+                                 : group.wait_inferred ? visible(group.wait) + " (inferred)"
+                                                       : visible(group.wait),
+                                 title, who));
+    }
+    for (size_t i = 0; i < changes.size(); ++i) {
+      std::string told = told_apart(changes, rows, i);
+      out << fmt::format("  {:<{}} {:>6} -> {:<6} {}{}\n", kinds[i], kind_width,
+                         count_text(changes[i].base), count_text(changes[i].cand), rows[i],
+                         told.empty() ? "" : "  " + paint.dim("(" + told + ")"));
     }
   }
   out << '\n'
-      << paint.dim(fmt::format("thresholds: new >= {}, growing by >= {} and >= {:.4g}% "
+      << paint.dim(fmt::format("thresholds: new >= {}, growing by >= {} and {} "
                                "(--min-new, --min-delta, --min-ratio)",
                                report.thresholds.min_new, report.thresholds.min_delta,
-                               report.thresholds.min_ratio * 100))
+                               ratio_text(report.thresholds.min_ratio)))
       << '\n';
   write_notes(out, report.notes, paint);
 }

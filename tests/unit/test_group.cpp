@@ -543,13 +543,26 @@ TEST_CASE("shared_key") {
     CHECK(notes[0].find("the wait state is not part of the key") == 0);
     CHECK(notes[1].find("the creator (`created by`) is not part of the key") == 0);
   }
-  SUBCASE("both debug=1: wait off with a note, creator off silently") {
+  SUBCASE("both debug=1: wait and creator off, a note for each") {
+    // The creator's went unsaid: JSON key.created_by false, and no note told the reader.
     std::vector<std::string> notes;
     KeyOptions key = shared_key(KeyOptions{}, debug1, debug1, notes);
     CHECK_FALSE(key.wait);
     CHECK_FALSE(key.created_by);
-    REQUIRE(notes.size() == 1);
+    REQUIRE(notes.size() == 2);
     CHECK(notes[0].find("the wait state is not part of the key") == 0);
+    CHECK(notes[1] == "the creator (`created by`) is not part of the key: neither input records "
+                      "it (Go debug=1 and protobuf profiles carry none)");
+  }
+  SUBCASE("two Java dumps: no creator to leave out, no note") {
+    Facts jstack = format_facts(Format::java);
+    std::vector<std::string> notes;
+    KeyOptions key =
+        shared_key(KeyOptions{}, jstack, format_facts(Format::java_threads_json), notes);
+    CHECK_FALSE(key.created_by);
+    for (const auto& note : notes) {
+      CHECK(note.find("creator") == std::string::npos);
+    }
   }
   SUBCASE("labels asked for but debug=2 lacks them") {
     std::vector<std::string> notes;
