@@ -208,7 +208,9 @@ struct KeyMaker {
   const KeyOptions& options;
   SymbolFacts& facts;
 
-  std::string make(KeyForm form) const {
+  // `labels`: with the labels when the key asks for them (the numbered and strict forms: labels
+  // part groups as closure numbers do, and diff matches them the same way).
+  std::string make(KeyForm form, bool labels = false) const {
     const auto& symbols = snapshot.symbols;
     bool strict = form == KeyForm::strict;
     bool numbered = strict || form == KeyForm::numbered;
@@ -249,7 +251,7 @@ struct KeyMaker {
       }
       append_part(key, "created_by", creator);
     }
-    if (options.labels) {
+    if (labels && options.labels) {
       for (const auto& [name, value] : stack.labels) {
         append_part(key, "label", name + "=" + value);
       }
@@ -301,14 +303,19 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
     bool internal = is_internal(snapshot, stack, kept);
 
     KeyMaker keys{snapshot, stack, kept, internal, options, facts};
-    std::string key = keys.make(options.strict ? KeyForm::strict : KeyForm::numbered);
+    std::string key = keys.make(options.strict ? KeyForm::strict : KeyForm::numbered, true);
     auto [it, inserted] = index.try_emplace(key, out.groups.size());
     if (inserted) {
       out.groups.emplace_back();
       Group& made = out.groups.back();
       made.key = std::move(key);
-      made.fold_key = options.strict ? made.key : keys.make(KeyForm::folded);
-      made.loose_key = options.strict ? made.key : keys.make(KeyForm::loose);
+      if (options.strict) {
+        made.fold_key = options.labels ? keys.make(KeyForm::strict) : made.key;
+        made.loose_key = made.fold_key;
+      } else {
+        made.fold_key = keys.make(KeyForm::folded);
+        made.loose_key = keys.make(KeyForm::loose);
+      }
       representative_count.push_back(0);
     }
     size_t g = it->second;

@@ -38,7 +38,9 @@ struct Group {
   // exact wait reason. diff matches by `key` where that is safe, then by `fold_key` (numbers
   // folded: a rebuild renumbers closures), then groups found on one side only by `loose_key`
   // (the creator's own closures at the stack's end left out: a one-line `go func() {...}()` and
-  // Go <= 1.21's level-2 `go` wrapper). Under --key strict all three are `key`.
+  // Go <= 1.21's level-2 `go` wrapper). Labels (`--key ...,labels`) are in `key` only: a label per
+  // request parts groups, which diff then matches as it does closures. Under --key strict the
+  // others are `key` without its labels.
   std::string key;
   std::string fold_key;
   std::string loose_key;

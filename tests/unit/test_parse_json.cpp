@@ -193,6 +193,37 @@ TEST_CASE("a waiting Go task with no frames is the application's; names of `othe
   CHECK(other.groups[1].frames == std::vector<std::string>{"jobs.func2", "consumer[billing].run"});
 }
 
+TEST_CASE("--key default,labels: a leak labelled per request is one new group, not 200 of 1") {
+  // A label per request (`req`) parts every leaked goroutine into a group of its own, each below
+  // --min-new: the leak of 200 passed. Labels now part groups as closure numbers do, and diff
+  // compares the new label sets of one stack together.
+  auto tasks = [](int first, int count) {
+    std::string out = R"({"schema":"taskdiff.tasks/1","runtime":"go","tasks":[)";
+    out += R"({"state":"select","frames":["main.serve"]})";
+    for (int i = first; i < first + count; ++i) {
+      out += fmt::format(
+          R"(,{{"state":"chan send","frames":["main.audit"],"labels":{{"req":"{}"}}}})", i);
+    }
+    return out + "]}";
+  };
+  KeyOptions labelled;
+  labelled.labels = true;
+  ParseOptions keep;
+  keep.label_sets = LabelSets::keep;
+  for (bool strict : {false, true}) {
+    CAPTURE(strict);
+    labelled.strict = strict;
+    Grouping base = group(from_json(tasks(1, 3), keep), labelled);
+    Grouping cand = group(from_json(tasks(1000, 203), keep), labelled);
+    CHECK(cand.groups.size() == 204);
+    DiffResult result = diff(base, cand, Thresholds{});
+    REQUIRE(result.findings.size() == 1);
+    // 203 label sets against 3: 200 of them new, however the rest pair up.
+    CHECK(result.findings[0].kind == ChangeKind::new_group);
+    CHECK(result.findings[0].cand == 200);
+  }
+}
+
 TEST_CASE("key order does not matter: the same task written two ways is one stack") {
   Snapshot s = from_json(with_tasks(
       R"({"state":"idle","frames":["f","g"],"created_by":"h","labels":{"b":"2","a":"1"}},)"
