@@ -43,7 +43,7 @@ _taskdiff() {
   case $command in
     diff) COMPREPLY=($(compgen -W "$common --min-new --min-delta --min-ratio -q --quiet" -- "$cur")) ;;
     show) COMPREPLY=($(compgen -W "$common --all" -- "$cur")) ;;
-    snapshot) COMPREPLY=($(compgen -W "$inputs" -- "$cur")) ;;
+    snapshot) COMPREPLY=($(compgen -W "$inputs --keep-labels" -- "$cur")) ;;
     formats) COMPREPLY=($(compgen -W "--format -h --help" -- "$cur")); return ;;
     help) [[ $cword -eq 2 ]] && COMPREPLY=($(compgen -W "diff show snapshot formats" -- "$cur")); return ;;
   esac

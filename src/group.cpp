@@ -440,7 +440,8 @@ KeyOptions shared_key(const KeyOptions& wanted, const Facts& base, const Facts& 
   if (wanted.labels && !(base.labels && cand.labels)) {
     key.labels = false;
     notes.push_back("labels were asked for in the key, but only one side (or neither) records "
-                    "them (debug=2 and tracebacks do not): keyed without labels");
+                    "them (debug=2 and tracebacks do not, nor a snapshot made without "
+                    "--keep-labels): keyed without labels");
   }
   if (!(base.thread_names && cand.thread_names)) {
     key.thread_names = false;

@@ -206,6 +206,10 @@ int run_snapshot(const Config& config) {
     dumps.push_back(load(path, config.parse));
     require_whole(dumps.back(), "make a snapshot of");
     print_warnings(dumps.back());
+    if (config.parse.label_sets == LabelSets::fold) {
+      // Label sets folded as read: a later `--key ...,labels` must say this side carries none.
+      dumps.back().facts.labels = false;
+    }
   }
   Snapshot merged = merge_snapshots(std::move(dumps), config.parse.limits);
   std::ostringstream out;

@@ -509,6 +509,10 @@ void define_options(CLI::App& app, RawOptions& raw) {
                    "place) instead of stdout (-); gzipped when FILE ends in .gz; never one of the "
                    "DUMPs")
       ->option_text("FILE");
+  snapshot->add_flag("--keep-labels", raw.keep_labels,
+                     "Keep every pprof label set of every stack, for a later `diff --key "
+                     "...,labels`; without it the snapshot records no labels (a label per "
+                     "request would make a stack per request)");
   add_input_options(snapshot, raw, false);
 
   auto* formats = app.add_subcommand("formats", "List the input formats and how to capture each");
@@ -602,10 +606,12 @@ Config validate(Command command, const RawOptions& raw, bool stdout_is_terminal,
   }
   config.key.strict = base == "strict";
   config.key.labels = comma != std::string::npos;
-  // A snapshot file keeps every label set, for a later `--key ...,labels`; a report keyed
-  // without labels folds them (a stack per call path, not per request id).
-  config.parse.label_sets =
-      config.key.labels || command == Command::snapshot ? LabelSets::keep : LabelSets::fold;
+  // A report keyed without labels folds them as it reads (a stack per call path, not per request
+  // id); so does a snapshot unless --keep-labels (for a later `--key ...,labels`): a label per
+  // request made a million stacks of a real profile, past --max-groups.
+  config.parse.label_sets = config.key.labels || (command == Command::snapshot && raw.keep_labels)
+                                ? LabelSets::keep
+                                : LabelSets::fold;
   config.key.depth = parse_whole("--depth", raw.depth, 1, 1000);
   config.parse.threads = static_cast<unsigned>(parse_whole("--threads", raw.threads, 1, 64));
   config.parse.allow_truncated = raw.allow_truncated;

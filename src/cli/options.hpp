@@ -36,6 +36,7 @@ struct RawOptions {
   std::string depth = fmt::format("{}", KeyOptions{}.depth);
   std::string threads = fmt::format("{}", ParseOptions{}.threads);
   bool allow_truncated = false;
+  bool keep_labels = false; // snapshot
   bool all = false;
   bool quiet = false;
   std::string min_new = fmt::format("{}", Thresholds{}.min_new);
