@@ -16,24 +16,10 @@ namespace taskdiff {
 
 namespace {
 
-Grouping make(std::initializer_list<std::pair<std::string, uint64_t>> groups,
-              bool internal = false) {
-  Grouping g;
-  for (const auto& [key, count] : groups) {
-    Group group;
-    group.key = key;
-    group.fold_key = key;
-    group.loose_key = key;
-    group.count = count;
-    group.internal = internal;
-    g.total += count;
-    g.groups.push_back(group);
-  }
-  return g;
-}
-
-// Groups given as {key, fold_key, count}: closures of one function under one folded key.
-Grouping make_folded(std::initializer_list<std::tuple<std::string, std::string, uint64_t>> groups) {
+// Groups given as {key, fold_key, count}, largest first as group() orders them: closures of one
+// function share a fold_key.
+Grouping make_folded(std::initializer_list<std::tuple<std::string, std::string, uint64_t>> groups,
+                     bool internal = false) {
   Grouping g;
   for (const auto& [key, fold_key, count] : groups) {
     Group group;
@@ -41,11 +27,23 @@ Grouping make_folded(std::initializer_list<std::tuple<std::string, std::string, 
     group.fold_key = fold_key;
     group.loose_key = fold_key;
     group.count = count;
+    group.internal = internal;
     g.total += count;
     g.groups.push_back(group);
   }
   std::stable_sort(g.groups.begin(), g.groups.end(),
                    [](const Group& x, const Group& y) { return x.count > y.count; });
+  return g;
+}
+
+// Groups given as {key, count}, each its own fold_key.
+Grouping make(std::initializer_list<std::pair<std::string, uint64_t>> groups,
+              bool internal = false) {
+  Grouping g;
+  for (const auto& [key, count] : groups) {
+    g.groups.push_back(make_folded({{key, key, count}}, internal).groups.front());
+    g.total += count;
+  }
   return g;
 }
 
