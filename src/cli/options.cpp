@@ -518,6 +518,13 @@ void define_options(CLI::App& app, RawOptions& raw) {
   formats->add_option("--format", raw.format, "Output format: text or json")
       ->type_name("FMT")
       ->capture_default_str();
+
+  // run() turns `taskdiff help [COMMAND]` into `taskdiff [COMMAND] --help` before parsing; the
+  // command is defined so that the help lists it and `taskdiff help help` describes it.
+  auto* help = app.add_subcommand("help", "Print the help of COMMAND, or this help");
+  help->description("Print the help of COMMAND, as `taskdiff COMMAND --help` does; without "
+                    "COMMAND, the help of taskdiff itself.");
+  help->add_option("COMMAND", "One of diff, show, snapshot, formats");
 }
 
 Command chosen_command(const CLI::App& app) {
