@@ -45,7 +45,7 @@ _taskdiff() {
     show) COMPREPLY=($(compgen -W "$common --all" -- "$cur")) ;;
     snapshot) COMPREPLY=($(compgen -W "$inputs --keep-labels" -- "$cur")) ;;
     formats) COMPREPLY=($(compgen -W "--format -h --help" -- "$cur")); return ;;
-    help) [[ $cword -eq 2 ]] && COMPREPLY=($(compgen -W "diff show snapshot formats" -- "$cur")); return ;;
+    help) [[ $cword -eq 2 ]] && COMPREPLY=($(compgen -W "diff show snapshot formats help" -- "$cur")); return ;;
   esac
   [[ $cur == -* ]] || _taskdiff_files
 }

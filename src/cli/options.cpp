@@ -60,7 +60,7 @@ void add_key_options(CLI::App* command, RawOptions& raw) {
                    "have renumbered them) or `strict` (adds file:line and the exact wait reason, "
                    "matches closure and lambda numbers exactly; same binary only); add `,labels` "
                    "to key on pprof labels too")
-      ->option_text("KEY")
+      ->type_name("KEY")
       ->capture_default_str();
   command->add_option("--depth", raw.depth, "Frames from the leaf that take part in the key (1-1000)")
       ->type_name("UINT")
@@ -85,8 +85,9 @@ void add_input_options(CLI::App* command, RawOptions& raw, bool grouping = true)
   command
       ->add_option("--max-input-size", raw.max_input_size,
                    "Refuse inputs larger than this after decompression (bytes; K, M, G "
-                   "suffixes) [default: 16G]")
-      ->option_text("SIZE");
+                   "suffixes)")
+      ->type_name("SIZE")
+      ->capture_default_str();
   command->add_option("--max-groups", raw.max_groups, "Refuse inputs with more distinct stacks")
       ->type_name("UINT")
       ->capture_default_str();
@@ -100,13 +101,13 @@ void add_input_options(CLI::App* command, RawOptions& raw, bool grouping = true)
 
 void add_output_options(CLI::App* command, RawOptions& raw) {
   command->add_option("--format", raw.format, "Report format: text or json")
-      ->option_text("FMT")
+      ->type_name("FMT")
       ->capture_default_str();
   command
       ->add_option("--color", raw.color,
                    "Colour the text report: auto (on a terminal, unless NO_COLOR is set and not "
                    "empty or TERM is dumb), always, never")
-      ->option_text("WHEN")
+      ->type_name("WHEN")
       ->capture_default_str();
   command
       ->add_option("-o,--output", raw.output,
@@ -519,8 +520,15 @@ void define_options(CLI::App& app, RawOptions& raw) {
   formats->description("List every input format taskdiff reads, with the command that captures it. "
                        "The names are those --input-format takes.");
   formats->add_option("--format", raw.format, "Output format: text or json")
-      ->option_text("FMT")
+      ->type_name("FMT")
       ->capture_default_str();
+
+  // run() turns `taskdiff help [COMMAND]` into `taskdiff [COMMAND] --help` before parsing; the
+  // command is defined so that the help lists it and `taskdiff help help` describes it.
+  auto* help = app.add_subcommand("help", "Print the help of COMMAND, or this help");
+  help->description("Print the help of COMMAND, as `taskdiff COMMAND --help` does; without "
+                    "COMMAND, the help of taskdiff itself.");
+  help->add_option("COMMAND", "One of diff, show, snapshot, formats");
 }
 
 Command chosen_command(const CLI::App& app) {

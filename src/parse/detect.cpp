@@ -478,6 +478,42 @@ bool starts_dump(std::string_view line) {
          is_java_banner(line) || is_count_profile_header(line, profile);
 }
 
+// A JSON format forced on an input that is not JSON (`--input-format tasks-json x.jstack.txt`):
+// the JSON reader would say only `$: expected an object, found a number`. Say that it is not
+// JSON, what detection takes it for, and that dropping --input-format reads it so.
+void check_forced_json(const Input& input, Format format) {
+  if (format != Format::tasks_json && format != Format::snapshot &&
+      format != Format::java_threads_json) {
+    return;
+  }
+  std::string_view head = input.head();
+  if (starts_with(head, "\xef\xbb\xbf")) {
+    head.remove_prefix(3);
+  }
+  size_t start = head.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos || head[start] == '{' || head[start] == '[') {
+    return; // empty, or JSON: the reader says what is wrong with it
+  }
+  std::string_view line = head.substr(start, head.find('\n', start) - start);
+  if (!line.empty() && line.back() == '\r') {
+    line.remove_suffix(1);
+  }
+  std::string seen = looks_binary(head) ? std::string("binary data") : quote_excerpt(trim(line));
+  Detection detection = detect(input.head(), input.gzipped());
+  bool detected = detection.format && !(*detection.format == Format::pprof && !looks_binary(head));
+  throw Error(input.name(),
+              input.file_line(
+                  1 + static_cast<uint64_t>(std::count(head.begin(), head.begin() + start, '\n'))),
+              fmt::format("the input is not JSON, as --input-format {} requires: it starts with "
+                          "{}; {}",
+                          format_name(format), seen,
+                          detected ? fmt::format("detection takes it for `{}`: drop --input-format "
+                                                 "to read it so",
+                                                 format_name(*detection.format))
+                                   : std::string("detection does not recognise it either (drop "
+                                                 "--input-format to see why)")));
+}
+
 } // namespace
 
 std::optional<LinePrefix> find_line_prefix(std::string_view head) {
@@ -565,6 +601,7 @@ Snapshot load(Input input, const ParseOptions& options) {
     if (format != Format::pprof) {
       strip_log_prefix();
     }
+    check_forced_json(input, format);
   } else {
     // Not a dump as it stands (text in gzip is taken for a raw profile)?
     auto undetected = [&](const Detection& detection) {

@@ -1,5 +1,6 @@
 // Text reports for people: one block per finding, worst first, then the rest in one line each.
-// Every string that comes from an input is written through visible(), never raw.
+// Every string that comes from an input is written through visible(), never raw; names through
+// name_text(), their middle elided when very long.
 #include <algorithm>
 #include <cmath>
 
@@ -28,8 +29,14 @@ struct Paint {
   std::string dim(std::string_view t) const { return (*this)(t, "2"); }
 };
 
+// A name from the input as the text report shows it: its middle elided past
+// report::k_max_name_chars, never written raw.
+std::string name_text(std::string_view name) {
+  return visible(report::elide_middle(name));
+}
+
 std::string title_text(const Group& group) {
-  return visible(report::title(group));
+  return name_text(report::title(group));
 }
 
 std::string count_text(double value) {
@@ -44,7 +51,7 @@ std::string location(const ShownFrame& frame) {
   if (frame.file.empty()) {
     return {};
   }
-  std::string file = visible(frame.file);
+  std::string file = name_text(frame.file);
   return frame.line > 0 ? fmt::format("{}:{}", file, frame.line) : file;
 }
 
@@ -68,7 +75,7 @@ std::string wait_text(const Group& group) {
 
 void write_frame_row(std::ostream& out, const Paint& paint, std::string_view label,
                      const ShownFrame& frame) {
-  out << fmt::format("  {:<11} {}\n", label, visible(frame.function));
+  out << fmt::format("  {:<11} {}\n", label, name_text(frame.function));
   if (std::string where = location(frame); !where.empty()) {
     out << fmt::format("  {:<11} {}\n", "", paint.dim(where));
   }
@@ -88,12 +95,13 @@ void write_group_details(std::ostream& out, const Group& group, const TextStyle&
     write_frame_row(out, paint, "created by", *group.created_by);
   }
   if (!group.thread_name.empty()) {
-    out << fmt::format("  {:<11} {}\n", "threads", visible(group.thread_name));
+    out << fmt::format("  {:<11} {}\n", "threads", name_text(group.thread_name));
   }
   if (!group.labels.empty()) {
     std::string labels;
     for (const auto& [key, value] : group.labels) {
-      labels += fmt::format("{}{}={}", labels.empty() ? "" : ", ", visible(key), visible(value));
+      labels +=
+          fmt::format("{}{}={}", labels.empty() ? "" : ", ", name_text(key), name_text(value));
     }
     out << fmt::format("  {:<11} {}\n", "labels", labels);
   }
@@ -104,10 +112,10 @@ void write_group_details(std::ostream& out, const Group& group, const TextStyle&
   for (size_t i = 0; i < shown; ++i) {
     const ShownFrame& frame = group.stack[i];
     std::string where = location(frame);
-    out << fmt::format("  {:<11} {}{}\n", i == 0 ? "stack" : "", visible(frame.function),
+    out << fmt::format("  {:<11} {}{}\n", i == 0 ? "stack" : "", name_text(frame.function),
                        where.empty()
                            ? ""
-                           : "  " + paint.dim(visible(base_name(frame.file)) +
+                           : "  " + paint.dim(name_text(base_name(frame.file)) +
                                               (frame.line ? fmt::format(":{}", frame.line) : "")));
   }
   if (group.stack.size() > shown) {
@@ -190,12 +198,12 @@ std::string told_apart(const std::vector<Change>& changes, const std::vector<std
     creators_differ = creators_differ || creator(*twin) != creator(group);
   }
   if (creators_differ) {
-    return group.created_by ? "created by " + visible(creator(group)) : "no creator";
+    return group.created_by ? "created by " + name_text(creator(group)) : "no creator";
   }
   for (size_t k = 0; k < group.stack.size(); ++k) {
     for (const Group* twin : twins) {
       if (k >= twin->stack.size() || twin->stack[k].function != group.stack[k].function) {
-        return "via " + visible(short_function(group.stack[k].function));
+        return "via " + name_text(short_function(group.stack[k].function));
       }
     }
   }
@@ -269,7 +277,7 @@ void write_diff_text(std::ostream& out, const DiffReport& report, const TextStyl
                                     : fmt::format("{}, below threshold", below));
       kind_width = std::max(kind_width, kinds.back().size());
       std::string title = title_text(group);
-      std::string threads = visible(group.thread_name);
+      std::string threads = name_text(group.thread_name);
       // Java: which threads, when the title does not say (`report-worker-N` parked in take).
       std::string who = threads.empty() || threads == title ? "" : "  (" + threads + ")";
       rows.push_back(fmt::format("[{}] {}{}",

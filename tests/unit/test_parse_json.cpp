@@ -363,6 +363,29 @@ TEST_CASE("errors name the JSON path: the exact messages") {
   }
 }
 
+TEST_CASE("a JSON format forced on text that is not JSON: what detection takes it for") {
+  auto forced = [](Format format) {
+    ParseOptions options;
+    options.format = format;
+    return options;
+  };
+  std::string debug2 = "\n\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:5 +0x1d\n";
+  CHECK(load_error(debug2, forced(Format::tasks_json)) ==
+        "cand.json:3: the input is not JSON, as --input-format tasks-json requires: it starts "
+        "with \"goroutine 1 [running]:\"; detection takes it for `go-debug2`: drop "
+        "--input-format to read it so");
+  CHECK(load_error("hello\n", forced(Format::snapshot)) ==
+        "cand.json:1: the input is not JSON, as --input-format snapshot requires: it starts with "
+        "\"hello\"; detection does not recognise it either (drop --input-format to see why)");
+  CHECK(load_error(std::string("\x08\x01\x12\x00\x00", 5), forced(Format::java_threads_json)) ==
+        "cand.json:1: the input is not JSON, as --input-format java-threads-json requires: it "
+        "starts with binary data; detection does not recognise it either (drop --input-format to "
+        "see why)");
+  // JSON (after a byte order mark, blank lines) reaches the JSON reader, which names the path.
+  CHECK(load_error("\xef\xbb\xbf\n [1]", forced(Format::tasks_json)) ==
+        "cand.json: $: expected an object, found an array");
+}
+
 TEST_CASE("syntax errors name the line and the path reached") {
   CHECK(
       load_error(

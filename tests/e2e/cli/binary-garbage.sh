@@ -1,2 +1,4 @@
-head -c 4096 /dev/urandom | tr -d "\037" > garbage.bin
+# Random bytes after a control byte: the first binary byte is never a NUL after a line break,
+# which would add "its first NUL byte is on line N" to the message at random.
+{ printf '\001'; head -c 4095 /dev/urandom | tr -d "\037"; } > garbage.bin
 "$TD" show garbage.bin

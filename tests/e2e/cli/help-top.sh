@@ -1,0 +1,1 @@
+LC_ALL=C "$TD" --help

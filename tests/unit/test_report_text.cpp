@@ -1,0 +1,105 @@
+// Tests for src/report/text.cpp and the helpers in src/report/common.hpp: very long names are
+// shown with their middle elided in text reports, kept whole in JSON reports.
+#include <doctest/doctest.h>
+
+#include <sstream>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "taskdiff/group.hpp"
+#include "taskdiff/input.hpp"
+#include "taskdiff/parse.hpp"
+#include "taskdiff/report.hpp"
+
+namespace taskdiff {
+
+namespace {
+
+// A debug=2 dump: main.main and three goroutines blocked in `function`, created by `creator`.
+std::string dump_with(std::string_view function, std::string_view creator) {
+  std::string text = "goroutine 1 [running]:\nmain.main()\n\t/app/main.go:5 +0x1d\n";
+  for (int id = 10; id < 13; ++id) {
+    text += fmt::format("\ngoroutine {} [chan receive]:\n{}(...)\n\t/app/work.go:10 +0x1d\n"
+                        "created by {} in goroutine 1\n\t/app/main.go:4 +0x1d\n",
+                        id, function, creator);
+  }
+  return text;
+}
+
+struct Shown {
+  std::string text;
+  std::string json;
+};
+
+Shown show(std::string_view dump) {
+  Snapshot snapshot = load(Input::from_memory("dump.txt", dump), ParseOptions{});
+  KeyOptions key;
+  Grouping groups = group(snapshot, key);
+  ShowReport report{snapshot, groups, key, {}};
+  std::ostringstream text;
+  std::ostringstream json;
+  write_show_text(text, report, TextStyle{});
+  write_show_json(json, report);
+  return {text.str(), json.str()};
+}
+
+size_t count_of(const std::string& text, std::string_view part) {
+  size_t count = 0;
+  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+} // namespace
+
+TEST_SUITE("report_text") {
+
+TEST_CASE("a 100,000-character name: its middle elided in text, whole in JSON") {
+  std::string function = "main.Start" + std::string(100'000, 'x') + "End";
+  std::string creator = "main.Spawn" + std::string(100'000, 'y') + "Done";
+  Shown shown = show(dump_with(function, creator));
+  std::string elided_function = "main.Start" + std::string(70, 'x') +
+                                "[... 99853 characters elided ...]" + std::string(77, 'x') + "End";
+  std::string elided_creator = "main.Spawn" + std::string(70, 'y') +
+                               "[... 99854 characters elided ...]" + std::string(76, 'y') + "Done";
+  // The title, the "blocks in" row and the stack line; the "created by" row.
+  CHECK(count_of(shown.text, elided_function) == 3);
+  CHECK(count_of(shown.text, elided_creator) == 1);
+  std::istringstream lines(shown.text);
+  for (std::string line; std::getline(lines, line);) {
+    CHECK(line.size() < 260);
+  }
+  CHECK(count_of(shown.json, function) >= 3);
+  CHECK(count_of(shown.json, creator) >= 1);
+  CHECK(count_of(shown.json, "elided") == 0);
+}
+
+TEST_CASE("200 characters are shown whole, 201 elided; cuts fall between UTF-8 characters") {
+  std::string whole = "main." + std::string(195, 'a');
+  CHECK(show(dump_with(whole, "main.main")).text.find(whole + "  [chan receive]") !=
+        std::string::npos);
+  // 201 characters of two bytes each after `main.`: 80 kept at each end, 41 elided.
+  std::string wide;
+  for (int i = 0; i < 196; ++i) {
+    wide += "\xc3\xa9"; // é
+  }
+  std::string name = "main." + wide;
+  std::string head = "main.";
+  for (int i = 0; i < 75; ++i) {
+    head += "\xc3\xa9";
+  }
+  std::string tail;
+  for (int i = 0; i < 80; ++i) {
+    tail += "\xc3\xa9";
+  }
+  Shown shown = show(dump_with(name, "main.main"));
+  CHECK(shown.text.find(head + "[... 41 characters elided ...]" + tail + "  [chan receive]") !=
+        std::string::npos);
+  CHECK(shown.json.find(name) != std::string::npos);
+}
+
+} // TEST_SUITE("report_text")
+
+} // namespace taskdiff
