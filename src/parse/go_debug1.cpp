@@ -14,11 +14,13 @@
 // Go ends every record with an empty line. A last record without one may be cut at a line break
 // inside its `#` lines, which the total cannot show: it must reach the end of its `@` line, as Go
 // prints a `#` line for every PC from the first non-runtime frame on but the last (goexit).
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <optional>
 #include <vector>
 
+#include <absl/strings/escaping.h>
 #include <fmt/format.h>
 
 #include "taskdiff/error.hpp"
@@ -68,36 +70,85 @@ std::string_view next_token(std::string_view& rest, char separator) {
   return token;
 }
 
-// A Go %q string at the start of `text`; returns false on a malformed one.
-bool read_quoted(std::string_view& text, std::string& out) {
+// The length of the escape at the start of `text` (a backslash first) as strconv.Unquote reads
+// one in a double-quoted string, 0 if Go refuses it: `\x` takes exactly two hex digits, `\u` four,
+// `\U` eight, an octal escape exactly three digits; `\'` belongs to rune literals only.
+size_t go_escape_length(std::string_view text) {
+  auto digits = [&](size_t count, bool (*is_digit_of_base)(char)) -> size_t {
+    if (text.size() < 2 + count) {
+      return 0;
+    }
+    for (size_t i = 2; i < 2 + count; ++i) {
+      if (!is_digit_of_base(text[i])) {
+        return 0;
+      }
+    }
+    return 2 + count;
+  };
+  auto is_octal = [](char c) { return c >= '0' && c <= '7'; };
+  if (text.size() < 2) {
+    return 0;
+  }
+  switch (text[1]) {
+  case 'a':
+  case 'b':
+  case 'f':
+  case 'n':
+  case 'r':
+  case 't':
+  case 'v':
+  case '\\':
+  case '"': return 2;
+  case 'x': return digits(2, is_hex);
+  case 'u': return digits(4, is_hex);
+  case 'U': return digits(8, is_hex);
+  default:
+    // Octal: the escape's letter is its first digit.
+    return text.size() >= 4 && is_octal(text[1]) && is_octal(text[2]) && is_octal(text[3]) ? 4 : 0;
+  }
+}
+
+// A Go %q string (strconv.Quote: what pprof writes label keys and values with) at the start of
+// `text`, decoded exactly as strconv.Unquote decodes it, so that labels compare equal to the
+// protobuf profile's raw bytes (`\xff`, `\u200b`, `\x01` alike). Moves `text` past it. Returns
+// false on a malformed one; `bad_escape` is then the escape Go would refuse, if that was why.
+bool read_quoted(std::string_view& text, std::string& out, std::string_view& bad_escape) {
+  bad_escape = {};
   if (text.empty() || text[0] != '"') {
     return false;
   }
   out.clear();
-  for (size_t i = 1; i < text.size(); ++i) {
+  std::string decoded;
+  for (size_t i = 1; i < text.size();) {
     char c = text[i];
     if (c == '"') {
       text.remove_prefix(i + 1);
       return true;
     }
-    if (c != '\\') {
-      out += c;
+    if (c == '\\') {
+      size_t length = go_escape_length(text.substr(i));
+      // absl::CUnescape decodes one escape at a time, its length fixed above (absl lets `\x` run
+      // on over any hex digits after two); it refuses surrogates, runes past U+10FFFF and octal
+      // past \377, as Go does.
+      if (length == 0 || !absl::CUnescape(absl::string_view(text.data() + i, length), &decoded)) {
+        if (length == 0) { // the letter and the digits that follow it, to show what was written
+          length = 2;
+          while (length < 10 && i + length < text.size() && is_hex(text[i + length])) {
+            ++length;
+          }
+        }
+        bad_escape = text.substr(i, length);
+        return false;
+      }
+      out += decoded;
+      i += length;
       continue;
     }
-    if (++i >= text.size()) {
-      return false;
-    }
-    switch (text[i]) {
-    case 'n': out += '\n'; break;
-    case 't': out += '\t'; break;
-    case 'r': out += '\r'; break;
-    case '\\': out += '\\'; break;
-    case '"': out += '"'; break;
-    default:
-      // \xNN, \uNNNN and friends: kept as written; labels are compared, not displayed raw.
-      out += '\\';
-      out += text[i];
-    }
+    // Any other byte as it is. Go's own output escapes every byte that is not valid UTF-8
+    // (`\xff`); one written raw (an edited file) becomes U+FFFD, as Unquote has it, when the
+    // model makes names and labels valid UTF-8 (valid_utf8 in model.cpp).
+    out += c;
+    ++i;
   }
   return false;
 }
@@ -265,12 +316,22 @@ private:
     text = text.substr(1, text.size() - 2);
     std::string key;
     std::string value;
+    std::string_view bad_escape;
+    auto refuse_escape = [&](std::string_view what) {
+      if (!bad_escape.empty()) {
+        fail(fmt::format("expected {} (a Go %q string), found the escape {}, which "
+                         "strconv.Unquote refuses, in {}",
+                         what, quote_excerpt(bad_escape), quote_excerpt(text)));
+      }
+    };
     while (!text.empty()) {
-      if (!read_quoted(text, key) || text.empty() || text[0] != ':') {
+      if (!read_quoted(text, key, bad_escape) || text.empty() || text[0] != ':') {
+        refuse_escape("a quoted label key");
         fail(fmt::format("expected a quoted label key and `:`, found {}", quote_excerpt(text)));
       }
       text.remove_prefix(1);
-      if (!read_quoted(text, value)) {
+      if (!read_quoted(text, value, bad_escape)) {
+        refuse_escape("a quoted label value");
         fail(fmt::format("expected a quoted label value, found {}", quote_excerpt(text)));
       }
       m_builder.label(key, value);

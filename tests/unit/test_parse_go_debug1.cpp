@@ -3,6 +3,7 @@
 #include "taskdiff/error.hpp"
 #include "taskdiff/parse.hpp"
 
+#include <algorithm>
 #include <doctest/doctest.h>
 #include <string>
 #include <string_view>
@@ -105,6 +106,89 @@ TEST_CASE("labels are sorted by key and unescaped") {
   REQUIRE(s.stacks.size() == 1);
   using Labels = std::vector<std::pair<std::string, std::string>>;
   CHECK(s.stacks[0].labels == Labels{{"app", "x"}, {"zone", "a\"b"}});
+}
+
+// `# labels:` is written with %q (strconv.Quote): decoded as strconv.Unquote decodes it.
+TEST_CASE("label escapes decode as strconv.Unquote") {
+  auto value_of = [](std::string_view quoted) {
+    std::string text = "goroutine profile: total 1\n"
+                       "1 @ 0x1\n"
+                       "# labels: {\"k\":" +
+                       std::string(quoted) +
+                       "}\n"
+                       "#\t0x1\tmain.a+0x1\t/src/a.go:1\n";
+    Snapshot s = parse_text(text);
+    REQUIRE(s.stacks.size() == 1);
+    REQUIRE(s.stacks[0].labels.size() == 1);
+    return s.stacks[0].labels[0].second;
+  };
+  CHECK(value_of(R"("a\x01b")") == std::string("a\x01"
+                                               "b"));
+  // Bytes, not runes: these two make one; stray ones become U+FFFD in the model, as in a protobuf.
+  CHECK(value_of(R"("\xc3\xa9")") == "\xc3\xa9");
+  CHECK(value_of(R"("\xff\xfe")") == "\xef\xbf\xbd\xef\xbf\xbd");
+  CHECK(value_of(R"("\x41BC")") == "ABC"); // two hex digits, no more
+  CHECK(value_of(R"("a\u00a0b")") == "a\xc2\xa0"
+                                     "b");
+  CHECK(value_of(R"("a\u200bb")") == "a\xe2\x80\x8b"
+                                     "b");
+  CHECK(value_of(R"("\U0001F600")") == "\xf0\x9f\x98\x80");
+  CHECK(value_of(R"("\101\0011")") == std::string("A\x01"
+                                                  "1")); // octal: three digits exactly
+  CHECK(value_of(R"("\a\b\f\v")") == "\a\b\f\v");
+  CHECK(value_of(R"("x\ny\t\r\\\"")") == "x\ny\t\r\\\"");
+  CHECK(value_of(R"("\x00")") == std::string(1, '\0'));
+  CHECK(value_of("\"caf\xc3\xa9 \xe2\x98\x95\"") == "caf\xc3\xa9 \xe2\x98\x95"); // raw UTF-8
+  CHECK(value_of("\"a\xff\"") == "a\xef\xbf\xbd"); // a raw invalid byte: U+FFFD, as Unquote
+}
+
+TEST_CASE("label escapes strconv.Unquote refuses: line and escape named") {
+  auto error_for = [](std::string_view labels) -> std::string {
+    std::string text = "goroutine profile: total 1\n"
+                       "1 @ 0x1\n"
+                       "# labels: " +
+                       std::string(labels) +
+                       "\n"
+                       "#\t0x1\tmain.a+0x1\t/src/a.go:1\n";
+    try {
+      parse_text(text);
+    } catch (const Error& error) {
+      CHECK(error.line() == 3);
+      return error.message();
+    }
+    FAIL("expected an Error for " << labels);
+    return {};
+  };
+  CHECK(error_for(R"({"k":"\x4"})") ==
+        R"(expected a quoted label value (a Go %q string), found the escape "\\x4", which )"
+        R"(strconv.Unquote refuses, in "\"\\x4\"")");
+  CHECK(error_for(R"({"k\q":"v"})")
+            .find(R"(expected a quoted label key (a Go %q string), )"
+                  R"(found the escape "\\q")") == 0);
+  for (std::string_view bad : {R"("\u12")", R"("\U0001F60")", R"("\uD800")", R"("\U00110000")",
+                               R"("\400")", R"("\18")", R"("\'")", R"("\x")", R"("\")"}) {
+    std::string message = error_for("{\"k\":" + std::string(bad) + "}");
+    CHECK_MESSAGE(message.find("expected a quoted label value") == 0, bad << ": " << message);
+  }
+}
+
+// testdata/go/programs/oddsvc: one process's labels in debug=1 text and in the protobuf profile,
+// which holds them as raw bytes. Every label set of one is one of the other.
+TEST_CASE("oddsvc: debug=1 labels equal the protobuf profile's") {
+  auto label_sets = [](const Snapshot& s) {
+    std::vector<std::vector<std::pair<std::string, std::string>>> sets;
+    for (const auto& stack : s.stacks) {
+      if (!stack.labels.empty()) {
+        sets.push_back(stack.labels);
+      }
+    }
+    std::sort(sets.begin(), sets.end());
+    return sets;
+  };
+  auto debug1 = label_sets(load(test::testdata_path("go/go1.19-oddsvc.debug1.txt"), {}));
+  auto pprof = label_sets(load(test::testdata_path("pprof/go1.19-oddsvc.pb.gz"), {}));
+  CHECK(debug1.size() == 11);
+  CHECK(debug1 == pprof);
 }
 
 TEST_CASE("a bad record line: line number") {
