@@ -186,6 +186,16 @@ Detection detect_text(std::string_view head) {
   if (is_goroutine_header(line)) {
     return {Format::go_debug2, {}};
   }
+  // The whole input is a first line without its line break, cut before it shows which dump it
+  // starts (`goroutine prof`, `goroutine 12`): a Go dump or profile that was cut.
+  bool whole_input = line.data() + line.size() == head.data() + head.size();
+  if (whole_input && (starts_with("goroutine", line) || starts_with(line, "goroutine"))) {
+    return {std::nullopt,
+            fmt::format("the input ends in the middle of its first line ({}), which starts like a "
+                        "Go goroutine dump or profile: the dump is truncated (cut download or full "
+                        "disk?); capture it again",
+                        quote_excerpt(line))};
+  }
   std::string_view trimmed = trim(line);
   bool json_array =
       trimmed.front() == '[' &&

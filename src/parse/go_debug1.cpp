@@ -13,7 +13,9 @@
 //
 // Go ends every record with an empty line. A last record without one may be cut at a line break
 // inside its `#` lines, which the total cannot show: it must reach the end of its `@` line, as Go
-// prints a `#` line for every PC from the first non-runtime frame on but the last (goexit).
+// prints a `#` line for every PC from the first non-runtime frame on but the last (goexit). Go
+// ends every line with `\n` too: a last line without one that does not parse, or is the header,
+// was cut, and the profile is called truncated rather than the line's text blamed.
 #include <algorithm>
 #include <charconv>
 #include <cstring>
@@ -160,26 +162,25 @@ public:
 
   void run() {
     std::string_view line;
-    bool header_seen = false;
     while (m_lines.next(line)) {
       line = trim_right(line); // trailing blanks from an editor or a paste
-      if (!header_seen) {
-        if (line.empty()) {
-          continue;
-        }
-        header(line);
-        header_seen = true;
+      if (!m_lines.last_line_unterminated()) {
+        step(line);
         continue;
       }
-      if (line.empty()) {
-        end_record();
-        continue;
+      // The input's last line has no line break, which Go ends every line with: a line that does
+      // not parse was cut (a file that only lost its final `\n` ends with a whole line). So was a
+      // header that parses: `total 21` of `total 217`, and no record after it.
+      try {
+        step(line);
+      } catch (const ParseError&) {
+        truncated(
+            fmt::format("the profile ends in the middle of a line ({})", quote_excerpt(line)));
       }
-      if (line[0] == '#') {
-        hash_line(line);
-        continue;
+      if (m_header_line == m_lines.line_number()) {
+        truncated(fmt::format("the profile ends in the middle of its header line ({})",
+                              quote_excerpt(line)));
       }
-      begin_record(line);
     }
     if (m_in_record && m_lines.last_line_unterminated()) {
       // Go ends every line (and the profile) with `\n`: a record cut inside a `#` line may keep
@@ -195,7 +196,7 @@ public:
                        m_context.file_line(m_record_line)));
     }
     end_record();
-    if (!header_seen) {
+    if (m_header_line == 0) {
       fail("expected `goroutine profile: total N`; the input is empty");
     }
   }
@@ -203,6 +204,29 @@ public:
 private:
   [[noreturn]] void fail(std::string message) const {
     throw ParseError(m_lines.line_number(), std::move(message));
+  }
+
+  // `where`: what the input's end cuts.
+  [[noreturn]] void truncated(std::string_view where) const {
+    fail(fmt::format("{}: the dump is truncated (cut download or full disk?); capture it again",
+                     where));
+  }
+
+  void step(std::string_view line) {
+    if (m_header_line == 0) {
+      if (!line.empty()) {
+        header(line);
+        m_header_line = m_lines.line_number();
+      }
+      return;
+    }
+    if (line.empty()) {
+      end_record();
+    } else if (line[0] == '#') {
+      hash_line(line);
+    } else {
+      begin_record(line);
+    }
   }
 
   void header(std::string_view line) {
@@ -380,6 +404,7 @@ private:
   LineReader& m_lines;
   TextParseContext& m_context;
   StackBuilder& m_builder;
+  uint64_t m_header_line = 0; // 0 until the header is read
   bool m_leak = false;
   bool m_in_record = false;
   bool m_first_hash_line = false;
