@@ -2,7 +2,10 @@
 // `goroutineleak` profile). dump-formats.md section 3.
 //
 // States:
-//   header    `goroutine profile: total 217` -> between
+//   preamble  empty lines; log text before the profile (a service's stdout, a capture script's
+//             lines), as detection finds a profile after it: any line until a whole
+//             `goroutine profile: total 217` followed by a record -> between. A first line that
+//             reads as a count profile's header is the header, right or wrong -> between
 //   between   empty lines; `200 @ 0x43b296 0x40708c 0x46c041` -> record
 //   record    `# labels: {"handler":"audit", "tenant":"acme"}` (first only) -> record;
 //             `#<TAB>0x6cb14c<TAB>main.fetch+0xac<TAB+>/src/quote.go:59` -> record;
@@ -163,7 +166,6 @@ public:
   void run() {
     std::string_view line;
     while (m_lines.next(line)) {
-      line = trim_right(line); // trailing blanks from an editor or a paste
       if (!m_lines.last_line_unterminated()) {
         step(line);
         continue;
@@ -196,6 +198,10 @@ public:
                        m_context.file_line(m_record_line)));
     }
     end_record();
+    if (m_header_line == 0 && m_text_line != 0) {
+      throw ParseError(m_text_line,
+                       fmt::format("expected `goroutine profile: total N`, found {}", m_text));
+    }
     if (m_header_line == 0) {
       fail("expected `goroutine profile: total N`; the input is empty");
     }
@@ -214,12 +220,10 @@ private:
 
   void step(std::string_view line) {
     if (m_header_line == 0) {
-      if (!line.empty()) {
-        header(line);
-        m_header_line = m_lines.line_number();
-      }
+      preamble(line);
       return;
     }
+    line = trim_right(line); // trailing blanks from an editor or a paste
     if (line.empty()) {
       end_record();
     } else if (line[0] == '#') {
@@ -227,6 +231,39 @@ private:
     } else {
       begin_record(line);
     }
+  }
+
+  // Before the header: empty lines, or log text, as detection finds a profile after it
+  // (find_go_debug1: a whole goroutine profile header, then a record). A first line that reads as
+  // a count profile's header is the header, right or wrong, as it always was.
+  // The line is as read (detection's view), not trimmed.
+  void preamble(std::string_view line) {
+    if (trim_right(line).empty()) {
+      return;
+    }
+    std::string_view name;
+    if (m_text_line == 0 && is_count_profile_header(line, name)) {
+      start(trim_right(line));
+      return;
+    }
+    if (m_text_line == 0) {
+      m_text_line = m_lines.line_number();
+      m_text = quote_excerpt(line);
+      return;
+    }
+    if (!is_goroutine_profile_header(line)) {
+      return;
+    }
+    std::string header_line(trim_right(line)); // peek() may move the buffer `line` points into
+    std::string_view next;
+    if (m_lines.peek(next) && is_count_record_start(next)) {
+      start(header_line);
+    }
+  }
+
+  void start(std::string_view line) {
+    header(line);
+    m_header_line = m_lines.line_number();
   }
 
   void header(std::string_view line) {
@@ -405,6 +442,8 @@ private:
   TextParseContext& m_context;
   StackBuilder& m_builder;
   uint64_t m_header_line = 0; // 0 until the header is read
+  uint64_t m_text_line = 0;   // the first line of text before it, if any
+  std::string m_text;         // that line, quoted for a message
   bool m_leak = false;
   bool m_in_record = false;
   bool m_first_hash_line = false;

@@ -206,6 +206,54 @@ TEST_CASE("a bad record line: line number") {
   }
 }
 
+// A capture script's or a service's own lines before the profile: found as a debug=2 dump or a
+// crash is, and skipped; line numbers stay the file's.
+TEST_CASE("a profile after log text") {
+  std::string log = "INFO capturing profile\n"
+                    "INFO goroutine profile: total 3 (a log line that reads like a header)\n"
+                    "\n";
+  Snapshot s = parse_text(log + std::string(k_profile));
+  CHECK(s.format == Format::go_debug1);
+  CHECK(s.total == 6);
+  CHECK(s.stacks.size() == 3);
+
+  std::string broken = log + "goroutine profile: total 1\n"
+                             "1 @ 0x1\n"
+                             "x\n";
+  try {
+    parse_text(broken);
+    FAIL("expected an Error");
+  } catch (const Error& error) {
+    CHECK(error.line() == 6);
+    CHECK(error.message().find("expected a `#` line or an empty line after the record at line 5") ==
+          0);
+  }
+}
+
+TEST_CASE("log text and no profile: detection and the parser name the first line") {
+  // A whole header with no record after it is a log line, not a profile.
+  std::string text = "INFO capturing profile\n"
+                     "goroutine profile: total 3\n"
+                     "INFO done\n";
+  try {
+    parse_text(text);
+    FAIL("expected an Error");
+  } catch (const Error& error) {
+    CHECK(error.line() == 1);
+    CHECK(error.message().find("unknown input format") == 0);
+  }
+  ParseOptions forced;
+  forced.format = Format::go_debug1;
+  try {
+    load(Input::from_memory("x.txt", "\n" + text), forced);
+    FAIL("expected an Error");
+  } catch (const Error& error) {
+    CHECK(error.line() == 2);
+    CHECK(error.message() ==
+          "expected `goroutine profile: total N`, found \"INFO capturing profile\"");
+  }
+}
+
 TEST_CASE("CRLF line endings") {
   std::string crlf = "goroutine profile: total 3\r\n"
                      "3 @ 0x1 0x2\r\n"
