@@ -194,6 +194,21 @@ Detection detect_text(std::string_view head) {
                                       "/debug/pprof/goroutine?debug=1 or ?debug=2",
                                       profile)};
   }
+  // The other runtime/pprof profiles as text (?debug=1), named as their protobuf forms are:
+  // `heap profile: 3: 608 [3: 608] @ heap/1048576` (heap and allocs), `--- mutex:` and
+  // `--- contention:` (block), each then `cycles/second=...`.
+  std::string_view other_profile =
+      starts_with(line, "heap profile: ") && line.find(" @ heap/") != std::string_view::npos
+          ? "heap (or allocs)"
+      : trim_right(line) == "--- mutex:"      ? "mutex"
+      : trim_right(line) == "--- contention:" ? "block"
+                                              : "";
+  if (!other_profile.empty()) {
+    return {std::nullopt,
+            fmt::format("this is a Go {} profile ({}), not a goroutine profile; capture "
+                        "/debug/pprof/goroutine?debug=1 or ?debug=2",
+                        other_profile, quote_excerpt(line))};
+  }
   if (is_goroutine_header(line)) {
     return {Format::go_debug2, {}};
   }
