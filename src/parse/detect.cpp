@@ -3,8 +3,8 @@
 //
 // Detection looks at the first non-empty line (after a UTF-8 BOM), as dump-formats.md section 0
 // lays out; an input that fits no format is an error naming what was seen, never an empty
-// snapshot. Text that fits nothing at its start may be log text before a dump: a Go crash or a
-// Java `Full thread dump` line is looked for in the first 64 KiB and then up to k_log_scan_bytes
+// snapshot. Text that fits nothing at its start may be log text before a dump: a Go crash, a
+// debug=1 goroutine profile's header or a Java `Full thread dump` line is looked for in the first 64 KiB and then up to k_log_scan_bytes
 // (a service's stderr before its crash, a JVM's stdout before its SIGQUIT dump), also behind a
 // log prefix on every line.
 #include <algorithm>
@@ -126,16 +126,6 @@ bool is_timestamp_line(std::string_view line) {
          line[7] == '-' && line[10] == ' ' && line[13] == ':' && line[16] == ':';
 }
 
-bool is_count_profile_header(std::string_view line, std::string_view& name) {
-  auto pos = line.find(" profile: total ");
-  if (pos == std::string_view::npos || pos == 0) {
-    return false;
-  }
-  name = line.substr(0, pos);
-  return std::all_of(name.begin(), name.end(),
-                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
-}
-
 // Where the first line of `head` that is a HotSpot dump's banner (is_java_banner) begins; npos if
 // none is.
 size_t find_java_banner(std::string_view head) {
@@ -150,15 +140,36 @@ size_t find_java_banner(std::string_view head) {
   return found;
 }
 
-// A Go crash or a HotSpot dump after log text (a service's stderr, a JVM's stdout), whichever
-// starts first; nullopt if neither does.
+// Where a debug=1 goroutine profile starts in `head` after log text (a service's stdout that
+// printed it, a capture script's own lines): a whole header (is_goroutine_profile_header) followed
+// by a record, `200 @ 0x43b296 ...`, so that a log line that merely reads like one is not taken.
+// npos if none.
+size_t find_go_debug1(std::string_view head) {
+  size_t found = std::string_view::npos;
+  std::optional<std::string_view> previous;
+  visit_lines(head, [&](std::string_view line) {
+    if (previous && is_count_record_start(line) && is_goroutine_profile_header(*previous)) {
+      found = static_cast<size_t>(previous->data() - head.data());
+      return true;
+    }
+    previous = line;
+    return false;
+  });
+  return found;
+}
+
+// A Go crash, a debug=1 goroutine profile or a HotSpot dump after log text (a service's stderr, a
+// JVM's stdout), whichever starts first; nullopt if none does.
 std::optional<Format> find_dump_in_log(std::string_view head) {
-  size_t go_crash = find_go_crash(head);
-  size_t java_banner = find_java_banner(head);
-  if (go_crash == std::string_view::npos && java_banner == std::string_view::npos) {
+  std::pair<size_t, Format> found[] = {{find_go_crash(head), Format::go_traceback},
+                                       {find_go_debug1(head), Format::go_debug1},
+                                       {find_java_banner(head), Format::java}};
+  auto first = std::min_element(std::begin(found), std::end(found),
+                                [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (first->first == std::string_view::npos) {
     return std::nullopt;
   }
-  return go_crash < java_banner ? Format::go_traceback : Format::java;
+  return first->second;
 }
 
 Detection detect_text(std::string_view head) {
@@ -183,8 +194,33 @@ Detection detect_text(std::string_view head) {
                                       "/debug/pprof/goroutine?debug=1 or ?debug=2",
                                       profile)};
   }
+  // The other runtime/pprof profiles as text (?debug=1), named as their protobuf forms are:
+  // `heap profile: 3: 608 [3: 608] @ heap/1048576` (heap and allocs), `--- mutex:` and
+  // `--- contention:` (block), each then `cycles/second=...`.
+  std::string_view other_profile =
+      starts_with(line, "heap profile: ") && line.find(" @ heap/") != std::string_view::npos
+          ? "heap (or allocs)"
+      : trim_right(line) == "--- mutex:"      ? "mutex"
+      : trim_right(line) == "--- contention:" ? "block"
+                                              : "";
+  if (!other_profile.empty()) {
+    return {std::nullopt,
+            fmt::format("this is a Go {} profile ({}), not a goroutine profile; capture "
+                        "/debug/pprof/goroutine?debug=1 or ?debug=2",
+                        other_profile, quote_excerpt(line))};
+  }
   if (is_goroutine_header(line)) {
     return {Format::go_debug2, {}};
+  }
+  // The whole input is a first line without its line break, cut before it shows which dump it
+  // starts (`goroutine prof`, `goroutine 12`): a Go dump or profile that was cut.
+  bool whole_input = line.data() + line.size() == head.data() + head.size();
+  if (whole_input && (starts_with("goroutine", line) || starts_with(line, "goroutine"))) {
+    return {std::nullopt,
+            fmt::format("the input ends in the middle of its first line ({}), which starts like a "
+                        "Go goroutine dump or profile: the dump is truncated (cut download or full "
+                        "disk?); capture it again",
+                        quote_excerpt(line))};
   }
   std::string_view trimmed = trim(line);
   bool json_array =

@@ -2,7 +2,10 @@
 // `goroutineleak` profile). dump-formats.md section 3.
 //
 // States:
-//   header    `goroutine profile: total 217` -> between
+//   preamble  empty lines; log text before the profile (a service's stdout, a capture script's
+//             lines), as detection finds a profile after it: any line until a whole
+//             `goroutine profile: total 217` followed by a record -> between. A first line that
+//             reads as a count profile's header is the header, right or wrong -> between
 //   between   empty lines; `200 @ 0x43b296 0x40708c 0x46c041` -> record
 //   record    `# labels: {"handler":"audit", "tenant":"acme"}` (first only) -> record;
 //             `#<TAB>0x6cb14c<TAB>main.fetch+0xac<TAB+>/src/quote.go:59` -> record;
@@ -13,12 +16,16 @@
 //
 // Go ends every record with an empty line. A last record without one may be cut at a line break
 // inside its `#` lines, which the total cannot show: it must reach the end of its `@` line, as Go
-// prints a `#` line for every PC from the first non-runtime frame on but the last (goexit).
+// prints a `#` line for every PC from the first non-runtime frame on but the last (goexit). Go
+// ends every line with `\n` too: a last line without one that does not parse, or is the header,
+// was cut, and the profile is called truncated rather than the line's text blamed.
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <optional>
 #include <vector>
 
+#include <absl/strings/escaping.h>
 #include <fmt/format.h>
 
 #include "taskdiff/error.hpp"
@@ -68,36 +75,85 @@ std::string_view next_token(std::string_view& rest, char separator) {
   return token;
 }
 
-// A Go %q string at the start of `text`; returns false on a malformed one.
-bool read_quoted(std::string_view& text, std::string& out) {
+// The length of the escape at the start of `text` (a backslash first) as strconv.Unquote reads
+// one in a double-quoted string, 0 if Go refuses it: `\x` takes exactly two hex digits, `\u` four,
+// `\U` eight, an octal escape exactly three digits; `\'` belongs to rune literals only.
+size_t go_escape_length(std::string_view text) {
+  auto digits = [&](size_t count, bool (*is_digit_of_base)(char)) -> size_t {
+    if (text.size() < 2 + count) {
+      return 0;
+    }
+    for (size_t i = 2; i < 2 + count; ++i) {
+      if (!is_digit_of_base(text[i])) {
+        return 0;
+      }
+    }
+    return 2 + count;
+  };
+  auto is_octal = [](char c) { return c >= '0' && c <= '7'; };
+  if (text.size() < 2) {
+    return 0;
+  }
+  switch (text[1]) {
+  case 'a':
+  case 'b':
+  case 'f':
+  case 'n':
+  case 'r':
+  case 't':
+  case 'v':
+  case '\\':
+  case '"': return 2;
+  case 'x': return digits(2, is_hex);
+  case 'u': return digits(4, is_hex);
+  case 'U': return digits(8, is_hex);
+  default:
+    // Octal: the escape's letter is its first digit.
+    return text.size() >= 4 && is_octal(text[1]) && is_octal(text[2]) && is_octal(text[3]) ? 4 : 0;
+  }
+}
+
+// A Go %q string (strconv.Quote: what pprof writes label keys and values with) at the start of
+// `text`, decoded exactly as strconv.Unquote decodes it, so that labels compare equal to the
+// protobuf profile's raw bytes (`\xff`, `\u200b`, `\x01` alike). Moves `text` past it. Returns
+// false on a malformed one; `bad_escape` is then the escape Go would refuse, if that was why.
+bool read_quoted(std::string_view& text, std::string& out, std::string_view& bad_escape) {
+  bad_escape = {};
   if (text.empty() || text[0] != '"') {
     return false;
   }
   out.clear();
-  for (size_t i = 1; i < text.size(); ++i) {
+  std::string decoded;
+  for (size_t i = 1; i < text.size();) {
     char c = text[i];
     if (c == '"') {
       text.remove_prefix(i + 1);
       return true;
     }
-    if (c != '\\') {
-      out += c;
+    if (c == '\\') {
+      size_t length = go_escape_length(text.substr(i));
+      // absl::CUnescape decodes one escape at a time, its length fixed above (absl lets `\x` run
+      // on over any hex digits after two); it refuses surrogates, runes past U+10FFFF and octal
+      // past \377, as Go does.
+      if (length == 0 || !absl::CUnescape(absl::string_view(text.data() + i, length), &decoded)) {
+        if (length == 0) { // the letter and the digits that follow it, to show what was written
+          length = 2;
+          while (length < 10 && i + length < text.size() && is_hex(text[i + length])) {
+            ++length;
+          }
+        }
+        bad_escape = text.substr(i, length);
+        return false;
+      }
+      out += decoded;
+      i += length;
       continue;
     }
-    if (++i >= text.size()) {
-      return false;
-    }
-    switch (text[i]) {
-    case 'n': out += '\n'; break;
-    case 't': out += '\t'; break;
-    case 'r': out += '\r'; break;
-    case '\\': out += '\\'; break;
-    case '"': out += '"'; break;
-    default:
-      // \xNN, \uNNNN and friends: kept as written; labels are compared, not displayed raw.
-      out += '\\';
-      out += text[i];
-    }
+    // Any other byte as it is. Go's own output escapes every byte that is not valid UTF-8
+    // (`\xff`); one written raw (an edited file) becomes U+FFFD, as Unquote has it, when the
+    // model makes names and labels valid UTF-8 (valid_utf8 in model.cpp).
+    out += c;
+    ++i;
   }
   return false;
 }
@@ -109,26 +165,24 @@ public:
 
   void run() {
     std::string_view line;
-    bool header_seen = false;
     while (m_lines.next(line)) {
-      line = trim_right(line); // trailing blanks from an editor or a paste
-      if (!header_seen) {
-        if (line.empty()) {
-          continue;
-        }
-        header(line);
-        header_seen = true;
+      if (!m_lines.last_line_unterminated()) {
+        step(line);
         continue;
       }
-      if (line.empty()) {
-        end_record();
-        continue;
+      // The input's last line has no line break, which Go ends every line with: a line that does
+      // not parse was cut (a file that only lost its final `\n` ends with a whole line). So was a
+      // header that parses: `total 21` of `total 217`, and no record after it.
+      try {
+        step(line);
+      } catch (const ParseError&) {
+        truncated(
+            fmt::format("the profile ends in the middle of a line ({})", quote_excerpt(line)));
       }
-      if (line[0] == '#') {
-        hash_line(line);
-        continue;
+      if (m_header_line == m_lines.line_number()) {
+        truncated(fmt::format("the profile ends in the middle of its header line ({})",
+                              quote_excerpt(line)));
       }
-      begin_record(line);
     }
     if (m_in_record && m_lines.last_line_unterminated()) {
       // Go ends every line (and the profile) with `\n`: a record cut inside a `#` line may keep
@@ -144,7 +198,11 @@ public:
                        m_context.file_line(m_record_line)));
     }
     end_record();
-    if (!header_seen) {
+    if (m_header_line == 0 && m_text_line != 0) {
+      throw ParseError(m_text_line,
+                       fmt::format("expected `goroutine profile: total N`, found {}", m_text));
+    }
+    if (m_header_line == 0) {
       fail("expected `goroutine profile: total N`; the input is empty");
     }
   }
@@ -152,6 +210,60 @@ public:
 private:
   [[noreturn]] void fail(std::string message) const {
     throw ParseError(m_lines.line_number(), std::move(message));
+  }
+
+  // `where`: what the input's end cuts.
+  [[noreturn]] void truncated(std::string_view where) const {
+    fail(fmt::format("{}: the dump is truncated (cut download or full disk?); capture it again",
+                     where));
+  }
+
+  void step(std::string_view line) {
+    if (m_header_line == 0) {
+      preamble(line);
+      return;
+    }
+    line = trim_right(line); // trailing blanks from an editor or a paste
+    if (line.empty()) {
+      end_record();
+    } else if (line[0] == '#') {
+      hash_line(line);
+    } else {
+      begin_record(line);
+    }
+  }
+
+  // Before the header: empty lines, or log text, as detection finds a profile after it
+  // (find_go_debug1: a whole goroutine profile header, then a record). A first line that reads as
+  // a count profile's header is the header, right or wrong, as it always was.
+  // The line is as read (detection's view), not trimmed.
+  void preamble(std::string_view line) {
+    if (trim_right(line).empty()) {
+      return;
+    }
+    std::string_view name;
+    if (m_text_line == 0 && is_count_profile_header(line, name)) {
+      start(trim_right(line));
+      return;
+    }
+    if (m_text_line == 0) {
+      m_text_line = m_lines.line_number();
+      m_text = quote_excerpt(line);
+      return;
+    }
+    if (!is_goroutine_profile_header(line)) {
+      return;
+    }
+    std::string header_line(trim_right(line)); // peek() may move the buffer `line` points into
+    std::string_view next;
+    if (m_lines.peek(next) && is_count_record_start(next)) {
+      start(header_line);
+    }
+  }
+
+  void start(std::string_view line) {
+    header(line);
+    m_header_line = m_lines.line_number();
   }
 
   void header(std::string_view line) {
@@ -265,12 +377,22 @@ private:
     text = text.substr(1, text.size() - 2);
     std::string key;
     std::string value;
+    std::string_view bad_escape;
+    auto refuse_escape = [&](std::string_view what) {
+      if (!bad_escape.empty()) {
+        fail(fmt::format("expected {} (a Go %q string), found the escape {}, which "
+                         "strconv.Unquote refuses, in {}",
+                         what, quote_excerpt(bad_escape), quote_excerpt(text)));
+      }
+    };
     while (!text.empty()) {
-      if (!read_quoted(text, key) || text.empty() || text[0] != ':') {
+      if (!read_quoted(text, key, bad_escape) || text.empty() || text[0] != ':') {
+        refuse_escape("a quoted label key");
         fail(fmt::format("expected a quoted label key and `:`, found {}", quote_excerpt(text)));
       }
       text.remove_prefix(1);
-      if (!read_quoted(text, value)) {
+      if (!read_quoted(text, value, bad_escape)) {
+        refuse_escape("a quoted label value");
         fail(fmt::format("expected a quoted label value, found {}", quote_excerpt(text)));
       }
       m_builder.label(key, value);
@@ -319,6 +441,9 @@ private:
   LineReader& m_lines;
   TextParseContext& m_context;
   StackBuilder& m_builder;
+  uint64_t m_header_line = 0; // 0 until the header is read
+  uint64_t m_text_line = 0;   // the first line of text before it, if any
+  std::string m_text;         // that line, quoted for a message
   bool m_leak = false;
   bool m_in_record = false;
   bool m_first_hash_line = false;

@@ -102,6 +102,36 @@ inline bool is_goroutine_header(std::string_view line) {
   return starts_with(rest, " [") || starts_with(rest, " gp=");
 }
 
+// `goroutine profile: total 217`, `threadcreate profile: total 9`: a Go count profile's header in
+// debug=1 text; `name` is the profile's kind.
+inline bool is_count_profile_header(std::string_view line, std::string_view& name) {
+  auto pos = line.find(" profile: total ");
+  if (pos == std::string_view::npos || pos == 0) {
+    return false;
+  }
+  name = line.substr(0, pos);
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  });
+}
+
+// A goroutine (or goroutineleak) profile's header, whole: `goroutine profile: total 217` and
+// nothing after the count. After log text, only such a line starts a debug=1 profile.
+inline bool is_goroutine_profile_header(std::string_view line) {
+  std::string_view name;
+  return is_count_profile_header(line, name) && (name == "goroutine" || name == "goroutineleak") &&
+         all_digits(trim_right(line.substr(name.size() + 16)));
+}
+
+// The first line of a debug=1 record: `200 @ 0x43b296 0x40708c`.
+inline bool is_count_record_start(std::string_view line) {
+  size_t digits = 0;
+  while (digits < line.size() && is_digit(line[digits])) {
+    ++digits;
+  }
+  return digits != 0 && starts_with(line.substr(digits), " @ 0x");
+}
+
 // The first lines of a Go crash: `panic: ...`, `fatal error: ...`, `SIGQUIT: quit`,
 // `[signal SIGSEGV: ...]`, `runtime: ...`.
 inline bool is_crash_line(std::string_view line) {
