@@ -364,9 +364,12 @@ private:
   }
 
   void preamble(std::string_view line) {
+    // A header right after a log line is a stack the log printed (`http: panic serving ...`),
+    // unless the goroutine writes a debug=2 dump: that dump was appended to the log (`INFO
+    // capturing profile`, then the profile), and its first goroutine counts.
     bool may_start = m_previous_blank || line_number() == 1 || m_previous_crash_line;
     Header header;
-    if (may_start && dump_header(line, header)) {
+    if (dump_header(line, header) && (may_start || next_is_dump_writer())) {
       start_goroutine(header);
       return;
     }
@@ -750,6 +753,12 @@ private:
       return false;
     }
     return parse_header(line, line_number(), header);
+  }
+
+  bool next_is_dump_writer() {
+    std::string_view next;
+    return m_lines.peek(next) && starts_with(trim_left(next), k_dump_writer) &&
+           starts_with(trim_left(next).substr(k_dump_writer.size()), "(");
   }
 
   void commit() { m_builder.commit(m_record_line); }
