@@ -320,7 +320,7 @@ public:
         m_file_line_cut_risk = (before == State::function_file || before == State::creator_file) &&
                                !file_line_whole(line);
       } catch (const ParseError&) {
-        if (before == State::between) {
+        if (before == State::between || before == State::preamble) {
           cut_header();
         } else {
           truncated(inside_goroutine(), true);
