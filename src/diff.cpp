@@ -127,6 +127,8 @@ private:
     }
     change.base_group = base.empty() ? nullptr : largest(base);
     change.cand_group = cand.empty() ? nullptr : largest(cand);
+    change.base_groups = base.size();
+    change.cand_groups = cand.size();
     if (change.base == change.cand) {
       return;
     }

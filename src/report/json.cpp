@@ -69,6 +69,7 @@ ordered_json change_json(const Change& change) {
   out["delta"] = count_json(change.cand - change.base);
   std::string_view below = report::below_threshold_of(change);
   out["below_threshold"] = below.empty() ? ordered_json() : ordered_json(below);
+  out["groups"] = {{"base", change.base_groups}, {"cand", change.cand_groups}};
   out.update(group_json(change.shown()));
   return out;
 }

@@ -261,6 +261,12 @@ void write_diff_text(std::ostream& out, const DiffReport& report, const TextStyl
         change.kind == ChangeKind::new_group ? paint.red("NEW") : paint.yellow("GROWING");
     out << fmt::format("{} {}  {} -> {}  [{}]\n", kind, paint.bold(title_text(group)),
                        count_text(change.base), count_text(change.cand), wait_text(group));
+    if (change.base_groups > 1 || change.cand_groups > 1) {
+      out << fmt::format("  {:<11} {} groups in base, {} in cand, counted together: closures or "
+                         "label sets of one stack that a rebuild may have renumbered; the "
+                         "largest is shown\n",
+                         "sums", change.base_groups, change.cand_groups);
+    }
     write_group_details(out, group, style, paint);
   }
 

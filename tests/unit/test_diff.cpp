@@ -218,6 +218,7 @@ TEST_CASE("closures of one function: matched by number where that is safe") {
     DiffResult r = diff(r_base, r_cand, t);
     REQUIRE(r.findings.size() == 1);
     CHECK(r.findings[0].cand == 9);
+    CHECK(r.findings[0].cand_groups == 3);
   }
 }
 

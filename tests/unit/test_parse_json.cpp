@@ -221,6 +221,8 @@ TEST_CASE("--key default,labels: a leak labelled per request is one new group, n
     // 203 label sets against 3: 200 of them new, however the rest pair up.
     CHECK(result.findings[0].kind == ChangeKind::new_group);
     CHECK(result.findings[0].cand == 200);
+    CHECK(result.findings[0].base_groups == 0);
+    CHECK(result.findings[0].cand_groups == 200);
   }
 }
 
