@@ -120,6 +120,20 @@ size_t SymbolTable::Hash::operator()(std::string_view text) const {
   return static_cast<size_t>(XXH3_64bits(text.data(), text.size()));
 }
 
+SymbolTable::SymbolTable(const SymbolTable& other) : m_strings(other.m_strings) {
+  m_ids.reserve(m_strings.size());
+  for (size_t id = 0; id < m_strings.size(); ++id) {
+    m_ids.emplace(m_strings[id], static_cast<Id>(id));
+  }
+}
+
+SymbolTable& SymbolTable::operator=(const SymbolTable& other) {
+  if (this != &other) {
+    *this = SymbolTable(other);
+  }
+  return *this;
+}
+
 SymbolTable::Id SymbolTable::intern(std::string_view text) {
   if (auto it = m_ids.find(text); it != m_ids.end()) {
     return it->second;

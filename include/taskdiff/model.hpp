@@ -66,6 +66,13 @@ Facts format_facts(Format format);
 class SymbolTable {
 public:
   using Id = uint32_t;
+  SymbolTable() = default;
+  // A copy's index must view the copy's own strings, not the original's (a vector of snapshots
+  // growing copies them: Snapshot's move may throw, as std::deque's does).
+  SymbolTable(const SymbolTable& other);
+  SymbolTable& operator=(const SymbolTable& other);
+  SymbolTable(SymbolTable&&) = default; // a deque moved keeps its elements where they are
+  SymbolTable& operator=(SymbolTable&&) = default;
   Id intern(std::string_view text);
   std::string_view operator[](Id id) const { return m_strings[id]; }
   size_t size() const { return m_strings.size(); }

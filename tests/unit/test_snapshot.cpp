@@ -127,6 +127,24 @@ std::string patched(std::string_view from, std::string_view to) {
 
 TEST_SUITE("snapshot") {
 
+TEST_CASE("a copied symbol table finds its names after the original is gone") {
+  // Its index viewed the original's strings: a vector of snapshots growing (three replicas
+  // given to `taskdiff snapshot`) copied them and freed the originals, and the next lookup read
+  // freed memory (ASan: heap-use-after-free).
+  auto original = std::make_unique<SymbolTable>();
+  SymbolTable::Id main_id = original->intern("main.main");
+  SymbolTable::Id file_id = original->intern("/src/main.go");
+  SymbolTable copy(*original);
+  SymbolTable assigned;
+  assigned = *original;
+  original.reset();
+  CHECK(copy.intern("main.main") == main_id);
+  CHECK(copy.intern("/src/main.go") == file_id);
+  CHECK(assigned.intern("main.main") == main_id);
+  CHECK(copy.size() == 2);
+  CHECK(copy.intern("main.other") == 2);
+}
+
 TEST_CASE("round trip: dump -> snapshot -> the same stacks, totals and facts, in every format") {
   for (const char* name : {"unbuffered-chan/cand.debug2.txt", "unbuffered-chan/cand.debug1.txt",
                            "unbuffered-chan/cand.pb.gz", "tracebacks/panic.txt",
