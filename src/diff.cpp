@@ -53,8 +53,8 @@ bool worse(const Change& a, const Change& b) {
   return a.shown().key < b.shown().key;
 }
 
-// The groups of both sides under one fold_key (or, for groups of one side only, one loose_key),
-// each list largest first (Grouping's order).
+// The groups of both sides under one fold_key (or loose_key), each list largest first (Grouping's
+// order).
 struct Bucket {
   std::vector<const Group*> base;
   std::vector<const Group*> cand;
@@ -71,40 +71,24 @@ public:
     }
   }
 
-  // Matches the groups of one bucket. With the same keys on both sides (the same closures), each
-  // key is compared on its own: a sibling closure that grew is not diluted by a larger one. With
-  // more keys in CAND, some closures are new code: the smallest of CAND's, as many as it has more
-  // (the reading most favourable to CAND: a rebuild that renumbered its closures never looks like
-  // a leak), are compared as one new group, the rest against BASE together. Otherwise (keys
-  // renumbered, closures gone) the bucket is compared whole.
+  // Matches the groups of one bucket: with the same keys on both sides (the same label sets),
+  // each is compared on its own, so one label's growth is not diluted by the others; otherwise
+  // (a label per request, new or gone) the bucket is compared whole.
   void match(const Bucket& bucket) {
     const auto& base = bucket.base;
     const auto& cand = bucket.cand;
-    if (base.empty() || cand.empty() || (base.size() == 1 && cand.size() == 1)) {
-      add(base, cand);
-      return;
-    }
-    std::unordered_map<std::string_view, const Group*> base_keys;
-    for (const Group* group : base) {
-      base_keys.emplace(group->key, group);
-    }
-    auto in_base = [&](const Group* group) { return base_keys.count(group->key) > 0; };
-    if (cand.size() == base.size() && std::all_of(cand.begin(), cand.end(), in_base)) {
-      for (const Group* group : cand) {
-        add({base_keys[group->key]}, {group});
+    if (base.size() > 1 && base.size() == cand.size()) {
+      std::unordered_map<std::string_view, const Group*> base_keys;
+      for (const Group* group : base) {
+        base_keys.emplace(group->key, group);
       }
-      return;
-    }
-    if (cand.size() > base.size()) {
-      // Smallest first, an unknown key before a known one of the same count.
-      std::vector<const Group*> order = cand;
-      std::stable_sort(order.begin(), order.end(), [&](const Group* a, const Group* b) {
-        return a->count != b->count ? a->count < b->count : in_base(a) < in_base(b);
-      });
-      auto added = static_cast<std::ptrdiff_t>(cand.size() - base.size());
-      add({}, {order.begin(), order.begin() + added});
-      add(base, {order.begin() + added, order.end()});
-      return;
+      if (std::all_of(cand.begin(), cand.end(),
+                      [&](const Group* group) { return base_keys.count(group->key) > 0; })) {
+        for (const Group* group : cand) {
+          add({base_keys[group->key]}, {group});
+        }
+        return;
+      }
     }
     add(base, cand);
   }
@@ -151,14 +135,21 @@ private:
 
 } // namespace
 
+bool crash_output(const Snapshot& snapshot) {
+  return snapshot.format == Format::go_traceback ||
+         std::any_of(snapshot.origins.begin(), snapshot.origins.end(),
+                     [](const Origin& origin) { return origin.format == Format::go_traceback; });
+}
+
 DiffResult diff(const Grouping& base, const Grouping& cand, const Thresholds& thresholds,
-                uint32_t base_replicas, uint32_t cand_replicas) {
-  // Buckets by fold_key, in first-seen order (CAND's, then BASE's), for a stable result.
+                uint32_t base_replicas, uint32_t cand_replicas, bool loose) {
+  // Buckets by fold_key (or loose_key), in first-seen order (CAND's, then BASE's), for a stable
+  // result.
   std::vector<Bucket> buckets;
-  std::unordered_map<std::string_view, size_t> by_fold;
-  auto bucket_of = [&](std::unordered_map<std::string_view, size_t>& index,
-                       std::string_view key) -> Bucket& {
-    auto [it, inserted] = index.try_emplace(key, buckets.size());
+  std::unordered_map<std::string_view, size_t> index;
+  auto bucket_of = [&](const Group& group) -> Bucket& {
+    auto [it, inserted] =
+        index.try_emplace(loose ? group.loose_key : group.fold_key, buckets.size());
     if (inserted) {
       buckets.emplace_back();
     }
@@ -166,33 +157,15 @@ DiffResult diff(const Grouping& base, const Grouping& cand, const Thresholds& th
   };
   for (const auto& group : cand.groups) {
     if (!group.internal) {
-      bucket_of(by_fold, group.fold_key).cand.push_back(&group);
+      bucket_of(group).cand.push_back(&group);
     }
   }
   for (const auto& group : base.groups) {
     if (!group.internal) {
-      bucket_of(by_fold, group.fold_key).base.push_back(&group);
+      bucket_of(group).base.push_back(&group);
     }
   }
-  // Buckets found on one side only meet by loose_key: never one found on both sides, or a new
-  // goroutine started with no closure of its own would join its creator's closure.
-  std::vector<Bucket> matched;
-  std::vector<Bucket> one_sided;
-  for (Bucket& bucket : buckets) {
-    (bucket.base.empty() || bucket.cand.empty() ? one_sided : matched).push_back(std::move(bucket));
-  }
-  buckets.clear();
-  std::unordered_map<std::string_view, size_t> by_loose;
-  for (const Bucket& bucket : one_sided) {
-    const Group* first = bucket.cand.empty() ? bucket.base.front() : bucket.cand.front();
-    Bucket& into = bucket_of(by_loose, first->loose_key);
-    into.base.insert(into.base.end(), bucket.base.begin(), bucket.base.end());
-    into.cand.insert(into.cand.end(), bucket.cand.begin(), bucket.cand.end());
-  }
   Differ differ(thresholds, base_replicas, cand_replicas);
-  for (const Bucket& bucket : matched) {
-    differ.match(bucket);
-  }
   for (const Bucket& bucket : buckets) {
     differ.match(bucket);
   }

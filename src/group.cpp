@@ -3,11 +3,13 @@
 #include "taskdiff/group.hpp"
 #include "parse/text_util.hpp"
 
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
 #include <algorithm>
 #include <cstring>
 #include <deque>
 #include <numeric>
-#include <absl/container/flat_hash_map.h>
+#include <xxhash.h>
 
 #include <fmt/format.h>
 
@@ -208,8 +210,8 @@ struct KeyMaker {
   const KeyOptions& options;
   SymbolFacts& facts;
 
-  // `labels`: with the labels when the key asks for them (the numbered and strict forms: labels
-  // part groups as closure numbers do, and diff matches them the same way).
+  // `labels`: with the labels when the key asks for them (a group's key; diff buckets groups by
+  // their key without them).
   std::string make(KeyForm form, bool labels = false) const {
     const auto& symbols = snapshot.symbols;
     bool strict = form == KeyForm::strict;
@@ -267,7 +269,8 @@ struct KeyMaker {
   // ... }()` closure and, at traceback level 2 before Go 1.22, the `go` statement's wrapper
   // (`main.main.func4` under the closure `main.main.func1` it calls) are such frames, each
   // printed by one format and not the other. Where the key has no creator (a profile on one
-  // side), any closures there.
+  // side), any closures there but the leaf-most frame: a stack of closures alone would otherwise
+  // meet any other (a new leak in one function's closure taken for another's that went away).
   size_t outer_creator_closures_start() const {
     if (snapshot.runtime != Runtime::go || internal) {
       return kept.size();
@@ -281,7 +284,7 @@ struct KeyMaker {
                         : is_go_closure(snapshot.symbols[function]);
     };
     size_t end = kept.size();
-    while (end > 0 && outer_closure(end)) {
+    while (end > (by_creator ? 0 : 1) && outer_closure(end)) {
       --end;
     }
     return end;
@@ -295,6 +298,7 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
   out.total = snapshot.total;
   absl::flat_hash_map<std::string, size_t> index;
   std::vector<uint64_t> representative_count;
+  absl::flat_hash_set<std::pair<size_t, uint64_t>> numberings; // (group, hash of numbered key)
   const auto& symbols = snapshot.symbols;
   SymbolFacts facts(snapshot, options);
 
@@ -303,23 +307,25 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
     bool internal = is_internal(snapshot, stack, kept);
 
     KeyMaker keys{snapshot, stack, kept, internal, options, facts};
-    std::string key = keys.make(options.strict ? KeyForm::strict : KeyForm::numbered, true);
+    KeyForm form = options.strict ? KeyForm::strict : KeyForm::folded;
+    std::string key = keys.make(form, true);
     auto [it, inserted] = index.try_emplace(key, out.groups.size());
     if (inserted) {
       out.groups.emplace_back();
       Group& made = out.groups.back();
       made.key = std::move(key);
-      if (options.strict) {
-        made.fold_key = options.labels ? keys.make(KeyForm::strict) : made.key;
-        made.loose_key = made.fold_key;
-      } else {
-        made.fold_key = keys.make(KeyForm::folded);
-        made.loose_key = keys.make(KeyForm::loose);
-      }
+      made.fold_key = options.labels ? keys.make(form) : made.key;
+      made.loose_key = options.strict ? made.fold_key : keys.make(KeyForm::loose);
       representative_count.push_back(0);
     }
     size_t g = it->second;
     Group& group = out.groups[g];
+    if (!options.strict) {
+      std::string numbered = keys.make(KeyForm::numbered, true);
+      if (numberings.emplace(g, XXH3_64bits(numbered.data(), numbered.size())).second) {
+        ++group.closure_variants;
+      }
+    }
     group.count += stack.count;
     group.internal = internal;
     group.runtime = snapshot.runtime;

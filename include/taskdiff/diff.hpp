@@ -39,8 +39,13 @@ struct DiffResult {
   bool regression() const { return !findings.empty(); }
 };
 
-// `base_replicas`/`cand_replicas`: counts are compared per replica when they differ.
+// `base_replicas`/`cand_replicas`: counts are compared per replica when they differ. `loose`:
+// groups meet by loose_key, not fold_key (see Group): for Go crash output against a dump of
+// another traceback level (crash_output()), which prints or hides other closures at a stack's end.
 DiffResult diff(const Grouping& base, const Grouping& cand, const Thresholds& thresholds,
-                uint32_t base_replicas = 1, uint32_t cand_replicas = 1);
+                uint32_t base_replicas = 1, uint32_t cand_replicas = 1, bool loose = false);
+
+// Whether a snapshot is, or was made from, Go crash output (traceback level 2 at SIGQUIT).
+bool crash_output(const Snapshot& snapshot);
 
 } // namespace taskdiff

@@ -33,17 +33,21 @@ struct ShownFrame {
 };
 
 struct Group {
-  // Canonical key texts. `key` names the group: the default key keeps closure and lambda numbers
-  // (sibling closures of one function are distinct groups), --key strict also file:line and the
-  // exact wait reason. diff matches by `key` where that is safe, then by `fold_key` (numbers
-  // folded: a rebuild renumbers closures), then groups found on one side only by `loose_key`
-  // (the creator's own closures at the stack's end left out: a one-line `go func() {...}()` and
-  // Go <= 1.21's level-2 `go` wrapper). Labels (`--key ...,labels`) are in `key` only: a label per
-  // request parts groups, which diff then matches as it does closures. Under --key strict the
-  // others are `key` without its labels.
+  // Canonical key texts. `key` names the group: the default key folds closure and lambda numbers
+  // (a rebuild renumbers them), --key strict keeps them and adds file:line and the exact wait
+  // reason; `--key ...,labels` adds labels. `fold_key` is `key` without labels: diff buckets
+  // groups by it and compares a bucket's groups one by one when both sides have the same label
+  // sets, else together (a label per request). Crash output against a dump of another traceback
+  // level buckets by `loose_key` instead: the creator's own closures at the stack's end left out
+  // (a one-line `go func() {...}()` and Go <= 1.21's level-2 `go` wrapper, each printed by one
+  // level and not the other); with no creator in the key, any closures there but the leaf-most.
   std::string key;
   std::string fold_key;
   std::string loose_key;
+  // Distinct closure (lambda) numberings folded into the group: more than 1 when sibling closures
+  // of one function, alike but for their numbers, share it (the default key cannot tell those
+  // from one closure renumbered by a rebuild; --key strict can, for one binary).
+  size_t closure_variants = 0;
   uint64_t count = 0;
   bool internal = false; // runtime goroutine or the dumper itself: never a finding
   Runtime runtime = Runtime::go;

@@ -54,12 +54,12 @@ Examples:
 
 void add_key_options(CLI::App* command, RawOptions& raw) {
   command
-      ->add_option("--key", raw.key,
-                   "Group key: `default` (wait class, function names, creator; survives a "
-                   "rebuild: closure and lambda numbers are matched only where a rebuild cannot "
-                   "have renumbered them) or `strict` (adds file:line and the exact wait reason, "
-                   "matches closure and lambda numbers exactly; same binary only); add `,labels` "
-                   "to key on pprof labels too")
+      ->add_option(
+          "--key", raw.key,
+          "Group key: `default` (wait class, function names with closure and lambda numbers "
+          "folded, creator; survives a rebuild) or `strict` (adds file:line, exact wait "
+          "reason, closure and lambda numbers; same binary only); add `,labels` to key "
+          "on pprof labels too")
       ->type_name("KEY")
       ->capture_default_str();
   command->add_option("--depth", raw.depth, "Frames from the leaf that take part in the key (1-1000)")

@@ -51,6 +51,7 @@ ordered_json group_json(const Group& group) {
   }
   out["labels"] = labels;
   out["thread_name"] = group.thread_name.empty() ? ordered_json() : ordered_json(group.thread_name);
+  out["closure_variants"] = group.closure_variants;
   out["leaked"] = group.leaked;
   ordered_json stack = ordered_json::array();
   for (const auto& frame : group.stack) {

@@ -94,6 +94,11 @@ void write_group_details(std::ostream& out, const Group& group, const TextStyle&
   if (group.created_by) {
     write_frame_row(out, paint, "created by", *group.created_by);
   }
+  if (group.closure_variants > 1) {
+    out << fmt::format("  {:<11} {} closures (or lambdas) alike but for their numbers, counted "
+                       "together; --key strict tells them apart\n",
+                       "folds", group.closure_variants);
+  }
   if (!group.thread_name.empty()) {
     out << fmt::format("  {:<11} {}\n", "threads", name_text(group.thread_name));
   }
@@ -262,9 +267,8 @@ void write_diff_text(std::ostream& out, const DiffReport& report, const TextStyl
     out << fmt::format("{} {}  {} -> {}  [{}]\n", kind, paint.bold(title_text(group)),
                        count_text(change.base), count_text(change.cand), wait_text(group));
     if (change.base_groups > 1 || change.cand_groups > 1) {
-      out << fmt::format("  {:<11} {} groups in base, {} in cand, counted together: closures or "
-                         "label sets of one stack that a rebuild may have renumbered; the "
-                         "largest is shown\n",
+      out << fmt::format("  {:<11} {} groups in base, {} in cand, counted together: label sets "
+                         "of one stack that differ between the inputs; the largest is shown\n",
                          "sums", change.base_groups, change.cand_groups);
     }
     write_group_details(out, group, style, paint);

@@ -166,55 +166,32 @@ TEST_CASE("thresholds: a ratio boundary that binary floating point misses") {
   CHECK_FALSE(diff(make({{"k", 100}}), make({{"k", 106}}), Thresholds{5, 1, 0.07}).regression());
 }
 
-TEST_CASE("closures of one function: matched by number where that is safe") {
+TEST_CASE("label sets of one stack: one by one when both sides have the same ones") {
   Thresholds t;
-  SUBCASE("a new sibling closure beside an old one is new, not growth of the old one") {
-    // corpus of the audit: 40 goroutines of fanout.func1 in both, 15 of fanout.func2 new. Under
-    // the folded key they were one group, 40 -> 55 (+37.5%): exit 0.
-    Grouping r_base = make_folded({{"f.func1", "f.funcN", 40}});
-    Grouping r_cand = make_folded({{"f.func1", "f.funcN", 40}, {"f.func2", "f.funcN", 15}});
-    DiffResult r = diff(r_base, r_cand, t);
-    REQUIRE(r.findings.size() == 1);
-    CHECK(r.findings[0].kind == ChangeKind::new_group);
-    CHECK(r.findings[0].shown().key == "f.func2");
-    CHECK(r.findings[0].cand == 15);
-  }
-  SUBCASE("the same closures on both sides are compared one by one") {
-    // 103 -> 130 together is +26%; the small closure grew tenfold.
-    Grouping r_base = make_folded({{"f.func1", "f.funcN", 100}, {"f.func2", "f.funcN", 3}});
-    Grouping r_cand = make_folded({{"f.func1", "f.funcN", 100}, {"f.func2", "f.funcN", 30}});
+  SUBCASE("the same label sets on both sides are compared one by one") {
+    // 103 -> 130 together is +26%; the small one grew tenfold.
+    Grouping r_base = make_folded({{"s handler=a", "s", 100}, {"s handler=b", "s", 3}});
+    Grouping r_cand = make_folded({{"s handler=a", "s", 100}, {"s handler=b", "s", 30}});
     DiffResult r = diff(r_base, r_cand, t);
     REQUIRE(r.findings.size() == 1);
     CHECK(r.findings[0].kind == ChangeKind::growing);
-    CHECK(r.findings[0].shown().key == "f.func2");
+    CHECK(r.findings[0].shown().key == "s handler=b");
+    CHECK(r.findings[0].cand_groups == 1);
   }
-  SUBCASE("a closure inserted before an old one renumbers it: no finding") {
-    // The rebuild added a closure of 3 goroutines first: the old func1 is now func2. Read most
-    // favourably, the smallest closure is the new one.
-    Grouping r_base = make_folded({{"f.func1", "f.funcN", 40}});
-    Grouping r_cand = make_folded({{"f.func1", "f.funcN", 3}, {"f.func2", "f.funcN", 40}});
+  SUBCASE("other label sets: the stack is compared whole") {
+    Grouping r_base = make_folded({{"s req=1", "s", 40}});
+    Grouping r_cand = make_folded({{"s req=1", "s", 40}, {"s req=2", "s", 15}});
     DiffResult r = diff(r_base, r_cand, t);
-    CHECK_FALSE(r.regression());
+    CHECK_FALSE(r.regression()); // 40 -> 55: +37.5%
+    REQUIRE(r.changes.size() == 1);
+    CHECK(r.changes[0].base_groups == 1);
+    CHECK(r.changes[0].cand_groups == 2);
   }
-  SUBCASE("renumbered closures, one gone: compared together") {
-    // func1 (3) was removed, func2 (40) is now func1: number for number it would be 3 -> 40.
-    Grouping r_base = make_folded({{"f.func1", "f.funcN", 3}, {"f.func2", "f.funcN", 40}});
-    Grouping r_cand = make_folded({{"f.func1", "f.funcN", 40}});
-    DiffResult r = diff(r_base, r_cand, t);
-    CHECK_FALSE(r.regression());
-    Grouping shifted_base = make_folded({{"f.func1", "f.funcN", 40}, {"f.func2", "f.funcN", 5}});
-    Grouping shifted_cand = make_folded({{"f.func2", "f.funcN", 40}, {"f.func3", "f.funcN", 5}});
-    DiffResult shifted = diff(shifted_base, shifted_cand, t);
-    CHECK_FALSE(shifted.regression());
-    CHECK(shifted.changes.empty());
-  }
-  SUBCASE("a brand-new function's closures count together") {
-    // Three closures of 3 goroutines each: one new group of 9, not three of 3 below min_new.
-    Grouping r_base = make_folded({{"a", "a", 1}});
-    Grouping r_cand = make_folded({{"a", "a", 1},
-                                   {"g.func1", "g.funcN", 3},
-                                   {"g.func2", "g.funcN", 3},
-                                   {"g.func3", "g.funcN", 3}});
+  SUBCASE("a new stack's label sets count together") {
+    // Three sets of 3: one new group of 9, not three of 3 below min_new.
+    Grouping r_base = make({{"a", 1}});
+    Grouping r_cand =
+        make_folded({{"a", "a", 1}, {"g req=1", "g", 3}, {"g req=2", "g", 3}, {"g req=3", "g", 3}});
     DiffResult r = diff(r_base, r_cand, t);
     REQUIRE(r.findings.size() == 1);
     CHECK(r.findings[0].cand == 9);
@@ -231,7 +208,8 @@ TEST_CASE("closures of the creator at the stack's end: one-line closures and lev
     CAPTURE(mode);
     Grouping debug2 = go_testdata_group("go1.19-closure-" + mode + ".debug2.txt");
     Grouping sigquit = go_testdata_group("go1.19-closure-" + mode + ".sigquit.txt");
-    DiffResult r = diff(debug2, sigquit, Thresholds{});
+    DiffResult r = diff(debug2, sigquit, Thresholds{}, 1, 1, true); // crash output vs debug=2
+    CHECK(diff(debug2, sigquit, Thresholds{}).regression()); // matched by fold_key, they split
     CHECK(r.findings.empty());
     for (const auto& change : r.changes) {
       const auto& frames = change.shown().frames;
@@ -251,13 +229,26 @@ TEST_CASE("closures of the creator at the stack's end: one-line closures and lev
     CHECK_FALSE(key.created_by);
     Grouping base = group(debug1, key);
     Grouping cand = group(sigquit, key);
-    CHECK(diff(base, cand, Thresholds{}).findings.empty());
-    CHECK(diff(cand, base, Thresholds{}).findings.empty());
+    CHECK(crash_output(sigquit));
+    CHECK_FALSE(crash_output(debug1));
+    CHECK(diff(base, cand, Thresholds{}, 1, 1, true).findings.empty());
+    CHECK(diff(cand, base, Thresholds{}, 1, 1, true).findings.empty());
   }
-  // The sibling-closure leak of the same program: found between its debug=2 dumps.
+  // Sibling closures alike but for their numbers fold into one group (the default key cannot
+  // tell them from one closure a rebuild renumbered), and the group says so; --key strict parts
+  // them, and finds the new sibling's 15 (testdata/go/programs/tiny merge-*).
   Grouping base = go_testdata_group("go1.19-closure-merge-base.debug2.txt");
   Grouping cand = go_testdata_group("go1.19-closure-merge-cand.debug2.txt");
-  DiffResult leak = diff(base, cand, Thresholds{});
+  CHECK(cand.groups.front().count == 55);
+  CHECK(cand.groups.front().closure_variants == 2);
+  CHECK(base.groups.front().closure_variants == 1);
+  KeyOptions strict;
+  strict.strict = true;
+  Grouping strict_base = group(
+      load(test::testdata_path("go/go1.19-closure-merge-base.debug2.txt"), ParseOptions{}), strict);
+  Grouping strict_cand = group(
+      load(test::testdata_path("go/go1.19-closure-merge-cand.debug2.txt"), ParseOptions{}), strict);
+  DiffResult leak = diff(strict_base, strict_cand, Thresholds{});
   REQUIRE(leak.findings.size() == 1);
   CHECK(leak.findings[0].kind == ChangeKind::new_group);
   CHECK(leak.findings[0].cand == 15);
