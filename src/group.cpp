@@ -90,6 +90,19 @@ public:
     return m_keys[static_cast<size_t>(slot)];
   }
 
+  // A hash of the function's name with its closure (lambda) numbers.
+  uint64_t numbered_hash(SymbolTable::Id function) {
+    if (m_numbered_hash.empty()) {
+      m_numbered_hash.assign(m_snapshot.symbols.size(), 0);
+    }
+    uint64_t& hash = m_numbered_hash[function];
+    if (hash == 0) {
+      const std::string& name = key(function, true);
+      hash = XXH3_64bits(name.data(), name.size()) | 1; // 0: not yet known
+    }
+    return hash;
+  }
+
 private:
   static constexpr int8_t k_unknown = -1;
 
@@ -98,6 +111,7 @@ private:
   std::vector<int8_t> m_hidden;   // k_unknown, 0 or 1
   std::vector<int32_t> m_key[2];  // folded, numbered: index in m_keys, or k_unknown
   std::deque<std::string> m_keys; // a deque never moves them: references stay valid
+  std::vector<uint64_t> m_numbered_hash;
 };
 
 // The frames a key and a report use (see SymbolFacts::hidden). Indexes into stack.frames, leaf
@@ -196,10 +210,9 @@ ShownFrame shown_frame(const Snapshot& snapshot, const Frame& frame) {
 
 // The key text of a stack in each form (see Group).
 enum class KeyForm {
-  strict,   // --key strict: exact names, file:line, exact wait reason
-  numbered, // names with their closure and lambda numbers
-  folded,   // numbers folded: the same code across a rebuild that renumbered its closures
-  loose,    // folded, less the creator's own closures at the stack's outer end (Go)
+  strict, // --key strict: names with closure and lambda numbers, file:line, exact wait reason
+  folded, // numbers folded: the same code across a rebuild that renumbered its closures
+  loose,  // folded, less the creator's own closures at the stack's outer end (Go)
 };
 
 struct KeyMaker {
@@ -215,7 +228,6 @@ struct KeyMaker {
   std::string make(KeyForm form, bool labels = false) const {
     const auto& symbols = snapshot.symbols;
     bool strict = form == KeyForm::strict;
-    bool numbered = strict || form == KeyForm::numbered;
     std::string key;
     if (internal) {
       append_part(key, "internal", "");
@@ -242,11 +254,11 @@ struct KeyMaker {
                     fmt::format("{} {}:{}", facts.key(frame.function, true),
                                 base_name(symbols[frame.file]), frame.line));
       } else {
-        append_part(key, "frame", facts.key(frame.function, numbered));
+        append_part(key, "frame", facts.key(frame.function, false));
       }
     }
     if (options.created_by && stack.created_by) {
-      std::string creator = facts.key(stack.created_by->function, numbered);
+      std::string creator = facts.key(stack.created_by->function, strict);
       if (strict) {
         creator += fmt::format(" {}:{}", base_name(symbols[stack.created_by->file]),
                                stack.created_by->line);
@@ -262,6 +274,22 @@ struct KeyMaker {
       append_part(key, "thread", stack.thread_name);
     }
     return key;
+  }
+
+  // Which of its group's closure numberings the stack has: a hash of its keyed names with their
+  // numbers (the rest of the key is the group's).
+  uint64_t numbering() const {
+    uint64_t hash = 0;
+    auto mix = [&](SymbolTable::Id function) {
+      hash = (hash ^ facts.numbered_hash(function)) * 0x9E3779B97F4A7C15ULL;
+    };
+    for (size_t i = 0; i < std::min(kept.size(), options.depth); ++i) {
+      mix(stack.frames[kept[i]].function);
+    }
+    if (options.created_by && stack.created_by) {
+      mix(stack.created_by->function);
+    }
+    return hash;
   }
 
   // Where the closures of the creator function that end the kept frames begin (kept.size() if
@@ -298,8 +326,7 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
   out.total = snapshot.total;
   absl::flat_hash_map<std::string, size_t> index;
   std::vector<uint64_t> representative_count;
-  absl::flat_hash_set<std::pair<size_t, uint64_t>> numberings; // (group, hash of numbered key)
-  const auto& symbols = snapshot.symbols;
+  absl::flat_hash_set<std::pair<size_t, uint64_t>> numberings; // (group, KeyMaker::numbering())
   SymbolFacts facts(snapshot, options);
 
   for (const auto& stack : snapshot.stacks) {
@@ -320,11 +347,8 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
     }
     size_t g = it->second;
     Group& group = out.groups[g];
-    if (!options.strict) {
-      std::string numbered = keys.make(KeyForm::numbered, true);
-      if (numberings.emplace(g, XXH3_64bits(numbered.data(), numbered.size())).second) {
-        ++group.closure_variants;
-      }
+    if (!options.strict && numberings.emplace(g, keys.numbering()).second) {
+      ++group.closure_variants;
     }
     group.count += stack.count;
     group.internal = internal;
