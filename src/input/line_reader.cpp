@@ -8,7 +8,7 @@
 namespace taskdiff {
 
 namespace {
-constexpr size_t k_initial_capacity = 1 << 20;
+constexpr size_t k_initial_capacity = 1 << 18;
 }
 
 LineReader::LineReader(ByteSource& source, size_t max_line_bytes, uint64_t first_line_number)
