@@ -347,7 +347,9 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
     }
     size_t g = it->second;
     Group& group = out.groups[g];
-    if (!options.strict && numberings.emplace(g, keys.numbering()).second) {
+    // Under --key strict the numbers are in the key: one numbering per group.
+    if (options.strict ? group.closure_variants == 0
+                       : numberings.emplace(g, keys.numbering()).second) {
       ++group.closure_variants;
     }
     group.count += stack.count;

@@ -248,6 +248,9 @@ TEST_CASE("closures of the creator at the stack's end: one-line closures and lev
       load(test::testdata_path("go/go1.19-closure-merge-base.debug2.txt"), ParseOptions{}), strict);
   Grouping strict_cand = group(
       load(test::testdata_path("go/go1.19-closure-merge-cand.debug2.txt"), ParseOptions{}), strict);
+  for (const auto& group : strict_cand.groups) {
+    CHECK(group.closure_variants == 1); // the numbers are in the strict key
+  }
   DiffResult leak = diff(strict_base, strict_cand, Thresholds{});
   REQUIRE(leak.findings.size() == 1);
   CHECK(leak.findings[0].kind == ChangeKind::new_group);
