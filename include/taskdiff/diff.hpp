@@ -26,8 +26,9 @@ struct Change {
   double cand = 0;
   const Group* base_group = nullptr; // null for a new group
   const Group* cand_group = nullptr; // null for a vanished group
-  // Groups whose counts the change sums on each side (closures or label sets of one stack that
-  // could not be told apart across the two inputs); base_group and cand_group are the largest.
+  // Groups whose counts the change sums on each side (label sets of one stack that differ
+  // between the inputs, or, crash output against another format, groups alike but for the
+  // creator's closures at the stack's end); base_group and cand_group are the largest.
   size_t base_groups = 0;
   size_t cand_groups = 0;
   const Group& shown() const { return cand_group ? *cand_group : *base_group; }
