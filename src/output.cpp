@@ -146,19 +146,4 @@ bool Output::commit(int& error) {
   return true;
 }
 
-void write_file_atomically(const std::string& path, std::string_view content) {
-  Output output(path);
-  output.stream().write(content.data(), static_cast<std::streamsize>(content.size()));
-  int error = 0;
-  output.commit(error);
-}
-
-bool write_stdout(std::string_view content, int& error) {
-  error = 0;
-  if (write_all(STDOUT_FILENO, content, error)) {
-    return true;
-  }
-  return error == EPIPE;
-}
-
 } // namespace taskdiff

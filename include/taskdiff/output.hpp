@@ -51,11 +51,4 @@ private:
   std::ostream m_stream{nullptr};
 };
 
-// Writes `content` to `path` as Output does. Throws Error (unwritable directory, full disk...).
-void write_file_atomically(const std::string& path, std::string_view content);
-
-// Writes to stdout. A reader that went away (EPIPE: `| head`) is not an error: the verdict
-// stands. Returns false on any other write error, its errno in `error`.
-bool write_stdout(std::string_view content, int& error);
-
 } // namespace taskdiff

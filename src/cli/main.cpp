@@ -80,19 +80,8 @@ std::vector<std::string> warnings_as_notes(const Snapshot& snapshot) {
   return notes;
 }
 
-// Writes to stdout; on an error (a full disk) says what was lost and why, and returns false.
-// `what`: the report, the snapshot, the help...
-bool print(std::string_view content, std::string_view what) {
-  int error = 0;
-  if (!write_stdout(content, error)) {
-    std::cerr << fmt::format("taskdiff: cannot write the {} to stdout: {}\n", what,
-                             std::strerror(error));
-    return false;
-  }
-  return true;
-}
-
-// Finishes what was written to `output`; as print() when that is stdout.
+// Finishes what was written to `output`. On a stdout error (a full disk) says what was lost and
+// why, and returns false; a file's error throws. `what`: the report, the snapshot, the help...
 bool commit(Output& output, std::string_view what) {
   int error = 0;
   if (!output.commit(error)) {
@@ -103,12 +92,11 @@ bool commit(Output& output, std::string_view what) {
   return true;
 }
 
-bool emit(const Config& config, const std::string& content, std::string_view what = "report") {
-  if (!config.output.empty()) {
-    write_file_atomically(config.output, content);
-    return true;
-  }
-  return print(content, what);
+// Writes `content` to `path` (empty: stdout), finished as commit() does.
+bool emit(const std::string& path, std::string_view content, std::string_view what) {
+  Output output(path);
+  output.stream().write(content.data(), static_cast<std::streamsize>(content.size()));
+  return commit(output, what);
 }
 
 // A dump that shows only some goroutines says nothing of the others: no verdict, no baseline.
@@ -230,7 +218,7 @@ int run_snapshot(const Config& config) {
   write_snapshot(out, merged);
   bool gzipped =
       config.output.size() > 3 && config.output.compare(config.output.size() - 3, 3, ".gz") == 0;
-  return emit(config, gzipped ? gzip_compress(out.str()) : std::move(out).str(), "snapshot")
+  return emit(config.output, gzipped ? gzip_compress(out.str()) : std::move(out).str(), "snapshot")
              ? status(ExitStatus::no_regression)
              : status(ExitStatus::trouble);
 }
@@ -303,8 +291,8 @@ int run_formats(const Config& config) {
                          help.capture);
     }
   }
-  return emit(config, out, "format list") ? status(ExitStatus::no_regression)
-                                          : status(ExitStatus::trouble);
+  return emit(config.output, out, "format list") ? status(ExitStatus::no_regression)
+                                                 : status(ExitStatus::trouble);
 }
 
 // A mistake in the command line, from CLI11 or validate(): the message, then where the options
@@ -395,8 +383,8 @@ int run(int argc, char** argv) {
       std::ostringstream text;
       app.exit(error, text);
       bool version = dynamic_cast<const CLI::CallForVersion*>(&error) != nullptr;
-      return print(text.str(), version ? "version" : "help") ? status(ExitStatus::no_regression)
-                                                             : status(ExitStatus::trouble);
+      return emit("", text.str(), version ? "version" : "help") ? status(ExitStatus::no_regression)
+                                                                : status(ExitStatus::trouble);
     }
     return usage_error(
         command.empty() ? no_command_message(app, args) : usage_message(app, error, raw), command);
