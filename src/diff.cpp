@@ -133,6 +133,32 @@ private:
   DiffResult m_result;
 };
 
+// A loose bucket's groups by loose_origin, when every group has one: `go func() { ... }()` in two
+// functions, alike once their closures are left out, are two goroutines. One group without an
+// origin (its stack's outer end is no closure here, but may be one in the other format) keeps
+// the bucket whole.
+std::vector<Bucket> split_by_origin(const Bucket& bucket) {
+  std::vector<Bucket> parts;
+  std::vector<std::string_view> origins;
+  auto part_of = [&](const Group* group) -> Bucket& {
+    auto it = std::find(origins.begin(), origins.end(), group->loose_origin);
+    if (it != origins.end()) {
+      return parts[static_cast<size_t>(it - origins.begin())];
+    }
+    origins.push_back(group->loose_origin);
+    return parts.emplace_back();
+  };
+  for (const auto* side : {&bucket.base, &bucket.cand}) {
+    for (const Group* group : *side) {
+      if (group->loose_origin.empty()) {
+        return {bucket};
+      }
+      (side == &bucket.base ? part_of(group).base : part_of(group).cand).push_back(group);
+    }
+  }
+  return parts;
+}
+
 } // namespace
 
 bool crash_output(const Snapshot& snapshot) {
@@ -167,7 +193,13 @@ DiffResult diff(const Grouping& base, const Grouping& cand, const Thresholds& th
   }
   Differ differ(thresholds, base_replicas, cand_replicas);
   for (const Bucket& bucket : buckets) {
-    differ.match(bucket);
+    if (loose) {
+      for (const Bucket& part : split_by_origin(bucket)) {
+        differ.match(part);
+      }
+    } else {
+      differ.match(bucket);
+    }
   }
   return differ.take();
 }

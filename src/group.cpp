@@ -115,8 +115,9 @@ private:
 };
 
 // The frames a key and a report use (see SymbolFacts::hidden). Indexes into stack.frames, leaf
-// first.
-std::vector<size_t> kept_frames(const Snapshot& snapshot, const Stack& stack, SymbolFacts& facts) {
+// first. `go_wrapper`: set to the frame left out as a level-2 traceback's `go` wrapper (below).
+std::vector<size_t> kept_frames(const Snapshot& snapshot, const Stack& stack, SymbolFacts& facts,
+                                std::optional<size_t>& go_wrapper) {
   const auto& symbols = snapshot.symbols;
   std::vector<size_t> kept;
   kept.reserve(stack.frames.size());
@@ -148,6 +149,7 @@ std::vector<size_t> kept_frames(const Snapshot& snapshot, const Stack& stack, Sy
     const Frame& outer = stack.frames[kept.back()];
     if (is_go_closure(symbols[outer.function]) && outer.file == stack.created_by->file &&
         outer.line == stack.created_by->line) {
+      go_wrapper = kept.back();
       kept.pop_back();
     }
   }
@@ -212,20 +214,33 @@ ShownFrame shown_frame(const Snapshot& snapshot, const Frame& frame) {
 enum class KeyForm {
   strict, // --key strict: names with closure and lambda numbers, file:line, exact wait reason
   folded, // numbers folded: the same code across a rebuild that renumbered its closures
-  loose,  // folded, less the creator's own closures at the stack's outer end (Go)
 };
+
+// `pkg.F` for a folded closure name `pkg.F.funcN` (or `pkg.F.funcN` for `pkg.F.funcN.N`, a
+// closure in a closure); empty for a name that is not a closure's.
+std::string_view closure_owner(std::string_view folded) {
+  std::string_view inner = folded;
+  while (ends_with(inner, ".N")) {
+    inner.remove_suffix(2);
+  }
+  if (!ends_with(inner, ".funcN")) {
+    return {};
+  }
+  return folded.substr(0, folded.size() - (folded.size() > inner.size() ? 2 : 6));
+}
 
 struct KeyMaker {
   const Snapshot& snapshot;
   const Stack& stack;
   const std::vector<size_t>& kept;
+  std::optional<size_t> go_wrapper; // kept_frames's
   bool internal;
   const KeyOptions& options;
   SymbolFacts& facts;
 
   // `labels`: with the labels when the key asks for them (a group's key; diff buckets groups by
-  // their key without them).
-  std::string make(KeyForm form, bool labels = false) const {
+  // their key without them). `loose`: a loose_key, of loose_frames().
+  std::string make(KeyForm form, bool labels = false, bool loose = false) const {
     const auto& symbols = snapshot.symbols;
     bool strict = form == KeyForm::strict;
     std::string key;
@@ -246,9 +261,13 @@ struct KeyMaker {
         append_part(key, "raw", symbols[stack.frames[i].function]);
       }
     }
-    size_t end = form == KeyForm::loose ? outer_creator_closures_start() : kept.size();
-    for (size_t i = 0; i < std::min(end, options.depth); ++i) {
-      const Frame& frame = stack.frames[kept[i]];
+    std::vector<size_t> loose_kept;
+    if (loose) {
+      loose_kept = loose_frames();
+    }
+    const std::vector<size_t>& frames = loose ? loose_kept : kept;
+    for (size_t i = 0; i < std::min(frames.size(), options.depth); ++i) {
+      const Frame& frame = stack.frames[frames[i]];
       if (strict) {
         append_part(key, "frame",
                     fmt::format("{} {}:{}", facts.key(frame.function, true),
@@ -292,30 +311,60 @@ struct KeyMaker {
     return hash;
   }
 
-  // Where the closures of the creator function that end the kept frames begin (kept.size() if
-  // none): `main.main.func1` under a goroutine `created by main.main`. A one-line `go func() {
-  // ... }()` closure and, at traceback level 2 before Go 1.22, the `go` statement's wrapper
-  // (`main.main.func4` under the closure `main.main.func1` it calls) are such frames, each
-  // printed by one format and not the other. Where the key has no creator (a profile on one
-  // side), any closures there but the leaf-most frame: a stack of closures alone would otherwise
-  // meet any other (a new leak in one function's closure taken for another's that went away).
-  size_t outer_creator_closures_start() const {
+  // The kept frames of a loose key (Go; see Group::loose_key), which leaves out frames that one
+  // traceback level prints and another does not:
+  // - closures of the creator function at the stack's outer end: a one-line `go func() {...}()`
+  //   (kept_frames leaves it out at level 2, taking it for the `go` wrapper) and, before Go
+  //   1.22, the level-2 `go` wrapper of a closure called with arguments (`main.main.func4`
+  //   under `main.main.func1`, at the `}(i)` line). With no creator in the key, any closures
+  //   there but the leaf-most frame; loose_origin() then tells whose closures they were.
+  // - a closure called by the function it is defined in: before Go 1.22, level 2 prints a
+  //   deferred call's wrapper (`main.worker.func1` between `(*Pool).Put` and `main.worker`).
+  std::vector<size_t> loose_frames() const {
     if (snapshot.runtime != Runtime::go || internal) {
-      return kept.size();
+      return kept;
     }
+    auto folded = [&](size_t i) -> const std::string& {
+      return facts.key(stack.frames[kept[i]].function, false);
+    };
     bool by_creator = options.created_by && stack.created_by;
-    std::string closure =
-        by_creator ? facts.key(stack.created_by->function, false) + ".funcN" : std::string();
-    auto outer_closure = [&](size_t end) {
-      SymbolTable::Id function = stack.frames[kept[end - 1]].function;
-      return by_creator ? starts_with(facts.key(function, false), closure)
-                        : is_go_closure(snapshot.symbols[function]);
+    std::string_view creator =
+        by_creator ? std::string_view(facts.key(stack.created_by->function, false)) : "";
+    auto creator_closure = [&](size_t i) {
+      if (!by_creator) {
+        return !closure_owner(folded(i)).empty();
+      }
+      // The creator's own closures, and closures in those (a creator's `go func(i int)
+      // {...}(i)` inside its own closure, the creator itself a closure: `F.funcN.N`).
+      std::string_view name = folded(i);
+      return !closure_owner(name).empty() && name.size() > creator.size() &&
+             starts_with(name, creator) && name[creator.size()] == '.';
     };
     size_t end = kept.size();
-    while (end > (by_creator ? 0 : 1) && outer_closure(end)) {
+    while (end > (by_creator ? 0 : 1) && creator_closure(end - 1)) {
       --end;
     }
-    return end;
+    std::vector<size_t> frames;
+    frames.reserve(end);
+    for (size_t i = 0; i < end; ++i) {
+      if (i + 1 < kept.size() && closure_owner(folded(i)) == folded(i + 1)) {
+        continue; // a closure its owner calls: perhaps a deferred call's wrapper
+      }
+      frames.push_back(kept[i]);
+    }
+    return frames;
+  }
+
+  // Whose closures the goroutine's outer end holds: the owner of its outermost kept frame, or of
+  // the `go` wrapper kept_frames left out; empty when that frame is no closure. Two groups with
+  // one loose_key but other origins are other goroutines (`go func() { time.Sleep(d) }()` in two
+  // functions); an empty origin tells nothing.
+  std::string loose_origin() const {
+    if (snapshot.runtime != Runtime::go || internal || (kept.empty() && !go_wrapper)) {
+      return {};
+    }
+    size_t outer = go_wrapper ? *go_wrapper : kept.back();
+    return std::string(closure_owner(facts.key(stack.frames[outer].function, false)));
   }
 };
 
@@ -330,10 +379,11 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
   SymbolFacts facts(snapshot, options);
 
   for (const auto& stack : snapshot.stacks) {
-    std::vector<size_t> kept = kept_frames(snapshot, stack, facts);
+    std::optional<size_t> go_wrapper;
+    std::vector<size_t> kept = kept_frames(snapshot, stack, facts, go_wrapper);
     bool internal = is_internal(snapshot, stack, kept);
 
-    KeyMaker keys{snapshot, stack, kept, internal, options, facts};
+    KeyMaker keys{snapshot, stack, kept, go_wrapper, internal, options, facts};
     KeyForm form = options.strict ? KeyForm::strict : KeyForm::folded;
     std::string key = keys.make(form, true);
     auto [it, inserted] = index.try_emplace(key, out.groups.size());
@@ -342,7 +392,8 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
       Group& made = out.groups.back();
       made.key = std::move(key);
       made.fold_key = options.labels ? keys.make(form) : made.key;
-      made.loose_key = options.strict ? made.fold_key : keys.make(KeyForm::loose);
+      made.loose_key = keys.make(form, false, true);
+      made.loose_origin = keys.loose_origin();
       representative_count.push_back(0);
     }
     size_t g = it->second;

@@ -38,12 +38,16 @@ struct Group {
   // reason; `--key ...,labels` adds labels. `fold_key` is `key` without labels: diff buckets
   // groups by it and compares a bucket's groups one by one when both sides have the same label
   // sets, else together (a label per request). Crash output against a dump of another traceback
-  // level buckets by `loose_key` instead: the creator's own closures at the stack's end left out
-  // (a one-line `go func() {...}()` and Go <= 1.21's level-2 `go` wrapper, each printed by one
-  // level and not the other); with no creator in the key, any closures there but the leaf-most.
+  // level buckets by `loose_key` instead: `fold_key` less what one level prints and the other
+  // does not (Go <= 1.21: a one-line `go func() {...}()`, the level-2 wrappers of `go` and
+  // `defer` calls): the creator's own closures at the stack's end (with no creator in the key,
+  // any closures there but the leaf-most) and a closure called by its own function.
+  // `loose_origin` names the function whose closures the stack's outer end held (empty: none
+  // seen); diff keeps groups of one loose_key but other origins apart.
   std::string key;
   std::string fold_key;
   std::string loose_key;
+  std::string loose_origin;
   // Distinct closure (lambda) numberings folded into the group: more than 1 when sibling closures
   // of one function, alike but for their numbers, share it (the default key cannot tell those
   // from one closure renumbered by a rebuild; --key strict can, for one binary).

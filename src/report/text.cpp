@@ -267,8 +267,9 @@ void write_diff_text(std::ostream& out, const DiffReport& report, const TextStyl
     out << fmt::format("{} {}  {} -> {}  [{}]\n", kind, paint.bold(title_text(group)),
                        count_text(change.base), count_text(change.cand), wait_text(group));
     if (change.base_groups > 1 || change.cand_groups > 1) {
-      out << fmt::format("  {:<11} {} groups in base, {} in cand, counted together: label sets "
-                         "of one stack that differ between the inputs; the largest is shown\n",
+      out << fmt::format("  {:<11} {} groups in base, {} in cand, counted together: one stack "
+                         "that the inputs split differently (other label sets, or frames one "
+                         "traceback level prints and the other does not); the largest is shown\n",
                          "sums", change.base_groups, change.cand_groups);
     }
     write_group_details(out, group, style, paint);

@@ -234,6 +234,19 @@ TEST_CASE("closures of the creator at the stack's end: one-line closures and lev
     CHECK(diff(base, cand, Thresholds{}, 1, 1, true).findings.empty());
     CHECK(diff(cand, base, Thresholds{}, 1, 1, true).findings.empty());
   }
+  // --key strict (file:line in the key) too: its loose key is strict less the same frames.
+  for (std::string mode : {"wrap", "oneline"}) {
+    CAPTURE(mode);
+    KeyOptions strict;
+    strict.strict = true;
+    Grouping debug2 = group(
+        load(test::testdata_path("go/go1.19-closure-" + mode + ".debug2.txt"), ParseOptions{}),
+        strict);
+    Grouping sigquit = group(
+        load(test::testdata_path("go/go1.19-closure-" + mode + ".sigquit.txt"), ParseOptions{}),
+        strict);
+    CHECK(diff(debug2, sigquit, Thresholds{}, 1, 1, true).findings.empty());
+  }
   // Sibling closures alike but for their numbers fold into one group (the default key cannot
   // tell them from one closure a rebuild renumbered), and the group says so; --key strict parts
   // them, and finds the new sibling's 15 (testdata/go/programs/tiny merge-*).
@@ -358,5 +371,63 @@ TEST_CASE("level-2 crash output against debug=2 of the same process") {
 }
 
 } // TEST_SUITE("diff")
+
+TEST_CASE("crash output against another format: level-2 wrappers meet their twins, closures of "
+          "other functions do not") {
+  // Each pair: one process of a real go1.19 program (testdata/go/programs). A change points into
+  // the groupings, which live as long as the Cross.
+  struct Cross {
+    Grouping base, cand;
+    DiffResult result;
+  };
+  auto cross = [](const std::string& base_path, const std::string& cand_path) {
+    Snapshot base = load(test::testdata_path(base_path), ParseOptions{});
+    Snapshot cand = load(test::testdata_path(cand_path), ParseOptions{});
+    std::vector<std::string> notes;
+    KeyOptions key = shared_key(KeyOptions{}, base.facts, cand.facts, notes);
+    auto made = std::make_unique<Cross>(Cross{group(base, key), group(cand, key), {}});
+    made->result =
+        diff(made->base, made->cand, Thresholds{}, 1, 1, crash_output(base) != crash_output(cand));
+    return made;
+  };
+  SUBCASE("a new closure beside another function's, alike once closures are left out") {
+    // twoowners: 100 `go func() { for { time.Sleep(time.Hour) } }()` in startPollers, then 40
+    // `go func() { time.Sleep(time.Hour) }()` in leakyHandler. Against a profile (no creator in
+    // the key), both ended in [time.Sleep] and were summed: 100 -> 140, below the ratio: PASS.
+    for (std::string base :
+         {"go/go1.19-two-owners.base.debug1.txt", "pprof/go1.19-two-owners.base.pb.gz"}) {
+      CAPTURE(base);
+      auto made = cross(base, "go/go1.19-two-owners.cand.sigquit.txt");
+      const DiffResult& r = made->result;
+      REQUIRE(r.findings.size() == 1);
+      CHECK(r.findings[0].kind == ChangeKind::new_group);
+      CHECK(r.findings[0].cand == 40);
+      CHECK(r.findings[0].shown().frames ==
+            std::vector<std::string>{"time.Sleep", "main.leakyHandler.func1"});
+      auto reverse = cross("go/go1.19-two-owners.cand.sigquit.txt", base);
+      CHECK(reverse->result.findings.empty());
+      CHECK(std::any_of(reverse->result.changes.begin(), reverse->result.changes.end(),
+                        [](const Change& change) {
+                          return change.kind == ChangeKind::vanished && change.base == 40;
+                        }));
+    }
+  }
+  SUBCASE("a deferred call's level-2 wrapper in the middle of the stack") {
+    // deferwrap: 12 goroutines blocked in `defer pool.Put(id)`; SIGQUIT prints the wrapper
+    // main.worker.func1 between (*Pool).Put and main.worker: NEW 12 against itself.
+    CHECK(cross("go/go1.19-defer-wrapper.debug2.txt", "go/go1.19-defer-wrapper.sigquit.txt")
+              ->result.findings.empty());
+    CHECK(cross("go/go1.19-defer-wrapper.sigquit.txt", "go/go1.19-defer-wrapper.debug2.txt")
+              ->result.findings.empty());
+  }
+  SUBCASE("the `go` wrapper of a closure in a closure") {
+    // nestedwrap: `go func(i int) { work(...) }(i)` inside (*Srv).Start's closure; the wrapper is
+    // main.(*Srv).Start.func1.4, a closure of the creator main.(*Srv).Start.func1.
+    CHECK(cross("go/go1.19-nested-wrap.debug2.txt", "go/go1.19-nested-wrap.sigquit.txt")
+              ->result.findings.empty());
+    CHECK(cross("go/go1.19-nested-wrap.sigquit.txt", "go/go1.19-nested-wrap.debug2.txt")
+              ->result.findings.empty());
+  }
+}
 
 } // namespace taskdiff
