@@ -425,6 +425,9 @@ private:
     m_record_line = line_number();
     m_goroutine_id.assign(header.id);
     m_has_creator = false;
+    m_last_was_runtime_main = false;
+    m_above_was_runtime_main = false;
+    m_goexit_is_root = false;
     m_at_root = false;
     m_go_frame_last = false;
     m_locked = header.locked;
@@ -463,6 +466,10 @@ private:
                        m_builder.pending_function(), quote_excerpt(line)));
     }
     m_builder.frame_file(file.file, file.line);
+    // Before Go 1.5 the runtime was C, and its own goroutines end in goexit (proc.c) with no
+    // `created by` line.
+    m_goexit_is_root = (m_above_was_runtime_main || ends_with(file.file, ".c")) &&
+                       m_builder.pending_function() == "runtime.goexit";
     m_at_root = false;
     m_go_frame_last = true; // a root or not: goroutine_complete() asks, only when it matters
     m_state = State::frames;
@@ -484,6 +491,7 @@ private:
       }
       m_builder.frame_function(function, line_number());
       m_state = State::function_file;
+      m_above_was_runtime_main = std::exchange(m_last_was_runtime_main, function == "runtime.main");
       if (m_builder.frames_in_record() == 1 && function == k_dump_writer && !m_crash) {
         writer_found();
       }
@@ -894,12 +902,22 @@ private:
     }
   }
 
-  // A goroutine ends at its `created by` line or at a root of all stacks.
-  // (A goroutine locked to its thread may be a call from C, a cgo export, which ends anywhere:
-  // a libFuzzer target's `main.LLVMFuzzerTestOneInput`.)
+  // A goroutine ends at its `created by` line or at a root of all stacks. `runtime.goexit`,
+  // under every goroutine at level 2, is one only under `runtime.main` (main's goroutine) or in
+  // Go <= 1.4's C runtime: any other goroutine's `created by` follows it. In crash output a goroutine locked to its thread
+  // may be a call from C, a cgo export, that text interrupts anywhere (a libFuzzer target's
+  // `main.LLVMFuzzerTestOneInput` under AddressSanitizer's report); in a debug=2 dump such a
+  // stack ends at its `_cgoexp_` wrapper, a root, and a locked goroutine started by `go` prints
+  // its `created by` line as any other.
   bool goroutine_complete() const {
-    return m_has_creator || m_locked || m_at_root ||
-           (m_go_frame_last && is_stack_root(m_builder.pending_function()));
+    if (m_has_creator || (m_locked && m_crash) || m_at_root) {
+      return true;
+    }
+    if (!m_go_frame_last) {
+      return false;
+    }
+    std::string_view function = m_builder.pending_function();
+    return function == "runtime.goexit" ? m_goexit_is_root : is_stack_root(function);
   }
 
   // Where an incomplete goroutine's stack stops: its last function, or its header.
@@ -964,6 +982,10 @@ private:
   bool m_at_root = false;            // its last line may end a stack (C frame, elided, unavailable)
   bool m_go_frame_last = false;      // its last line is a Go frame's file line
   bool m_locked = false;             // its header says `locked to thread`
+  bool m_last_was_runtime_main = false;  // its last function is runtime.main
+  bool m_above_was_runtime_main = false; // the one before it is
+  bool m_goexit_is_root = false; // its last frame is runtime.goexit under runtime.main, or Go
+                                 // <= 1.4's goexit in C
   unsigned m_dumps = 0;
   std::string m_first_id;    // of the current dump's first goroutine
   uint64_t m_start_line = 0; // of its header
