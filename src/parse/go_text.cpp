@@ -823,6 +823,14 @@ private:
       break;
     default: break;
     }
+    // A fatal signal's message (`SIGQUIT: quit`, `PC=0x... m=0 sigcode=0`) after the dump, with
+    // no goroutine after it: the next dump (a restart loop's) was cut before its first goroutine.
+    if (m_crash && m_context.is_last_range && has_line_starting(m_next_message, "PC=0x")) {
+      truncated(fmt::format("the input ends after another crash message ({}) but before its "
+                            "first goroutine: the last dump is cut",
+                            quote_excerpt(m_next_message.substr(0, m_next_message.find('\n')))),
+                false);
+    }
     // runtime/pprof.writeGoroutineStacks grows its buffer up to 64 MiB and stops when that is
     // full: a whole debug=2 dump is always shorter, so one of exactly 64 MiB was cut, here
     // between two goroutines.

@@ -95,6 +95,28 @@ bool is_timestamp(std::string_view line) {
   return true;
 }
 
+// The start of a jstack timestamp, `2026-11-22 19:39:03`, or of a banner, `Full thread dump `: a
+// dump's first line cut.
+bool starts_dump(std::string_view line) {
+  constexpr std::string_view k_banner = "Full thread dump ";
+  constexpr std::string_view k_timestamp = "0000-00-00 00:00:00";
+  if (line.empty()) {
+    return false;
+  }
+  if (starts_with(line, k_banner.substr(0, std::min(line.size(), k_banner.size())))) {
+    return true;
+  }
+  if (line.size() > k_timestamp.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < line.size(); ++i) {
+    if (k_timestamp[i] == '0' ? !is_digit(line[i]) : line[i] != k_timestamp[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool is_banner(std::string_view line) {
   return is_java_banner(line);
 }
@@ -661,11 +683,18 @@ private:
   }
 
   void after(std::string_view line) {
-    if (is_blank(line) || section_start(line)) {
+    if (is_blank(line)) {
+      return;
+    }
+    m_timestamp_last = false;
+    if (section_start(line)) {
       return;
     }
     if (is_timestamp(line)) {
       remember_timestamp(line);
+      m_timestamp_last = true; // a next dump's first line, unless other text follows
+    } else if (m_lines.last_line_unterminated() && starts_dump(line)) {
+      fail("another dump's first line, cut"); // which cut_mid_line says
     } else if (ThreadHeader parsed;
                line[0] == '"' && parse_header(line, parsed) == HeaderResult::ok) {
       fail(fmt::format("expected the end of the dump after its thread list, found another thread "
@@ -699,7 +728,12 @@ private:
   // was read in. A thread read in part is dropped (with --allow-truncated).
   void cut_mid_line(State before, std::string_view text) {
     m_cut = true;
-    if (!text.empty() && text[0] == '"') {
+    if (before == State::after && starts_dump(text)) {
+      truncated(fmt::format("the input ends inside the first line of another dump ({}): the "
+                            "last dump is cut",
+                            quote_excerpt(text)),
+                false);
+    } else if (!text.empty() && text[0] == '"') {
       truncated(
           fmt::format("the dump ends inside the header of a thread ({})", quote_excerpt(text)),
           false);
@@ -734,6 +768,12 @@ private:
       // Reported (with --allow-truncated: a warning) by cut_mid_line; a thread read in part is
       // not committed, a whole one was committed as it ended.
       return;
+    }
+    if (m_state == State::after && m_timestamp_last) {
+      truncated(fmt::format("the input ends after a timestamp ({}, line {}) that starts another "
+                            "dump: the last dump is cut",
+                            quote_excerpt(m_timestamp), m_context.file_line(m_timestamp_line)),
+                false);
     }
     bool in_thread = m_state == State::thread || m_state == State::mounted;
     if (m_threads == 0) {
@@ -780,6 +820,7 @@ private:
   bool m_saw_jni = false;
   bool m_last_line_whole = true; // the last line read ends as a thread's whole lines do
   bool m_cut = false;            // the last line was cut (cut_mid_line reported it)
+  bool m_timestamp_last = false; // after the dump, the last line not empty was a timestamp
   bool m_ownable_allowed = false;
   uint64_t m_deadlock_line = 0;
   uint64_t m_damaged_banner_line = 0; // the first `Full thread dump ` line not of a banner's shape
