@@ -8,9 +8,12 @@
 // (a service's stderr before its crash, a JVM's stdout before its SIGQUIT dump), also behind a
 // log prefix on every line.
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <exception>
+#include <optional>
 #include <thread>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <re2/re2.h>
@@ -111,13 +114,48 @@ bool colour_coded_text(std::string_view head) {
   return codes;
 }
 
-bool is_utf16(std::string_view head) {
+// The encoding of text in UTF-16 or UTF-32 (by its byte order mark, or NUL bytes between ASCII
+// characters), as iconv names it; empty for anything else.
+std::string_view wide_encoding(std::string_view head) {
   if (head.size() < 4) {
-    return false;
+    return {};
   }
   auto b = [&](size_t i) { return static_cast<unsigned char>(head[i]); };
-  return (b(0) == 0xff && b(1) == 0xfe) || (b(0) == 0xfe && b(1) == 0xff) ||
-         (b(0) != 0 && b(1) == 0 && b(2) != 0 && b(3) == 0);
+  if ((b(0) == 0xff && b(1) == 0xfe && b(2) == 0 && b(3) == 0) ||
+      (b(0) != 0 && b(1) == 0 && b(2) == 0 && b(3) == 0)) {
+    return "UTF-32LE";
+  }
+  if ((b(0) == 0 && b(1) == 0 && b(2) == 0xfe && b(3) == 0xff) ||
+      (b(0) == 0 && b(1) == 0 && b(2) == 0 && b(3) != 0)) {
+    return "UTF-32BE";
+  }
+  if ((b(0) == 0xff && b(1) == 0xfe) || (b(0) != 0 && b(1) == 0 && b(2) != 0 && b(3) == 0)) {
+    return "UTF-16LE";
+  }
+  if ((b(0) == 0xfe && b(1) == 0xff) || (b(0) == 0 && b(1) != 0 && b(2) == 0 && b(3) != 0)) {
+    return "UTF-16BE";
+  }
+  return {};
+}
+
+// Another compression format's name and the command that undoes it, by its magic bytes.
+std::optional<std::pair<std::string_view, std::string_view>>
+other_compression(std::string_view head) {
+  static constexpr std::array<std::tuple<std::string_view, std::string_view, std::string_view>, 5>
+      k_formats{{{"BZh", "bzip2", "bzip2 -dc"},
+                 {"\xfd"
+                  "7zXZ",
+                  "xz", "xz -dc"},
+                 {"\x28\xb5\x2f\xfd", "zstd", "zstd -dc"},
+                 {"PK\x03\x04", "zip", "unzip -p"},
+                 {"\x04\x22\x4d\x18", "lz4", "lz4 -dc"}}};
+  for (const auto& [magic, name, command] : k_formats) {
+    // bzip2's `BZh` is followed by its block size, `1` to `9`.
+    if (starts_with(head, magic) && (name != "bzip2" || (head.size() > 3 && is_digit(head[3])))) {
+      return std::make_pair(name, command);
+    }
+  }
+  return std::nullopt;
 }
 
 // `YYYY-MM-DD HH:MM:SS` (jstack's first line).
@@ -578,9 +616,10 @@ Detection detect(std::string_view head, bool gzipped) {
     return {std::nullopt, gzipped ? "empty input: the gzip stream holds no bytes"
                                   : "empty input: expected a goroutine or thread dump"};
   }
-  if (is_utf16(head)) {
-    return {std::nullopt, "UTF-16 text (saved by PowerShell or a Windows editor?); convert it "
-                          "with `iconv -f UTF-16LE -t UTF-8` and try again"};
+  if (std::string_view encoding = wide_encoding(head); !encoding.empty()) {
+    return {std::nullopt, fmt::format("{} text (saved by PowerShell or a Windows editor?); convert "
+                                      "it with `iconv -f {} -t UTF-8` and try again",
+                                      encoding.substr(0, 6), encoding)};
   }
   if (gzipped) {
     if (head.size() >= 2 && head[0] == '\x1f' && head[1] == '\x8b') {
@@ -591,6 +630,11 @@ Detection detect(std::string_view head, bool gzipped) {
     // profile.proto.
     Detection text = detect_text(head);
     return text.format ? text : Detection{Format::pprof, {}};
+  }
+  if (auto compression = other_compression(head)) {
+    return {std::nullopt, fmt::format("a file compressed with {}: taskdiff reads plain text "
+                                      "and gzip; decompress it first (`{} FILE > dump.txt`)",
+                                      compression->first, compression->second)};
   }
   if (looks_binary(head)) {
     if (colour_coded_text(head)) {

@@ -464,13 +464,13 @@ private:
     case k_root: return expect(type, JsonType::object, top);
     case top:
       if (key() == "threadDump") {
-        m_seen_thread_dump = true;
+        once(m_seen_thread_dump);
         return expect(type, JsonType::object, thread_dump);
       }
       return k_skip;
     case thread_dump:
       if (key() == "threadContainers") {
-        m_seen_containers = true;
+        once(m_seen_containers);
         return expect(type, JsonType::array, containers);
       }
       if (key() == "time") {
@@ -480,20 +480,27 @@ private:
     case containers:
       m_container_threads = 0;
       m_container_count.reset();
+      m_has_threads = false;
       return expect(type, JsonType::object, container);
     case container:
       if (key() == "threadCount") {
         fail_type("a string", type);
       }
-      return key() == "threads" ? expect(type, JsonType::array, threads_array) : k_skip;
+      if (key() == "threads") {
+        once(m_has_threads);
+        return expect(type, JsonType::array, threads_array);
+      }
+      return k_skip;
     case threads_array:
       m_record.clear();
       m_has_name = false;
       m_has_stack = false;
+      m_has_state = false;
+      m_has_virtual = false;
       return expect(type, JsonType::object, thread);
     case thread:
       if (key() == "stack") {
-        m_has_stack = true;
+        once(m_has_stack);
         return expect(type, JsonType::array, stack);
       }
       if (key() == "name" || key() == "state") {
@@ -563,9 +570,10 @@ private:
   void thread_member(JsonScalar& value) {
     std::string_view name = key();
     if (name == "name") {
+      once(m_has_name);
       m_record.name = take_string(value, "a string");
-      m_has_name = true;
     } else if (name == "state") {
+      once(m_has_state);
       m_record.state = take_string(value, "a string");
       if (!is_java_thread_state(m_record.state)) {
         fail(fmt::format("expected a thread state (NEW, RUNNABLE, BLOCKED, WAITING, "
@@ -575,6 +583,7 @@ private:
     } else if (name == "stack") {
       fail_type("an array", value.type);
     } else if (name == "virtual") {
+      once(m_has_virtual);
       m_record.is_virtual = take_boolean(value);
     }
   }
@@ -634,8 +643,21 @@ private:
 
   TextParseContext& m_context;
   ThreadRecord m_record;
+  // A key the dump's meaning depends on appears once in its object: with two, which one the JDK
+  // wrote cannot be told (JSON leaves duplicate keys undefined; a parser keeping the last one
+  // would read a dump in part).
+  void once(bool& seen) {
+    if (seen) {
+      fail("this key appears twice");
+    }
+    seen = true;
+  }
+
   bool m_has_name = false;
   bool m_has_stack = false;
+  bool m_has_state = false;
+  bool m_has_virtual = false;
+  bool m_has_threads = false; // of the container being read
   bool m_seen_thread_dump = false;
   bool m_seen_containers = false;
   uint64_t m_threads = 0;
