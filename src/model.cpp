@@ -273,12 +273,6 @@ void StackBuilder::commit(uint64_t at_line) {
       put_field(k_label_value, value);
     }
   }
-  if (m_count > UINT64_MAX - m_total) {
-    throw ParseError(at_line, "the goroutine counts add up past 2^64: the input is corrupt or "
-                              "was edited");
-  }
-  m_total += m_count;
-  ++m_records;
   auto hashed = static_cast<uint32_t>(m_key.size());
   std::memcpy(m_key.grow(m_files.size()), m_files.data(), m_files.size());
   std::memcpy(m_key.grow(sizeof hashed), &hashed, sizeof hashed);
@@ -290,14 +284,26 @@ void StackBuilder::commit(uint64_t at_line) {
                                             "--max-groups)",
                                             m_limits.max_groups));
     }
-    it = m_table.emplace(std::string(key), Entry{0, -1, m_next_order++}).first;
+    it = m_table.emplace(std::string(key), static_cast<StackId>(m_entries.size())).first;
+    m_entries.push_back(Entry{0, -1, m_next_order++});
   }
-  Entry& entry = it->second;
+  commit_to(it->second, at_line);
+  if (m_label_sets == LabelSets::fold && !m_labels.empty()) {
+    fold_labels(m_entries[it->second].order, m_count, std::move(m_labels));
+  }
+}
+
+void StackBuilder::commit_to(StackId stack, uint64_t at_line) {
+  if (m_count > UINT64_MAX - m_total) {
+    throw ParseError(at_line, "the goroutine counts add up past 2^64: the input is corrupt or "
+                              "was edited");
+  }
+  m_total += m_count;
+  ++m_records;
+  Entry& entry = m_entries[stack];
   entry.count += m_count;
   entry.max_wait_minutes = std::max(entry.max_wait_minutes, m_minutes);
-  if (m_label_sets == LabelSets::fold && !m_labels.empty()) {
-    fold_labels(entry.order, m_count, std::move(m_labels));
-  }
+  m_last_stack = stack;
 }
 
 void StackBuilder::fold_labels(uint64_t order, uint64_t count,
@@ -326,23 +332,27 @@ void StackBuilder::merge(StackBuilder&& other) {
   };
   if (m_table.empty()) {
     m_table.swap(other.m_table);
-    for (auto& [key, entry] : m_table) {
+    m_entries.swap(other.m_entries);
+    for (Entry& entry : m_entries) {
       take_labels(entry.order, entry.order + offset);
       entry.order += offset;
     }
   } else {
-    for (const auto& [key, entry] : other.m_table) {
-      auto [found, inserted] = m_table.try_emplace(key, entry);
-      Entry& into = found->second;
+    for (const auto& [key, from] : other.m_table) {
+      const Entry& entry = other.m_entries[from];
+      auto [found, inserted] = m_table.try_emplace(key, static_cast<StackId>(m_entries.size()));
       if (inserted) {
-        into.order += offset;
+        m_entries.push_back(entry);
+        m_entries.back().order += offset;
       } else {
+        Entry& into = m_entries[found->second];
         into.count += entry.count;
         into.max_wait_minutes = std::max(into.max_wait_minutes, entry.max_wait_minutes);
       }
-      take_labels(entry.order, into.order);
+      take_labels(entry.order, m_entries[found->second].order);
     }
     other.m_table.clear();
+    other.m_entries.clear();
   }
   other.m_folded.clear();
   m_next_order += other.m_next_order;
@@ -432,8 +442,9 @@ void StackBuilder::finish(Snapshot& snapshot) {
   for (auto it = m_table.begin(); it != m_table.end(); ++it) {
     ordered.push_back(it);
   }
-  std::sort(ordered.begin(), ordered.end(),
-            [](Iterator a, Iterator b) { return a->second.order < b->second.order; });
+  std::sort(ordered.begin(), ordered.end(), [this](Iterator a, Iterator b) {
+    return m_entries[a->second].order < m_entries[b->second].order;
+  });
   snapshot.stacks.reserve(snapshot.stacks.size() + ordered.size());
 
   auto& symbols = snapshot.symbols;
@@ -441,7 +452,7 @@ void StackBuilder::finish(Snapshot& snapshot) {
   for (Iterator item : ordered) {
     // Not a structured binding: clang before 16 cannot capture one in the lambda below.
     const std::string* key = &item->first;
-    const Entry* entry = &item->second;
+    const Entry* entry = &m_entries[item->second];
     Stack stack;
     stack.count = entry->count;
     stack.max_wait_minutes = entry->max_wait_minutes;
@@ -515,6 +526,7 @@ void StackBuilder::finish(Snapshot& snapshot) {
     // their sum).
     m_table.erase(item);
   }
+  m_entries = {};
   snapshot.total += m_total;
 }
 

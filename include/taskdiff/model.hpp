@@ -175,6 +175,16 @@ public:
   // Folds the record into its distinct stack; throws ParseError(at_line) past max_groups.
   void commit(uint64_t at_line = 0);
 
+  // A distinct stack of this builder, valid until merge() or finish().
+  using StackId = uint32_t;
+  // The stack the last commit() folded its record into.
+  StackId last_stack() const { return m_last_stack; }
+  // commit(), for a record the caller knows to be the same stack as an earlier one (the same
+  // fields and frames; its count, wait and labels-free header may differ): only its count and
+  // wait are taken, none of its fields. For parsers that recognise a repeated record before
+  // building its key.
+  void commit_to(StackId stack, uint64_t at_line = 0);
+
   size_t frames_in_record() const { return m_frames; }
   uint64_t records() const { return m_records; }
   uint64_t total() const { return m_total; }
@@ -237,7 +247,10 @@ private:
   std::vector<std::pair<std::string, std::string>> m_labels;
   // Abseil's open-addressing table (Debian libabsl-dev): with 160,000 distinct stacks each lookup
   // in std::unordered_map chased bucket, node and key through memory, a quarter of the time.
-  absl::flat_hash_map<std::string, Entry, KeyHash, std::equal_to<>> m_table;
+  // A key maps to its stack's index in m_entries (a StackId).
+  absl::flat_hash_map<std::string, StackId, KeyHash, std::equal_to<>> m_table;
+  std::vector<Entry> m_entries;
+  StackId m_last_stack = 0;
   std::unordered_map<uint64_t, FoldedLabels> m_folded;
   uint64_t m_records = 0;
   uint64_t m_total = 0;

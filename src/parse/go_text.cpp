@@ -59,6 +59,7 @@
 
 #include <fmt/format.h>
 
+#include "line_trie.hpp"
 #include "taskdiff/error.hpp"
 #include "taskdiff/parse.hpp"
 #include "text_util.hpp"
@@ -169,13 +170,14 @@ bool parse_header(std::string_view line, uint64_t line_number, Header& header) {
 struct FileLine {
   std::string_view file;
   uint32_t line = 0;
+  size_t length = 0; // of the text given to parse_file_line, up to the end of the line number
 };
 
 // `<TAB>/src/net/http/server.go:3102 +0x4db fp=0xc000 sp=0xc000 pc=0x6231bb`. The indent may be a
 // tab, spaces (pasted output) or nothing (some copies); the path may hold spaces and `:`. The
 // suffixes (`+0x`, `fp=`, `sp=`, `pc=`) hold no `:`, so the last `:` ends the path.
-bool parse_file_line(std::string_view text, FileLine& out) {
-  text = trim_left(text);
+bool parse_file_line(std::string_view untrimmed, FileLine& out) {
+  std::string_view text = trim_left(untrimmed);
   const void* colon_at = memrchr(text.data(), ':', text.size());
   if (colon_at == nullptr) {
     return false;
@@ -189,6 +191,7 @@ bool parse_file_line(std::string_view text, FileLine& out) {
   }
   out.file = text.substr(0, static_cast<size_t>(static_cast<const char*>(colon_at) - text.data()));
   out.line = number;
+  out.length = static_cast<size_t>(after - untrimmed.data());
   return true;
 }
 
@@ -304,9 +307,12 @@ public:
     while (m_lines.next(line)) {
       line = trim_right(line); // trailing blanks from an editor or a paste
       if (!m_lines.last_line_unterminated()) {
-        step(line);
+        if (m_walk == nullptr || !walk(line)) {
+          step(line);
+        }
         continue;
       }
+      leave_walk();
       // The input's last line has no newline: a file that simply lacks one, or a dump cut in
       // the middle of a line. If the line does not parse, it was cut. A file line without its
       // `+0x` offset may be cut too (`<TAB>/src/x.go:4` of `:42 +0x1d`): finish() decides.
@@ -433,6 +439,53 @@ private:
     m_locked = header.locked;
     m_state = State::header;
     m_seen_goroutine = true;
+    // The lines of crash output are kept apart from the trie: a goroutine there may end without
+    // an empty line, in text, and the parser's state around it depends on more than its lines.
+    const LineTrie::Node* root =
+        m_crash || !header.labels.empty() ? nullptr : m_trie.root(header.status, header.locked);
+    m_walk = root;
+    m_path_root = m_trie.full() ? nullptr : root;
+    m_path.clear();
+  }
+
+  // The repeated-goroutine path (LineTrie): takes `line` if it goes on the walk from the
+  // goroutine's header, or ends it where an earlier goroutine ended. Otherwise the walk is left:
+  // the lines walked over are read again, from the trie, and `line` is the caller's to read.
+  bool walk(std::string_view line) {
+    if (line.empty()) {
+      if (m_walk->ends) {
+        m_builder.commit_to(m_walk->stack, m_record_line);
+        m_walk = m_path_root = nullptr;
+        m_state = State::between;
+        return true;
+      }
+    } else if (const LineTrie::Node* next = LineTrie::match(m_walk, line)) {
+      m_walk = next;
+      return true;
+    }
+    leave_walk();
+    return false;
+  }
+
+  void leave_walk() {
+    if (m_walk == nullptr) {
+      return;
+    }
+    m_walked.clear();
+    for (const LineTrie::Node* node = std::exchange(m_walk, nullptr); node->parent != nullptr;
+         node = node->parent) {
+      m_walked.push_back(node);
+    }
+    for (auto it = m_walked.rbegin(); it != m_walked.rend(); ++it) {
+      step((*it)->line);
+    }
+  }
+
+  // Adds the line just read to the path of the goroutine, for the trie.
+  void take_line(LineTrie::Kind kind, std::string_view line, size_t prefix) {
+    if (m_path_root != nullptr) {
+      m_path.add(kind, line, prefix);
+    }
   }
 
   void header_body(std::string_view line) {
@@ -466,6 +519,7 @@ private:
                        m_builder.pending_function(), quote_excerpt(line)));
     }
     m_builder.frame_file(file.file, file.line);
+    take_line(LineTrie::Kind::file, line.substr(0, file.length), file.length);
     // Before Go 1.5 the runtime was C, and its own goroutines end in goexit (proc.c) with no
     // `created by` line.
     m_goexit_is_root = (m_above_was_runtime_main || ends_with(file.file, ".c")) &&
@@ -484,6 +538,7 @@ private:
     std::string_view function;
     if (parse_function_line(line, function)) {
       if (starts_with(function, "non-Go function")) {
+        take_line(LineTrie::Kind::exact, line, line.size());
         m_builder.frame(line, {}, 0, line_number());
         m_at_root = true; // C frames: the stack may well end here
         m_go_frame_last = false;
@@ -494,12 +549,21 @@ private:
       m_above_was_runtime_main = std::exchange(m_last_was_runtime_main, function == "runtime.main");
       if (m_builder.frames_in_record() == 1 && function == k_dump_writer && !m_crash) {
         writer_found();
+        m_path_root = nullptr; // what the writer's goroutine does must be seen again
+      } else if (m_path_root != nullptr) {
+        m_path.add_function(function);
       }
       return;
     }
     if (starts_with(line, "created by ")) {
       m_creator.assign(creator_function(line.substr(11)));
       m_state = State::creator_file;
+      if (creator_function(m_creator) == m_creator) { // it is what its repeats will be read as
+        std::string_view taken = line.substr(0, 11 + m_creator.size());
+        take_line(LineTrie::Kind::creator, taken, taken.size());
+      } else {
+        m_path_root = nullptr;
+      }
       return;
     }
     if (is_elided_marker(line)) {
@@ -508,10 +572,12 @@ private:
       // (`...12 frames elided...`).
       m_at_root = starts_with(line, "...additional");
       m_go_frame_last = false;
+      take_line(LineTrie::Kind::exact, line, line.size());
       return;
     }
     if (starts_with(line, "[originating from goroutine ")) {
       // The goroutine itself ends here; what follows is its creators' history.
+      m_path_root = nullptr;
       commit();
       m_state = State::ancestors;
       return;
@@ -554,6 +620,7 @@ private:
                        quote_excerpt(line)));
     }
     m_builder.created_by(m_creator, file.file, file.line);
+    take_line(LineTrie::Kind::file, line.substr(0, file.length), file.length);
     m_has_creator = true;
     m_state = State::frames; // only an empty line, ancestors or the end may follow
   }
@@ -769,7 +836,13 @@ private:
            starts_with(trim_left(next).substr(k_dump_writer.size()), "(");
   }
 
-  void commit() { m_builder.commit(m_record_line); }
+  void commit() {
+    m_builder.commit(m_record_line);
+    if (m_path_root != nullptr) {
+      m_trie.add(m_path_root, m_path, m_builder.last_stack());
+      m_path_root = nullptr;
+    }
+  }
 
   // Another dump starts at this line. The last one is kept, as a person reading the log would
   // after a restart loop, unless it is a copy of part of the one before (a crash report printing
@@ -781,6 +854,7 @@ private:
                      std::exchange(m_context.out.panic_message, std::move(m_next_message)),
                      std::exchange(m_registers, false)});
     m_builder = StackBuilder(m_context.options.limits, m_context.options.label_sets);
+    m_trie = LineTrie(); // its stacks were the old builder's (crash output has none: no matter)
     m_goroutine_one_line = 0;
     m_interleaved = 0;
     m_interleaved_line = 0;
@@ -789,6 +863,7 @@ private:
   }
 
   void finish() {
+    leave_walk();
     switch (m_state) {
     case State::frames:
       // The last line has no line break and is a file line that does not end as Go ends one
@@ -1024,6 +1099,15 @@ private:
   uint64_t m_interleaved_line = 0;  // the first of them
   std::string m_next_message;     // a crash message in the trailer, for the dump it precedes
   bool m_in_next_message = false;
+  // Repeated goroutines (LineTrie, debug=2 only). While m_walk is set, the goroutine being read
+  // repeats an earlier one's lines up to that node, and the parser's state is still its header's.
+  LineTrie m_trie;
+  const LineTrie::Node* m_walk = nullptr;
+  std::vector<const LineTrie::Node*> m_walked; // leave_walk's
+  // Where the goroutine being read line by line goes in the trie, with its lines so far; null
+  // when it does not (crash output, labels, the dump writer's goroutine, a full trie).
+  const LineTrie::Node* m_path_root = nullptr;
+  LineTrie::Path m_path;
 };
 
 } // namespace

@@ -1,0 +1,116 @@
+#include "line_trie.hpp"
+
+#include <cstring>
+
+#include "text_util.hpp"
+
+namespace taskdiff {
+
+namespace {
+
+using namespace text;
+
+// Whether the parser reads `line` as it read `node`'s line (the rules at LineTrie::Kind).
+bool repeats(const LineTrie::Node& node, std::string_view line) {
+  if (line.size() < node.prefix || std::memcmp(line.data(), node.line.data(), node.prefix) != 0) {
+    return false;
+  }
+  std::string_view rest = line.substr(node.prefix);
+  switch (node.kind) {
+  case LineTrie::Kind::function:
+    return !rest.empty() && rest.back() == ')' &&
+           std::memchr(rest.data(), '(', rest.size()) == nullptr;
+  case LineTrie::Kind::file:
+    return rest.empty() ||
+           (rest[0] == ' ' && std::memchr(rest.data(), ':', rest.size()) == nullptr);
+  case LineTrie::Kind::creator: {
+    constexpr std::string_view k_in = " in goroutine ";
+    return rest.empty() || (starts_with(rest, k_in) && rest.size() > k_in.size() &&
+                            trailing_digits(rest) == rest.size() - k_in.size());
+  }
+  case LineTrie::Kind::exact: return rest.empty();
+  }
+  return false;
+}
+
+} // namespace
+
+void LineTrie::Path::add(Kind kind, std::string_view line, size_t prefix) {
+  m_text.append(line);
+  m_lines.push_back(
+      Line{kind, static_cast<uint32_t>(m_text.size()), static_cast<uint32_t>(prefix)});
+}
+
+void LineTrie::Path::add_function(std::string_view function) {
+  m_text.append(function);
+  m_text.append("()");
+  m_lines.push_back(Line{Kind::function, static_cast<uint32_t>(m_text.size()),
+                         static_cast<uint32_t>(function.size() + 1)});
+}
+
+const LineTrie::Node* LineTrie::root(std::string_view status, bool locked) {
+  for (const auto& [key, node] : m_roots) {
+    if (key.size() == status.size() + 1 && key.back() == (locked ? 'L' : '-') &&
+        std::string_view(key).substr(0, status.size()) == status) {
+      return node;
+    }
+  }
+  if (full()) {
+    return nullptr;
+  }
+  std::string key(status);
+  key += locked ? 'L' : '-';
+  Node* node = new_node(nullptr, Kind::exact, {}, 0);
+  m_bytes += key.size();
+  m_roots.emplace_back(std::move(key), node);
+  return node;
+}
+
+const LineTrie::Node* LineTrie::match(const Node* node, std::string_view line) {
+  for (const Node* child : node->children) {
+    if (repeats(*child, line)) {
+      return child;
+    }
+  }
+  return nullptr;
+}
+
+void LineTrie::add(const Node* root, const Path& path, StackBuilder::StackId stack) {
+  // The trie's own nodes: the const views handed out keep callers from changing them.
+  auto* node = const_cast<Node*>(root);
+  uint32_t start = 0;
+  for (const Path::Line& line : path.m_lines) {
+    std::string_view text(path.m_text.data() + start, line.end - start);
+    start = line.end;
+    Node* next = nullptr;
+    for (Node* child : node->children) {
+      if (child->kind == line.kind && child->line == text) {
+        next = child;
+        break;
+      }
+    }
+    if (next == nullptr) {
+      if (full() || node->children.size() >= k_max_children) {
+        return;
+      }
+      next = new_node(node, line.kind, text, line.prefix);
+      node->children.push_back(next);
+    }
+    node = next;
+  }
+  node->ends = true;
+  node->stack = stack;
+}
+
+LineTrie::Node* LineTrie::new_node(const Node* parent, Kind kind, std::string_view line,
+                                   uint32_t prefix) {
+  Node& node = m_nodes.emplace_back();
+  node.parent = parent;
+  node.kind = kind;
+  node.line.assign(line);
+  node.prefix = prefix;
+  m_bytes += sizeof(Node) + line.size();
+  return &node;
+}
+
+} // namespace taskdiff
