@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -457,5 +459,102 @@ TEST_CASE("(scan) status suffix, fatal error and runtime-error panic messages") 
 }
 
 } // TEST_SUITE("parse_go_text")
+
+} // namespace taskdiff
+
+namespace taskdiff {
+
+namespace {
+
+// A snapshot's stacks: each one's text (state, frames, creator) with its count and longest wait,
+// stacks alike in text merged.
+std::map<std::string, std::pair<uint64_t, int64_t>> stack_counts(const Snapshot& s) {
+  std::map<std::string, std::pair<uint64_t, int64_t>> out;
+  for (const auto& stack : s.stacks) {
+    std::string text = stack.state + (stack.locked_to_thread ? " locked:" : ":");
+    for (const auto& frame : stack.frames) {
+      text +=
+          fmt::format(" {}@{}:{}", s.symbols[frame.function], s.symbols[frame.file], frame.line);
+    }
+    if (stack.created_by) {
+      text += fmt::format(" by {}@{}:{}", s.symbols[stack.created_by->function],
+                          s.symbols[stack.created_by->file], stack.created_by->line);
+    }
+    auto& [count, wait] = out.try_emplace(text, 0, -1).first->second;
+    count += stack.count;
+    wait = std::max(wait, stack.max_wait_minutes);
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("a goroutine repeating an earlier one's lines is read as if alone (the line trie)") {
+  // The trie takes a goroutine whose lines repeat an earlier one's but for what the parser drops;
+  // anything else must be read line by line. Each variant after the template must be read exactly
+  // as the template's twin made of the variant (the same goroutine twice, nothing for the trie to
+  // reuse before the second): same stacks, counts, or error.
+  const std::string goroutine = "goroutine 7 [chan receive, 3 minutes]:\n"
+                                "main.(*Pool).worker(0xc000012345, {0x1, 0x2})\n"
+                                "\t/src/app/pool.go:53 +0x18a\n"
+                                "created by main.New in goroutine 1\n"
+                                "\t/src/app/pool.go:46 +0xaa\n";
+  const std::vector<std::string> variants = {
+      goroutine,
+      // what the parser drops: arguments, offsets, `in goroutine N`, trailing blanks
+      "goroutine 9 [chan receive, 9 minutes]:\nmain.(*Pool).worker(...)\n"
+      "\t/src/app/pool.go:53 +0x1\ncreated by main.New in goroutine 4\n\t/src/app/pool.go:46\n",
+      "goroutine 9 [chan receive]:\nmain.(*Pool).worker(0x1)  \n\t/src/app/pool.go:53 +0x1 \t\n"
+      "created by main.New\n\t/src/app/pool.go:46 +0xaa fp=0xc0 sp=0xc0 pc=0x4a\n",
+      // what it does not: each must not be taken for the template
+      "goroutine 9 [chan receive]:\nmain.(*Pool).worker(0x1)(0x2)\n\t/src/app/pool.go:53 +0x1\n"
+      "created by main.New\n\t/src/app/pool.go:46 +0xaa\n",
+      "goroutine 9 [chan receive]:\nmain.(*Pool).worker(0x1)\n\t/src/app/pool.go:531 +0x1\n"
+      "created by main.New\n\t/src/app/pool.go:46 +0xaa\n",
+      "goroutine 9 [chan receive]:\nmain.(*Pool).worker(0x1)\n\t/src/app/pool.go:53 +0x1:7\n"
+      "created by main.New\n\t/src/app/pool.go:46 +0xaa\n",
+      "goroutine 9 [chan receive]:\nmain.(*Pool).worker(0x1)\n\t/src/app/pool.go:53+0x1\n"
+      "created by main.New\n\t/src/app/pool.go:46 +0xaa\n",
+      "goroutine 9 [chan receive]:\nmain.(*Pool).worker(0x1)\n\t/src/app/pool.go:53 +0x1\n"
+      "created by main.New in goroutine 4 in goroutine 5\n\t/src/app/pool.go:46 +0xaa\n",
+      "goroutine 9 [chan receive]:\nmain.(*Pool).worker(0x1)\n\t/src/app/pool.go:53 +0x1\n"
+      "created by main.New in goroutine x\n\t/src/app/pool.go:46 +0xaa\n",
+      "goroutine 9 [chan receive]:\nmain.(*Pool).worker(0x1)\n\t/src/app/pool.go:53 +0x1\n"
+      "created by main.Newer\n\t/src/app/pool.go:46 +0xaa\n",
+      "goroutine 9 [chan receive, locked to thread]:\nmain.(*Pool).worker(0x1)\n"
+      "\t/src/app/pool.go:53 +0x1\ncreated by main.New\n\t/src/app/pool.go:46 +0xaa\n",
+      "goroutine 9 [select]:\nmain.(*Pool).worker(0x1)\n\t/src/app/pool.go:53 +0x1\n"
+      "created by main.New\n\t/src/app/pool.go:46 +0xaa\n",
+      "goroutine 9 [chan receive]:\nmain.(*Pool).worker(0x1)\n\t/src/app/pool.go:53 +0x1\n"
+      "main.extra()\n\t/src/app/pool.go:60 +0x1\ncreated by main.New\n\t/src/app/pool.go:46 +0xaa\n",
+      "goroutine 9 [chan receive]:\nmain.(*Pool).worker(0x1)\n\t/src/app/pool.go:53 +0x1\n",
+      "goroutine 9 [chan receive]:\nmain.(*Pool).worker(0x1)\n\t/src/app/pool.go:53 +0x1\n"
+      "created by main.New\n",
+      "goroutine 9 [chan receive]:\nmain.(*Pool).worker(0x1)\n\t/src/app/pool.go:53 +0x1\n"
+      "created by main.New\n\t/src/app/pool.go:46 +0xaa\n[originating from goroutine 1]:\n"
+      "main.main()\n\t/src/app/main.go:5 +0x1\n",
+  };
+  Snapshot twice = parse_text(goroutine + "\n" + goroutine);
+  for (const std::string& variant : variants) {
+    CAPTURE(variant);
+    std::string input = goroutine + "\n" + goroutine + "\n" + variant;
+    bool variant_refused = false;
+    std::map<std::string, std::pair<uint64_t, int64_t>> expected = stack_counts(twice);
+    try {
+      for (const auto& [text, counts] : stack_counts(parse_text(variant))) {
+        auto& [count, wait] = expected.try_emplace(text, 0, -1).first->second;
+        count += counts.first;
+        wait = std::max(wait, counts.second);
+      }
+    } catch (const Error&) {
+      variant_refused = true;
+    }
+    if (variant_refused) {
+      CHECK_THROWS_AS(parse_text(input), Error);
+    } else {
+      CHECK(stack_counts(parse_text(input)) == expected);
+    }
+  }
+}
 
 } // namespace taskdiff
