@@ -241,7 +241,7 @@ FormatHelp format_help(Format format) {
     return {"Go goroutine profile as text: counted stacks and labels, no wait states",
             "curl -s 'localhost:6060/debug/pprof/goroutine?debug=1' > dump.txt"};
   case Format::pprof:
-    return {"Go goroutine profile, protobuf (gzipped or raw)",
+    return {"Go goroutine profile, protobuf (gzipped; raw with --input-format pprof)",
             "curl -s 'localhost:6060/debug/pprof/goroutine' > dump.pb.gz"};
   case Format::java:
     return {"Java thread dump: jstack, jcmd Thread.print, SIGQUIT on the JVM's stdout",

@@ -37,18 +37,22 @@ namespace {
 
 using namespace text;
 
+// Digits only, within 64 bits.
 bool parse_count(std::string_view text, uint64_t& out) {
-  if (text.empty() || text.size() > 18) {
+  if (text.empty() || !is_digit(text[0])) {
     return false;
   }
-  out = 0;
-  for (char c : text) {
-    if (!is_digit(c)) {
-      return false;
-    }
-    out = out * 10 + static_cast<uint64_t>(c - '0');
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return error == std::errc() && end == text.data() + text.size();
+}
+
+// Why a count that parse_count refused was refused, for a message.
+std::string count_problem(std::string_view text) {
+  if (!text.empty() && std::all_of(text.begin(), text.end(), is_digit)) {
+    return fmt::format(" (a count past 2^64, {} digits: the profile is corrupt or was edited)",
+                       text.size());
   }
-  return true;
+  return "";
 }
 
 // `0x43b296`; false for anything else.
@@ -319,7 +323,8 @@ private:
     size_t at = line.find(" profile: total ");
     uint64_t total = 0;
     if (at == std::string_view::npos || !parse_count(line.substr(at + 16), total)) {
-      fail(fmt::format("expected `goroutine profile: total N`, found {}", quote_excerpt(line)));
+      fail(fmt::format("expected `goroutine profile: total N`, found {}{}", quote_excerpt(line),
+                       at == std::string_view::npos ? "" : count_problem(line.substr(at + 16))));
     }
     std::string_view name = line.substr(0, at);
     if (name == "goroutineleak") {
@@ -339,8 +344,9 @@ private:
     size_t at = line.find(" @");
     uint64_t count = 0;
     if (at == std::string_view::npos || !parse_count(line.substr(0, at), count)) {
-      fail(fmt::format("expected a record like `3 @ 0x43b296 0x46b2e1`, found {}",
-                       quote_excerpt(line)));
+      fail(fmt::format("expected a record like `3 @ 0x43b296 0x46b2e1`, found {}{}",
+                       quote_excerpt(line),
+                       at == std::string_view::npos ? "" : count_problem(line.substr(0, at))));
     }
     if (count == 0) {
       fail(fmt::format("a record of 0 goroutines ({}): Go writes none; the profile was edited",
