@@ -655,6 +655,13 @@ Detection detect(std::string_view head, bool gzipped) {
                         "--input-format pprof)",
                         line > 1 ? fmt::format("its first NUL byte is on line {}; ", line) : "")};
   }
+  // Line breaks of a lone CR (classic Mac OS): the dump reads as one long line.
+  if (head.find('\n') == std::string_view::npos && head.find('\r') != std::string_view::npos &&
+      head.find('\r') + 1 < head.size()) {
+    return {std::nullopt, "text whose lines end in a carriage return alone (classic Mac OS line "
+                          "breaks); convert them (`tr '\\r' '\\n' < FILE > dump.txt`) and try "
+                          "again"};
+  }
   return detect_text(head);
 }
 

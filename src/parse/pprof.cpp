@@ -1375,6 +1375,18 @@ bool ProfileDecoder::check_sample_types() {
                         "/debug/pprof/goroutine");
   }
   std::string list = fmt::format("{}", fmt::join(described, ", "));
+  // Two gzip members are one stream: `cat a.pb.gz b.pb.gz` reads as one message holding every
+  // field twice, the sample type too.
+  if (described.size() > 1 &&
+      std::all_of(described.begin(), described.end(),
+                  [&](const auto& type) { return type == described[0]; }) &&
+      (described[0] == "goroutine/count" || described[0] == "goroutineleak/count")) {
+    throw ParseError(0, fmt::format("pprof: {} goroutine profiles in one input (sample types {}): "
+                                    "gzipped profiles glued together (`cat a.pb.gz b.pb.gz`?); "
+                                    "give each on its own, or several to `snapshot` to merge "
+                                    "replicas",
+                                    described.size(), list));
+  }
   auto kind = profile_kind(types);
   if (!kind.empty()) {
     throw ParseError(0, fmt::format("pprof: this is {} profile (sample types {}), not a goroutine "
