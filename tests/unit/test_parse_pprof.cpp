@@ -911,9 +911,9 @@ TEST_CASE("errors: not a goroutine profile") {
   ProfileWriter twice;
   twice.sample_type("goroutine", "count").sample_type("goroutine", "count");
   CHECK(load_error(twice.bytes()) ==
-        "pprof: sample types goroutine/count, goroutine/count: not a goroutine profile, which has "
-        "exactly one sample type, goroutine/count (or goroutineleak/count); capture "
-        "/debug/pprof/goroutine");
+        "pprof: 2 goroutine profiles in one input (sample types goroutine/count, "
+        "goroutine/count): gzipped profiles glued together (`cat a.pb.gz b.pb.gz`?); give each on "
+        "its own, or several to `snapshot` to merge replicas");
 
   ProfileWriter none;
   none.sample({1}, {1});
