@@ -299,6 +299,11 @@ void write_diff_text(std::ostream& out, const DiffReport& report, const TextStyl
     }
     for (size_t i = 0; i < changes.size(); ++i) {
       std::string told = told_apart(changes, rows, i);
+      if (changes[i].base_groups > 1 || changes[i].cand_groups > 1) {
+        // Several groups counted together (see the `sums` line of a finding).
+        told += fmt::format("{}sums {} groups in base, {} in cand", told.empty() ? "" : "; ",
+                            changes[i].base_groups, changes[i].cand_groups);
+      }
       out << fmt::format("  {:<{}} {:>6} -> {:<6} {}{}\n", kinds[i], kind_width,
                          count_text(changes[i].base), count_text(changes[i].cand), rows[i],
                          told.empty() ? "" : "  " + paint.dim("(" + told + ")"));
