@@ -11,12 +11,16 @@
 
 namespace taskdiff::report {
 
-// The frame a reader recognises a group by: the first application frame, else the blocking one.
+// The frame a reader recognises a group by: the first application frame; in a goroutine of the
+// standard library's alone, its own function, the outermost frame (`http.(*persistConn).readLoop`,
+// not the `poll.runtime_pollWait` every network wait shares); in a Java thread of the JDK's alone,
+// the blocking frame (`LinkedBlockingQueue.take`, not `Thread.run`).
 inline const ShownFrame* identifying_frame(const Group& group) {
   if (group.stack.empty()) {
     return nullptr;
   }
-  return &group.stack[group.app_frame.value_or(group.blocking)];
+  size_t fallback = group.runtime == Runtime::go ? group.stack.size() - 1 : group.blocking;
+  return &group.stack[group.app_frame.value_or(fallback)];
 }
 
 inline std::string title(const Group& group) {
