@@ -133,42 +133,122 @@ private:
   DiffResult m_result;
 };
 
-// A loose bucket's groups by loose_origin, when every group has one: `go func() { ... }()` in two
-// functions, alike once their closures are left out, are two goroutines. One group without an
-// origin (its stack's outer end is no closure here, but may be one in the other format) keeps
-// the bucket whole.
-std::vector<Bucket> split_by_origin(const Bucket& bucket) {
-  std::vector<Bucket> parts;
-  std::vector<std::string_view> origins;
-  auto part_of = [&](const Group* group) -> Bucket& {
-    auto it = std::find(origins.begin(), origins.end(), group->loose_origin);
-    if (it != origins.end()) {
-      return parts[static_cast<size_t>(it - origins.begin())];
-    }
-    origins.push_back(group->loose_origin);
-    return parts.emplace_back();
-  };
-  for (const auto* side : {&bucket.base, &bucket.cand}) {
-    for (const Group* group : *side) {
-      if (group->loose_origin.empty()) {
-        return {bucket};
-      }
-      (side == &bucket.base ? part_of(group).base : part_of(group).cand).push_back(group);
+// Whether `shorter` is `longer` less some of its entries, in order.
+bool is_subsequence(const std::vector<std::string>& shorter,
+                    const std::vector<std::string>& longer) {
+  size_t at = 0;
+  for (const std::string& item : longer) {
+    if (at < shorter.size() && shorter[at] == item) {
+      ++at;
     }
   }
-  return parts;
+  return at == shorter.size();
+}
+
+// Whether a group of the side printing wrappers and one of the other side, in one loose bucket,
+// can be one goroutine's: place by place, the first's closures are the other's with wrappers
+// added (a place past either stack's depth tells nothing).
+bool wrappers_apart(const Group& crash, const Group& other) {
+  size_t places = std::min(crash.loose_closures.size(), other.loose_closures.size());
+  for (size_t i = 0; i < places; ++i) {
+    bool last = i + 1 == places;
+    if (last && (crash.loose_cut || other.loose_cut)) {
+      break;
+    }
+    if (!is_subsequence(other.loose_closures[i], crash.loose_closures[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+uint64_t total(const std::vector<const Group*>& groups) {
+  uint64_t sum = 0;
+  for (const Group* group : groups) {
+    sum += group->count;
+  }
+  return sum;
+}
+
+// Matches the groups of a loose bucket (wrappers printed on one side only): those of one
+// fold_key on both sides as they are, then each group left on one side with the other side's
+// that it can be with the wrappers apart; of several, the largest (one goroutine's stacks in the
+// two formats are usually the largest there). What stays unpaired is new or gone.
+void match_loose(const Bucket& bucket, WrapperSide wrappers, Differ& differ) {
+  std::vector<Bucket> parts;
+  std::unordered_map<std::string_view, size_t> index;
+  auto part_of = [&](const Group* group) -> Bucket& {
+    auto [it, inserted] = index.try_emplace(group->fold_key, parts.size());
+    if (inserted) {
+      parts.emplace_back();
+    }
+    return parts[it->second];
+  };
+  for (const Group* group : bucket.base) {
+    part_of(group).base.push_back(group);
+  }
+  for (const Group* group : bucket.cand) {
+    part_of(group).cand.push_back(group);
+  }
+  std::vector<Bucket*> base_only;
+  std::vector<Bucket*> cand_only;
+  for (Bucket& part : parts) {
+    if (!part.base.empty() && !part.cand.empty()) {
+      differ.match(part);
+    } else {
+      (part.cand.empty() ? base_only : cand_only).push_back(&part);
+    }
+  }
+  auto larger = [](const Bucket* a, const Bucket* b) {
+    return total(a->base) + total(a->cand) > total(b->base) + total(b->cand);
+  };
+  std::stable_sort(base_only.begin(), base_only.end(), larger);
+  std::stable_sort(cand_only.begin(), cand_only.end(), larger);
+  std::vector<bool> paired(cand_only.size(), false);
+  for (Bucket* base : base_only) {
+    Bucket joined{base->base, {}};
+    for (size_t i = 0; i < cand_only.size(); ++i) {
+      const Group& from = *base->base.front();
+      const Group& to = *cand_only[i]->cand.front();
+      if (!paired[i] &&
+          (wrappers == WrapperSide::base ? wrappers_apart(from, to) : wrappers_apart(to, from))) {
+        paired[i] = true;
+        joined.cand = cand_only[i]->cand;
+        break; // the largest: cand_only is sorted
+      }
+    }
+    differ.match(joined);
+  }
+  for (size_t i = 0; i < cand_only.size(); ++i) {
+    if (!paired[i]) {
+      differ.match(*cand_only[i]);
+    }
+  }
 }
 
 } // namespace
 
-bool crash_output(const Snapshot& snapshot) {
-  return snapshot.format == Format::go_traceback ||
-         std::any_of(snapshot.origins.begin(), snapshot.origins.end(),
-                     [](const Origin& origin) { return origin.format == Format::go_traceback; });
+bool prints_wrappers(const Snapshot& snapshot) {
+  if (snapshot.runtime != Runtime::go || snapshot.go_wrappers_named) {
+    return false;
+  }
+  return std::any_of(snapshot.stacks.begin(), snapshot.stacks.end(), [&](const Stack& stack) {
+    return stack.frames.size() >= 3 &&
+           snapshot.symbols[stack.frames.back().function] == "runtime.goexit";
+  });
+}
+
+WrapperSide wrapper_side(const Snapshot& base, const Snapshot& cand) {
+  bool in_base = prints_wrappers(base);
+  if (in_base == prints_wrappers(cand)) {
+    return WrapperSide::neither;
+  }
+  return in_base ? WrapperSide::base : WrapperSide::cand;
 }
 
 DiffResult diff(const Grouping& base, const Grouping& cand, const Thresholds& thresholds,
-                uint32_t base_replicas, uint32_t cand_replicas, bool loose) {
+                uint32_t base_replicas, uint32_t cand_replicas, WrapperSide wrappers) {
+  bool loose = wrappers != WrapperSide::neither;
   // Buckets by fold_key (or loose_key), in first-seen order (CAND's, then BASE's), for a stable
   // result.
   std::vector<Bucket> buckets;
@@ -194,9 +274,7 @@ DiffResult diff(const Grouping& base, const Grouping& cand, const Thresholds& th
   Differ differ(thresholds, base_replicas, cand_replicas);
   for (const Bucket& bucket : buckets) {
     if (loose) {
-      for (const Bucket& part : split_by_origin(bucket)) {
-        differ.match(part);
-      }
+      match_loose(bucket, wrappers, differ);
     } else {
       differ.match(bucket);
     }

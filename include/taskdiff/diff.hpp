@@ -40,13 +40,24 @@ struct DiffResult {
   bool regression() const { return !findings.empty(); }
 };
 
-// `base_replicas`/`cand_replicas`: counts are compared per replica when they differ. `loose`:
-// groups meet by loose_key, not fold_key (see Group): for Go crash output against a dump of
-// another traceback level (crash_output()), which prints or hides other closures at a stack's end.
-DiffResult diff(const Grouping& base, const Grouping& cand, const Thresholds& thresholds,
-                uint32_t base_replicas = 1, uint32_t cand_replicas = 1, bool loose = false);
+// Which input prints the compiler's `go` and `defer` wrappers when the other does not
+// (wrapper_side()).
+enum class WrapperSide { neither, base, cand };
 
-// Whether a snapshot is, or was made from, Go crash output (traceback level 2 at SIGQUIT).
-bool crash_output(const Snapshot& snapshot);
+// `base_replicas`/`cand_replicas`: counts are compared per replica when they differ.
+// `wrappers`: with one side printing wrappers, groups meet by loose_key (see Group), which those
+// wrappers leave alike.
+DiffResult diff(const Grouping& base, const Grouping& cand, const Thresholds& thresholds,
+                uint32_t base_replicas = 1, uint32_t cand_replicas = 1,
+                WrapperSide wrappers = WrapperSide::neither);
+
+// Whether a Go snapshot's text printed the compiler's `go` and `defer` wrappers, closures that
+// the other traceback levels hide: a traceback at level 2 (SIGQUIT, GOTRACEBACK=system or crash;
+// a debug=2 dump taken under GOTRACEBACK=system) before Go 1.22, which shows itself by the
+// `runtime.goexit` under its stacks. (From Go 1.22 wrappers are `gowrapN` and `deferwrapN`,
+// dropped by name.)
+bool prints_wrappers(const Snapshot& snapshot);
+// The input that prints wrappers when the other does not.
+WrapperSide wrapper_side(const Snapshot& base, const Snapshot& cand);
 
 } // namespace taskdiff

@@ -37,17 +37,20 @@ struct Group {
   // (a rebuild renumbers them), --key strict keeps them and adds file:line and the exact wait
   // reason; `--key ...,labels` adds labels. `fold_key` is `key` without labels: diff buckets
   // groups by it and compares a bucket's groups one by one when both sides have the same label
-  // sets, else together (a label per request). Crash output against a dump of another traceback
-  // level buckets by `loose_key` instead: `fold_key` less what one level prints and the other
-  // does not (Go <= 1.21: a one-line `go func() {...}()`, the level-2 wrappers of `go` and
-  // `defer` calls): the creator's own closures at the stack's end (with no creator in the key,
-  // any closures there but the leaf-most) and a closure called by its own function.
-  // `loose_origin` names the function whose closures the stack's outer end held (empty: none
-  // seen); diff keeps groups of one loose_key but other origins apart.
+  // sets, else together (a label per request). Go crash output against another format buckets
+  // by `loose_key` instead: `fold_key` without Go closures, as before Go 1.22 a level-2 traceback
+  // (SIGQUIT, GOTRACEBACK=system) prints the compiler's `go` and `defer` wrappers, closures that
+  // the other levels hide (`main.main.func4` under the `go func(i int) {...}(i)` closure it
+  // calls, `main.worker.func1` between a deferred `(*Pool).Put` and `main.worker`).
+  // `loose_closures` holds the closures that leaves out, by place: before the loose key's first
+  // frame, then after each; `loose_cut` says the stack goes on past the key's depth. diff matches
+  // a bucket's groups by fold_key, then pairs a crash-output group left over with another
+  // format's whose closures, place by place, it holds with wrappers between (see diff.cpp).
   std::string key;
   std::string fold_key;
   std::string loose_key;
-  std::string loose_origin;
+  std::vector<std::vector<std::string>> loose_closures;
+  bool loose_cut = false;
   // Distinct closure (lambda) numberings folded into the group: more than 1 when sibling closures
   // of one function, alike but for their numbers, share it (the default key cannot tell those
   // from one closure renumbered by a rebuild; --key strict can, for one binary).

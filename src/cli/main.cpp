@@ -150,11 +150,10 @@ int run_diff(const Config& config) {
   KeyOptions key = shared_key(config.key, base.facts, cand.facts, notes);
   Grouping base_groups = group(base, key);
   Grouping cand_groups = group(cand, key);
-  // Crash output against another format: a closure at a stack's end printed by one, not the
-  // other (Go <= 1.21 level-2 `go` wrappers, one-line `go func() {...}()`).
-  bool loose = crash_output(base) != crash_output(cand);
-  DiffResult result =
-      diff(base_groups, cand_groups, config.thresholds, base.replicas, cand.replicas, loose);
+  // A level-2 traceback against another level: the compiler's wrappers are printed by one side
+  // only.
+  DiffResult result = diff(base_groups, cand_groups, config.thresholds, base.replicas,
+                           cand.replicas, wrapper_side(base, cand));
   if (base.replicas != cand.replicas) {
     notes.push_back(fmt::format("counts are per replica: base merges {} dumps, cand {}",
                                 base.replicas, cand.replicas));

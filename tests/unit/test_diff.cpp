@@ -202,14 +202,17 @@ TEST_CASE("label sets of one stack: one by one when both sides have the same one
 TEST_CASE("closures of the creator at the stack's end: one-line closures and level-2 wrappers") {
   // Real go1.19 dumps of one process each (testdata/go/programs/tiny): debug=2 and SIGQUIT.
   // `go func(i int) { wait(gate) }(i)`: SIGQUIT adds the `go` statement's wrapper
-  // main.main.func4 at the `}(i)` line; `go func() { wait(gate) }()`: SIGQUIT's level 2 drops
-  // the one-line closure main.main.func2 as such a wrapper. Each split the group: NEW 8.
+  // main.main.func4 at the `}(i)` line; `go func() { wait(gate) }()`: level 2 prints the one-line
+  // closure main.main.func2 just as level 1 does (it was once dropped, taken for a wrapper).
+  // Each split the group: NEW 8.
   for (std::string mode : {"wrap", "oneline"}) {
     CAPTURE(mode);
     Grouping debug2 = go_testdata_group("go1.19-closure-" + mode + ".debug2.txt");
     Grouping sigquit = go_testdata_group("go1.19-closure-" + mode + ".sigquit.txt");
-    DiffResult r = diff(debug2, sigquit, Thresholds{}, 1, 1, true); // crash output vs debug=2
-    CHECK(diff(debug2, sigquit, Thresholds{}).regression()); // matched by fold_key, they split
+    DiffResult r = diff(debug2, sigquit, Thresholds{}, 1, 1, WrapperSide::cand);
+    if (mode == "wrap") {
+      CHECK(diff(debug2, sigquit, Thresholds{}).regression()); // by fold_key, they split
+    }
     CHECK(r.findings.empty());
     for (const auto& change : r.changes) {
       const auto& frames = change.shown().frames;
@@ -229,10 +232,10 @@ TEST_CASE("closures of the creator at the stack's end: one-line closures and lev
     CHECK_FALSE(key.created_by);
     Grouping base = group(debug1, key);
     Grouping cand = group(sigquit, key);
-    CHECK(crash_output(sigquit));
-    CHECK_FALSE(crash_output(debug1));
-    CHECK(diff(base, cand, Thresholds{}, 1, 1, true).findings.empty());
-    CHECK(diff(cand, base, Thresholds{}, 1, 1, true).findings.empty());
+    CHECK(prints_wrappers(sigquit));
+    CHECK_FALSE(prints_wrappers(debug1));
+    CHECK(diff(base, cand, Thresholds{}, 1, 1, WrapperSide::cand).findings.empty());
+    CHECK(diff(cand, base, Thresholds{}, 1, 1, WrapperSide::base).findings.empty());
   }
   // --key strict (file:line in the key) too: its loose key is strict less the same frames.
   for (std::string mode : {"wrap", "oneline"}) {
@@ -245,7 +248,7 @@ TEST_CASE("closures of the creator at the stack's end: one-line closures and lev
     Grouping sigquit = group(
         load(test::testdata_path("go/go1.19-closure-" + mode + ".sigquit.txt"), ParseOptions{}),
         strict);
-    CHECK(diff(debug2, sigquit, Thresholds{}, 1, 1, true).findings.empty());
+    CHECK(diff(debug2, sigquit, Thresholds{}, 1, 1, WrapperSide::cand).findings.empty());
   }
   // Sibling closures alike but for their numbers fold into one group (the default key cannot
   // tell them from one closure a rebuild renumbered), and the group says so; --key strict parts
@@ -360,12 +363,11 @@ TEST_CASE("level-2 crash output against debug=2 of the same process") {
   DiffResult r123 = diff(debug2_123, sigquit_123, one);
   CHECK(r123.findings.empty());
 
-  // Go 1.19: the wrapper of `go audit(...)` in a closure, main.main.func1.1, is dropped as the
-  // debug=2 dump hides it. (Its one-line closures at their `created by` line are dropped too:
-  // at level 2 in Go <= 1.21 they look like wrappers; a documented limit.)
+  // Go 1.19: the wrapper of `go audit(...)` in a closure, main.main.func1.1, which the debug=2
+  // dump hides, does not part the group from its twin there.
   Grouping debug2_119 = sample_group("go1.19-debug2-http.txt");
   Grouping sigquit_119 = sample_group("go1.19-sigquit-http.txt");
-  DiffResult r119 = diff(debug2_119, sigquit_119, one);
+  DiffResult r119 = diff(debug2_119, sigquit_119, one, 1, 1, WrapperSide::cand);
   CHECK_FALSE(finding_with(r119, "main.audit"));
   CHECK_FALSE(finding_with(r119, "main.main.func1.1"));
 }
@@ -386,8 +388,7 @@ TEST_CASE("crash output against another format: level-2 wrappers meet their twin
     std::vector<std::string> notes;
     KeyOptions key = shared_key(KeyOptions{}, base.facts, cand.facts, notes);
     auto made = std::make_unique<Cross>(Cross{group(base, key), group(cand, key), {}});
-    made->result =
-        diff(made->base, made->cand, Thresholds{}, 1, 1, crash_output(base) != crash_output(cand));
+    made->result = diff(made->base, made->cand, Thresholds{}, 1, 1, wrapper_side(base, cand));
     return made;
   };
   SUBCASE("a new closure beside another function's, alike once closures are left out") {
@@ -419,6 +420,50 @@ TEST_CASE("crash output against another format: level-2 wrappers meet their twin
               ->result.findings.empty());
     CHECK(cross("go/go1.19-defer-wrapper.sigquit.txt", "go/go1.19-defer-wrapper.debug2.txt")
               ->result.findings.empty());
+  }
+  SUBCASE("one-line closures of two functions with one leaf") {
+    // shapes (testdata/go/programs/shapes): 100 `go func() { time.Sleep(time.Hour) }()` in
+    // startSleepClosA, then 40 alike in startSleepClosC. Level 2 took each one-line closure for
+    // the `go` wrapper and dropped it: with no creator in the key both were [time.Sleep], one
+    // group, 100 -> 140, PASS.
+    auto made = cross("pprof/go1.19-oneline-owners.base.pb.gz",
+                      "go/go1.19-oneline-owners.cand.sigquit.txt");
+    REQUIRE(made->result.findings.size() == 1);
+    CHECK(made->result.findings[0].cand == 40);
+    CHECK(made->result.findings[0].shown().frames.back() == "main.startSleepClosC.func1");
+  }
+  SUBCASE("a direct `go f(x)` beside a closure with its leaf") {
+    // shapes: 100 `go time.Sleep(time.Hour)` in startSleepDirect (level 2 adds its wrapper, a
+    // closure of startSleepDirect; level 1 shows [time.Sleep] alone), then 40 one-line closures
+    // in startSleepClosA. The level-1 group without closures kept the whole bucket together:
+    // 100 -> 140, PASS.
+    auto made = cross("pprof/go1.19-direct-and-closure.base.pb.gz",
+                      "go/go1.19-direct-and-closure.cand.sigquit.txt");
+    REQUIRE(made->result.findings.size() == 1);
+    CHECK(made->result.findings[0].kind == ChangeKind::new_group);
+    CHECK(made->result.findings[0].cand == 40);
+    CHECK(made->result.findings[0].shown().frames.back() == "main.startSleepClosA.func1");
+    auto reverse = cross("go/go1.19-direct-and-closure.cand.sigquit.txt",
+                         "pprof/go1.19-direct-and-closure.base.pb.gz");
+    CHECK(reverse->result.findings.empty());
+  }
+  SUBCASE("`go fn(x)` of a closure made in another function") {
+    // shapes: fn := mkWorker(); go fn(i) in startVarArgs. Level 2's wrapper is a closure of
+    // startVarArgs under mkWorker.func1: NEW 20 against itself.
+    CHECK(cross("go/go1.19-closure-var-args.debug2.txt", "go/go1.19-closure-var-args.sigquit.txt")
+              ->result.findings.empty());
+    CHECK(cross("go/go1.19-closure-var-args.sigquit.txt", "go/go1.19-closure-var-args.debug2.txt")
+              ->result.findings.empty());
+  }
+  SUBCASE("a deferred closure called with arguments, blocked") {
+    // shapes: defer func(x int) { <-ch }(i) in deferArgs: level 2 prints the deferred call's
+    // wrapper, deferArgs.func2, between the closure and deferArgs: NEW 20 against itself.
+    CHECK(
+        cross("go/go1.19-defer-closure-args.debug2.txt", "go/go1.19-defer-closure-args.sigquit.txt")
+            ->result.findings.empty());
+    CHECK(
+        cross("go/go1.19-defer-closure-args.sigquit.txt", "go/go1.19-defer-closure-args.debug2.txt")
+            ->result.findings.empty());
   }
   SUBCASE("the `go` wrapper of a closure in a closure") {
     // nestedwrap: `go func(i int) { work(...) }(i)` inside (*Srv).Start's closure; the wrapper is
