@@ -213,7 +213,7 @@ void StackBuilder::frame(std::string_view function, std::string_view file, uint3
 // bytes), in frame order.
 void StackBuilder::frame_function(std::string_view function, uint64_t at_line) {
   if (++m_frames > m_limits.max_frames) {
-    throw ParseError(at_line, fmt::format("more than {} frames in one stack (the limit of frames "
+    throw LimitError(at_line, fmt::format("more than {} frames in one stack (the limit of frames "
                                           "per stack); is this really a thread dump?",
                                           m_limits.max_frames));
   }
@@ -266,6 +266,7 @@ void StackBuilder::thread_name(std::string_view normalized_name) {
 }
 
 void StackBuilder::commit(uint64_t at_line) {
+  check_total(at_line); // before max_groups: a sum past 2^64 says more of the input
   std::sort(m_labels.begin(), m_labels.end());
   if (m_label_sets == LabelSets::keep) {
     for (const auto& [key, value] : m_labels) {
@@ -280,7 +281,7 @@ void StackBuilder::commit(uint64_t at_line) {
   auto it = m_table.find(key);
   if (it == m_table.end()) {
     if (m_table.size() >= m_limits.max_groups) {
-      throw ParseError(at_line, fmt::format("more than {} distinct stacks (the limit of groups, "
+      throw LimitError(at_line, fmt::format("more than {} distinct stacks (the limit of groups, "
                                             "--max-groups)",
                                             m_limits.max_groups));
     }
@@ -293,11 +294,15 @@ void StackBuilder::commit(uint64_t at_line) {
   }
 }
 
-void StackBuilder::commit_to(StackId stack, uint64_t at_line) {
+void StackBuilder::check_total(uint64_t at_line) const {
   if (m_count > UINT64_MAX - m_total) {
-    throw ParseError(at_line, "the goroutine counts add up past 2^64: the input is corrupt or "
+    throw LimitError(at_line, "the goroutine counts add up past 2^64: the input is corrupt or "
                               "was edited");
   }
+}
+
+void StackBuilder::commit_to(StackId stack, uint64_t at_line) {
+  check_total(at_line);
   m_total += m_count;
   ++m_records;
   Entry& entry = m_entries[stack];
@@ -321,7 +326,7 @@ void StackBuilder::merge(StackBuilder&& other) {
   // it saved: unlinking a node walks its bucket's chain, a cache miss or two per node, and a dump
   // with 160,000 distinct stacks spent an eighth of its time there.)
   if (other.m_total > UINT64_MAX - m_total) {
-    throw ParseError(0, "the goroutine counts add up past 2^64: the input is corrupt or was "
+    throw LimitError(0, "the goroutine counts add up past 2^64: the input is corrupt or was "
                         "edited");
   }
   uint64_t offset = m_next_order; // the other's stacks come after this one's
@@ -357,7 +362,7 @@ void StackBuilder::merge(StackBuilder&& other) {
   other.m_folded.clear();
   m_next_order += other.m_next_order;
   if (m_table.size() > m_limits.max_groups) {
-    throw ParseError(0, fmt::format("more than {} distinct stacks (the limit of groups, "
+    throw LimitError(0, fmt::format("more than {} distinct stacks (the limit of groups, "
                                     "--max-groups)",
                                     m_limits.max_groups));
   }

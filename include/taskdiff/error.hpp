@@ -45,6 +45,13 @@ private:
   std::string m_message;
 };
 
+// A limit the input passes (frames in a stack, distinct stacks, counts past 2^64): never taken
+// for a line cut short, whatever line it is found on.
+class LimitError : public ParseError {
+public:
+  using ParseError::ParseError;
+};
+
 // Shortens `text` for quoting in a message: at most `max` bytes, control bytes escaped.
 std::string quote_excerpt(std::string_view text, size_t max = 60);
 

@@ -224,6 +224,7 @@ private:
   };
 
   void put_field(char tag, std::string_view text);
+  void check_total(uint64_t at_line) const; // the record's count fits beside the total
   void put_file(std::string_view file); // a path of a frame or creator, to m_files
 
   // XXH3 (Debian libxxhash): 16% of a debug=2 parse went to std::hash's murmur on record keys.

@@ -228,6 +228,8 @@ public:
       // header that parses: `total 21` of `total 217`, and no record after it.
       try {
         step(line);
+      } catch (const LimitError&) {
+        throw; // a limit passed, not a line cut short
       } catch (const ParseError&) {
         truncated(
             fmt::format("the profile ends in the middle of a line ({})", quote_excerpt(line)));

@@ -325,6 +325,8 @@ public:
         step(line);
         m_file_line_cut_risk = (before == State::function_file || before == State::creator_file) &&
                                !file_line_whole(line);
+      } catch (const LimitError&) {
+        throw; // a limit passed, not a line cut short
       } catch (const ParseError&) {
         if (before == State::between || before == State::preamble) {
           cut_header();

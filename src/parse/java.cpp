@@ -335,6 +335,8 @@ public:
         State before = m_state;
         try {
           step(last);
+        } catch (const LimitError&) {
+          throw; // a limit passed, not a line cut short
         } catch (const ParseError&) {
           if (is_html_start(last)) {
             throw; // a page after the dump, not a cut line

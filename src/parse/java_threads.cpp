@@ -214,6 +214,8 @@ private:
     case State::blank:
       try {
         step(line); // a version line cut short (`25.0`) passes: finish() finds the header short
+      } catch (const LimitError&) {
+        throw; // a limit passed, not a line cut short
       } catch (const ParseError&) {
         header_cut(fmt::format(", in a line cut at {}", quote_cut(line)));
       }
@@ -225,6 +227,8 @@ private:
       }
       try {
         step(line); // a whole thread line: finish() finds the thread without its empty line
+      } catch (const LimitError&) {
+        throw; // a limit passed, not a line cut short
       } catch (const ParseError&) {
         truncated(fmt::format("the dump ends in the middle of a thread line, cut at {}",
                               quote_cut(line)));
@@ -243,6 +247,8 @@ private:
         try {
           step(line); // finish() finds the thread without its empty line
           return;
+        } catch (const LimitError&) {
+          throw; // a limit passed, not a line cut short
         } catch (const ParseError&) {
           // a frame cut short
         }
