@@ -2,6 +2,7 @@
 #include "taskdiff/diff.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <unordered_map>
 
 namespace taskdiff {
@@ -133,48 +134,83 @@ private:
   DiffResult m_result;
 };
 
-// Whether `shorter` is `longer` less some of its entries, in order.
-bool is_subsequence(const std::vector<std::string>& shorter,
-                    const std::vector<std::string>& longer) {
-  size_t at = 0;
-  for (const std::string& item : longer) {
-    if (at < shorter.size() && shorter[at] == item) {
-      ++at;
+// `pkg.F` for a folded closure name `pkg.F.funcN` (or `pkg.F.funcN` for `pkg.F.funcN.N`, a
+// closure in a closure); empty for a name that is not a closure's.
+std::string_view closure_owner(std::string_view folded) {
+  std::string_view inner = folded;
+  while (inner.size() > 2 && inner.substr(inner.size() - 2) == ".N") {
+    inner.remove_suffix(2);
+  }
+  constexpr std::string_view k_func = ".funcN";
+  if (inner.size() < k_func.size() || inner.substr(inner.size() - k_func.size()) != k_func) {
+    return {};
+  }
+  return folded.substr(0, folded.size() - (folded.size() > inner.size() ? 2 : k_func.size()));
+}
+
+// Whether the closure at `place`, `at` of a group printed with wrappers can be one: a deferred
+// call's wrapper is a closure of a function further out (the one that deferred: just outside it,
+// or past the callee a panic ran it in); the `go` statement's, at the stack's outer end, is one
+// of the creator, at the `go` statement's line (`go worker(i)`) or just outside the creator's
+// closure it calls (the `}(i)` line of a multi-line `go func(i int) {...}(i)`). A closure of
+// the creator at its own line with a function of another kind inside, a one-line `go func() {
+// f() }()`, looks just like `go f(x)`'s wrapper.
+bool may_be_wrapper(const Group& group, size_t place, size_t at) {
+  std::string_view owner = closure_owner(group.loose_closures[place][at]);
+  if (owner.empty()) {
+    return false;
+  }
+  const auto& closures = group.loose_closures;
+  for (size_t i = place; i < closures.size(); ++i) {
+    for (size_t j = i == place ? at + 1 : 0; j < closures[i].size(); ++j) {
+      if (closures[i][j] == owner) {
+        return true;
+      }
+    }
+    if (i < group.loose_frames.size() && group.loose_frames[i] == owner) {
+      return true;
     }
   }
-  return at == shorter.size();
+  if (place + 1 != closures.size() || owner != group.loose_creator) {
+    return false;
+  }
+  return group.loose_at_creator_line[place][at] ||
+         (at > 0 && closure_owner(closures[place][at - 1]) == owner);
 }
 
 // Whether a group of the side printing wrappers and one of the other side, in one loose bucket,
-// can be one goroutine's: place by place, the first's closures are the other's with wrappers
-// added (a place past either stack's depth tells nothing).
-bool wrappers_apart(const Group& crash, const Group& other) {
-  size_t places = std::min(crash.loose_closures.size(), other.loose_closures.size());
-  for (size_t i = 0; i < places; ++i) {
-    bool last = i + 1 == places;
-    if (last && (crash.loose_cut || other.loose_cut)) {
+// can be one goroutine's stacks: place by place, the first's closures are the other's with
+// wrappers between (a place past either stack's depth tells nothing).
+bool wrappers_apart(const Group& with, const Group& other) {
+  size_t places = std::min(with.loose_closures.size(), other.loose_closures.size());
+  for (size_t place = 0; place < places; ++place) {
+    if (place + 1 == places && (with.loose_cut || other.loose_cut)) {
       break;
     }
-    if (!is_subsequence(other.loose_closures[i], crash.loose_closures[i])) {
+    const auto& expected = other.loose_closures[place];
+    const auto& closures = with.loose_closures[place];
+    size_t matched = 0;
+    for (size_t at = 0; at < closures.size(); ++at) {
+      if (matched < expected.size() && expected[matched] == closures[at]) {
+        ++matched;
+      } else if (!may_be_wrapper(with, place, at)) {
+        return false;
+      }
+    }
+    if (matched != expected.size()) {
       return false;
     }
   }
   return true;
 }
 
-uint64_t total(const std::vector<const Group*>& groups) {
-  uint64_t sum = 0;
-  for (const Group* group : groups) {
-    sum += group->count;
-  }
-  return sum;
-}
-
-// Matches the groups of a loose bucket (wrappers printed on one side only): those of one
-// fold_key on both sides as they are, then each group left on one side with the other side's
-// that it can be with the wrappers apart; of several, the largest (one goroutine's stacks in the
-// two formats are usually the largest there). What stays unpaired is new or gone.
+// Matches the groups of a loose bucket (wrappers printed on one side only): groups that can be one
+// goroutine's stacks, of one fold_key or with only wrappers apart, are compared together, as
+// many on each side as are linked so (a profile's one group against the level-2 groups its
+// creators' wrappers part; a level-2 group folding a `go` wrapper with a closure of its own
+// against the two groups that are in the other format). What is linked to nothing is new or gone.
 void match_loose(const Bucket& bucket, WrapperSide wrappers, Differ& differ) {
+  // Nodes: each side's groups of one fold_key, linked across the sides.
   std::vector<Bucket> parts;
   std::unordered_map<std::string_view, size_t> index;
   auto part_of = [&](const Group* group) -> Bucket& {
@@ -190,39 +226,56 @@ void match_loose(const Bucket& bucket, WrapperSide wrappers, Differ& differ) {
   for (const Group* group : bucket.cand) {
     part_of(group).cand.push_back(group);
   }
-  std::vector<Bucket*> base_only;
-  std::vector<Bucket*> cand_only;
-  for (Bucket& part : parts) {
-    if (!part.base.empty() && !part.cand.empty()) {
-      differ.match(part);
-    } else {
-      (part.cand.empty() ? base_only : cand_only).push_back(&part);
-    }
+  std::vector<size_t> root(parts.size());
+  for (size_t i = 0; i < parts.size(); ++i) {
+    root[i] = i;
   }
-  auto larger = [](const Bucket* a, const Bucket* b) {
-    return total(a->base) + total(a->cand) > total(b->base) + total(b->cand);
+  std::function<size_t(size_t)> find = [&](size_t i) {
+    return root[i] == i ? i : root[i] = find(root[i]);
   };
-  std::stable_sort(base_only.begin(), base_only.end(), larger);
-  std::stable_sort(cand_only.begin(), cand_only.end(), larger);
-  std::vector<bool> paired(cand_only.size(), false);
-  for (Bucket* base : base_only) {
-    Bucket joined{base->base, {}};
-    for (size_t i = 0; i < cand_only.size(); ++i) {
-      const Group& from = *base->base.front();
-      const Group& to = *cand_only[i]->cand.front();
-      if (!paired[i] &&
-          (wrappers == WrapperSide::base ? wrappers_apart(from, to) : wrappers_apart(to, from))) {
-        paired[i] = true;
-        joined.cand = cand_only[i]->cand;
-        break; // the largest: cand_only is sorted
+  auto linked = [&](size_t b, size_t c) {
+    const Group& from = *parts[b].base.front();
+    const Group& to = *parts[c].cand.front();
+    return wrappers == WrapperSide::base ? wrappers_apart(from, to) : wrappers_apart(to, from);
+  };
+  auto one_sided = [&](size_t i) { return parts[i].base.empty() != parts[i].cand.empty(); };
+  // First the groups found on one side only, among themselves; then those still alone with the
+  // groups found on both sides (a level-2 group that folds a `go` wrapper with a closure of its
+  // own meets both of the other format's groups). Groups found on both sides are not linked to
+  // each other: each is its own stack.
+  std::vector<bool> alone(parts.size(), true);
+  for (size_t b = 0; b < parts.size(); ++b) {
+    for (size_t c = 0; c < parts.size(); ++c) {
+      if (one_sided(b) && one_sided(c) && !parts[b].base.empty() && !parts[c].cand.empty() &&
+          linked(b, c)) {
+        root[find(b)] = find(c);
+        alone[b] = alone[c] = false;
       }
     }
-    differ.match(joined);
   }
-  for (size_t i = 0; i < cand_only.size(); ++i) {
-    if (!paired[i]) {
-      differ.match(*cand_only[i]);
+  for (size_t b = 0; b < parts.size(); ++b) {
+    for (size_t c = 0; c < parts.size(); ++c) {
+      bool candidates = b != c && !parts[b].base.empty() && !parts[c].cand.empty() &&
+                        one_sided(b) != one_sided(c) && (one_sided(b) ? alone[b] : alone[c]);
+      if (candidates && find(b) != find(c) && linked(b, c)) {
+        root[find(b)] = find(c);
+      }
     }
+  }
+  std::vector<Bucket> joined(parts.size());
+  for (size_t i = 0; i < parts.size(); ++i) {
+    Bucket& into = joined[find(i)];
+    into.base.insert(into.base.end(), parts[i].base.begin(), parts[i].base.end());
+    into.cand.insert(into.cand.end(), parts[i].cand.begin(), parts[i].cand.end());
+  }
+  for (Bucket& component : joined) {
+    if (component.base.empty() && component.cand.empty()) {
+      continue;
+    }
+    auto largest_first = [](const Group* a, const Group* b) { return a->count > b->count; };
+    std::stable_sort(component.base.begin(), component.base.end(), largest_first);
+    std::stable_sort(component.cand.begin(), component.cand.end(), largest_first);
+    differ.match(component);
   }
 }
 

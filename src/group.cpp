@@ -282,25 +282,57 @@ struct KeyMaker {
            is_go_closure(snapshot.symbols[frame.function]);
   }
 
-  // The closures (folded names) around the frames of the loose key: before its first frame, then
-  // after each (Group::loose_closures); `cut`: the stack goes on past the key's last frame.
-  std::vector<std::vector<std::string>> loose_closures(bool& cut) const {
-    std::vector<std::vector<std::string>> gaps(1);
-    size_t taken = 0;
-    cut = false;
+  // Marks the group's closures that sit at the `created by` line in this stack too (stacks of one
+  // key have their closures in the same places).
+  void add_creator_lines(Group& group) const {
+    if (!stack.created_by) {
+      return;
+    }
+    size_t place = 0;
+    size_t at = 0;
+    for (size_t i : kept) {
+      const Frame& frame = stack.frames[i];
+      if (place >= group.loose_at_creator_line.size()) {
+        break;
+      }
+      if (loose_closure(frame)) {
+        if (at < group.loose_at_creator_line[place].size() &&
+            frame.file == stack.created_by->file && frame.line == stack.created_by->line) {
+          group.loose_at_creator_line[place][at] = true;
+        }
+        ++at;
+      } else {
+        ++place;
+        at = 0;
+      }
+    }
+  }
+
+  // The loose key's frames, the closures around them and the creator (Group::loose_frames,
+  // loose_closures, loose_cut, loose_creator), folded.
+  void loose_shape(Group& group) const {
+    group.loose_closures.assign(1, {});
+    group.loose_at_creator_line.assign(1, {});
+    group.loose_frames.clear();
+    group.loose_cut = false;
     for (size_t i : kept) {
       const Frame& frame = stack.frames[i];
       if (loose_closure(frame)) {
-        gaps.back().push_back(facts.key(frame.function, false));
-      } else if (taken == options.depth) {
-        cut = true;
+        group.loose_closures.back().push_back(facts.key(frame.function, false));
+        group.loose_at_creator_line.back().push_back(stack.created_by &&
+                                                     frame.file == stack.created_by->file &&
+                                                     frame.line == stack.created_by->line);
+      } else if (group.loose_frames.size() == options.depth) {
+        group.loose_cut = true;
         break;
       } else {
-        ++taken;
-        gaps.emplace_back();
+        group.loose_frames.push_back(facts.key(frame.function, false));
+        group.loose_closures.emplace_back();
+        group.loose_at_creator_line.emplace_back();
       }
     }
-    return gaps;
+    group.loose_creator =
+        stack.created_by ? facts.key(stack.created_by->function, false) : std::string();
   }
 };
 
@@ -328,11 +360,14 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
       made.key = std::move(key);
       made.fold_key = options.labels ? keys.make(form) : made.key;
       made.loose_key = keys.make(form, false, true);
-      made.loose_closures = keys.loose_closures(made.loose_cut);
+      keys.loose_shape(made);
       representative_count.push_back(0);
     }
     size_t g = it->second;
     Group& group = out.groups[g];
+    if (!inserted) {
+      keys.add_creator_lines(group); // the stacks of one key may sit on other lines
+    }
     // Under --key strict the numbers are in the key: one numbering per group.
     if (options.strict ? group.closure_variants == 0
                        : numberings.emplace(g, keys.numbering()).second) {

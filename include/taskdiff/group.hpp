@@ -42,15 +42,19 @@ struct Group {
   // (SIGQUIT, GOTRACEBACK=system) prints the compiler's `go` and `defer` wrappers, closures that
   // the other levels hide (`main.main.func4` under the `go func(i int) {...}(i)` closure it
   // calls, `main.worker.func1` between a deferred `(*Pool).Put` and `main.worker`).
-  // `loose_closures` holds the closures that leaves out, by place: before the loose key's first
-  // frame, then after each; `loose_cut` says the stack goes on past the key's depth. diff matches
-  // a bucket's groups by fold_key, then pairs a crash-output group left over with another
-  // format's whose closures, place by place, it holds with wrappers between (see diff.cpp).
+  // `loose_frames` are the loose key's frames (folded names), `loose_closures` the closures it
+  // leaves out, by place: before its first frame, then after each; `loose_cut` says the stack goes
+  // on past the key's depth; `loose_creator` is the folded `created by` function, in the key or
+  // not. diff compares together the groups of a bucket that can be one goroutine's stacks: of one
+  // fold_key, or with only wrappers apart (see diff.cpp).
   std::string key;
   std::string fold_key;
   std::string loose_key;
+  std::vector<std::string> loose_frames;
   std::vector<std::vector<std::string>> loose_closures;
+  std::vector<std::vector<bool>> loose_at_creator_line; // each closure at the `created by` line
   bool loose_cut = false;
+  std::string loose_creator;
   // Distinct closure (lambda) numberings folded into the group: more than 1 when sibling closures
   // of one function, alike but for their numbers, share it (the default key cannot tell those
   // from one closure renumbered by a rebuild; --key strict can, for one binary).

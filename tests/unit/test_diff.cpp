@@ -434,18 +434,60 @@ TEST_CASE("crash output against another format: level-2 wrappers meet their twin
   }
   SUBCASE("a direct `go f(x)` beside a closure with its leaf") {
     // shapes: 100 `go time.Sleep(time.Hour)` in startSleepDirect (level 2 adds its wrapper, a
-    // closure of startSleepDirect; level 1 shows [time.Sleep] alone), then 40 one-line closures
-    // in startSleepClosA. The level-1 group without closures kept the whole bucket together:
-    // 100 -> 140, PASS.
-    auto made = cross("pprof/go1.19-direct-and-closure.base.pb.gz",
+    // closure of startSleepDirect at the `go` line; level 1 shows [time.Sleep] alone), then 40
+    // one-line closures in startSleepClosA. Against debug=2, which names creators: NEW 40.
+    auto made = cross("go/go1.19-direct-and-closure.base.debug2.txt",
                       "go/go1.19-direct-and-closure.cand.sigquit.txt");
     REQUIRE(made->result.findings.size() == 1);
     CHECK(made->result.findings[0].kind == ChangeKind::new_group);
     CHECK(made->result.findings[0].cand == 40);
     CHECK(made->result.findings[0].shown().frames.back() == "main.startSleepClosA.func1");
-    auto reverse = cross("go/go1.19-direct-and-closure.cand.sigquit.txt",
-                         "pprof/go1.19-direct-and-closure.base.pb.gz");
-    CHECK(reverse->result.findings.empty());
+    // Against a protobuf profile, which names none, the one-line closure of startSleepClosA at
+    // its `go` line cannot be told from the wrapper of a `go time.Sleep(d)` written there: the
+    // two level-2 groups are counted together against the profile's [time.Sleep], 100 -> 140
+    // (a documented limit).
+    auto profile = cross("pprof/go1.19-direct-and-closure.base.pb.gz",
+                         "go/go1.19-direct-and-closure.cand.sigquit.txt");
+    CHECK(profile->result.findings.empty());
+    REQUIRE(profile->result.changes.size() >= 1);
+    CHECK(std::any_of(profile->result.changes.begin(), profile->result.changes.end(),
+                      [](const Change& change) {
+                        return change.base == 100 && change.cand == 140 && change.cand_groups == 2;
+                      }));
+  }
+  SUBCASE("one profile group, two level-2 groups its creators' wrappers part") {
+    // creators (testdata/go/programs/creators): `go worker(i)` in startA and in startB, one
+    // moment. The profile has one [main.worker] group; level 2 two, each under its creator's
+    // wrapper: all three are compared together (a pairing one to one made a NEW 50).
+    CHECK(cross("pprof/go1.19-two-creators.pb.gz", "go/go1.19-two-creators.sigquit.txt.gz")
+              ->result.findings.empty());
+    CHECK(cross("go/go1.19-two-creators.sigquit.txt.gz", "pprof/go1.19-two-creators.pb.gz")
+              ->result.findings.empty());
+  }
+  SUBCASE("a level-2 group folding a `go` wrapper with a closure of its own") {
+    // creators: `go worker(i)` (100) and `go func() { worker(0) }()` (10) in startA, one moment.
+    // Level 2's wrapper of the first and the closure of the second are both startA.funcN: one
+    // group of 110 against debug=2's [worker] 100 and [worker, startA.func1] 10 (GROWING 10 ->
+    // 110 when matched by key alone).
+    CHECK(cross("go/go1.19-wrapper-and-closure.debug2.txt.gz",
+                "go/go1.19-wrapper-and-closure.sigquit.txt.gz")
+              ->result.findings.empty());
+    CHECK(cross("go/go1.19-wrapper-and-closure.sigquit.txt.gz",
+                "go/go1.19-wrapper-and-closure.debug2.txt.gz")
+              ->result.findings.empty());
+  }
+  SUBCASE("a closure of another function is no wrapper") {
+    // creators: 100 `go worker(i)` in startM, then (another process) 100 `go fn()` in startM, fn
+    // a closure of mkW: a new code path, NEW 100 in any one format. Any closure on the level-2
+    // side was once taken for a wrapper: PASS.
+    auto made = cross("go/go1.19-closure-from-elsewhere.base.debug2.txt.gz",
+                      "go/go1.19-closure-from-elsewhere.cand.sigquit.txt.gz");
+    REQUIRE(made->result.findings.size() == 1);
+    CHECK(made->result.findings[0].kind == ChangeKind::new_group);
+    CHECK(made->result.findings[0].cand == 100);
+    CHECK(std::find(made->result.findings[0].shown().frames.begin(),
+                    made->result.findings[0].shown().frames.end(),
+                    "main.mkW.func1") != made->result.findings[0].shown().frames.end());
   }
   SUBCASE("`go fn(x)` of a closure made in another function") {
     // shapes: fn := mkWorker(); go fn(i) in startVarArgs. Level 2's wrapper is a closure of
