@@ -204,6 +204,14 @@ bool wrappers_apart(const Group& with, const Group& other) {
   return true;
 }
 
+uint64_t total(const std::vector<const Group*>& groups) {
+  uint64_t sum = 0;
+  for (const Group* group : groups) {
+    sum += group->count;
+  }
+  return sum;
+}
+
 // Matches the groups of a loose bucket (wrappers printed on one side only): groups that can be one
 // goroutine's stacks, of one fold_key or with only wrappers apart, are compared together, as
 // many on each side as are linked so (a profile's one group against the level-2 groups its
@@ -253,12 +261,42 @@ void match_loose(const Bucket& bucket, WrapperSide wrappers, Differ& differ) {
       }
     }
   }
-  for (size_t b = 0; b < parts.size(); ++b) {
-    for (size_t c = 0; c < parts.size(); ++c) {
-      bool candidates = b != c && !parts[b].base.empty() && !parts[c].cand.empty() &&
-                        one_sided(b) != one_sided(c) && (one_sided(b) ? alone[b] : alone[c]);
-      if (candidates && find(b) != find(c) && linked(b, c)) {
-        root[find(b)] = find(c);
+  // A group on one side only joins a group found on both sides when wrappers may part them and
+  // either a lone group of the other side joins it too (two stacks that folding made alike: a
+  // wrapper of `go work(x)` and a closure of one function), or it holds more on the side printing
+  // wrappers than on the other, by half the lone group's count or more (the room a folded wrapper
+  // leaves). A new group beside a group alike on both sides stays new.
+  auto on_side = [&](size_t part, bool wrapper_side) {
+    return total((wrappers == WrapperSide::base) == wrapper_side ? parts[part].base
+                                                                 : parts[part].cand);
+  };
+  auto lone_on_wrapper_side = [&](size_t lone) {
+    return (wrappers == WrapperSide::base) == !parts[lone].base.empty();
+  };
+  for (size_t both = 0; both < parts.size(); ++both) {
+    if (one_sided(both)) {
+      continue;
+    }
+    std::vector<size_t> lone_links;
+    bool sides[2] = {false, false};
+    for (size_t lone = 0; lone < parts.size(); ++lone) {
+      if (!one_sided(lone) || !alone[lone]) {
+        continue;
+      }
+      bool ok = parts[lone].base.empty() ? linked(both, lone) : linked(lone, both);
+      if (ok) {
+        lone_links.push_back(lone);
+        sides[lone_on_wrapper_side(lone) ? 1 : 0] = true;
+      }
+    }
+    for (size_t lone : lone_links) {
+      bool wrapper_side = lone_on_wrapper_side(lone);
+      uint64_t here = on_side(both, wrapper_side);
+      uint64_t there = on_side(both, !wrapper_side);
+      uint64_t excess = there > here ? there - here : 0;
+      uint64_t count = total(parts[lone].base) + total(parts[lone].cand);
+      if ((sides[0] && sides[1]) || 2 * excess >= count) {
+        root[find(lone)] = find(both);
       }
     }
   }
@@ -280,16 +318,6 @@ void match_loose(const Bucket& bucket, WrapperSide wrappers, Differ& differ) {
 }
 
 } // namespace
-
-bool prints_wrappers(const Snapshot& snapshot) {
-  if (snapshot.runtime != Runtime::go || snapshot.go_wrappers_named) {
-    return false;
-  }
-  return std::any_of(snapshot.stacks.begin(), snapshot.stacks.end(), [&](const Stack& stack) {
-    return stack.frames.size() >= 3 &&
-           snapshot.symbols[stack.frames.back().function] == "runtime.goexit";
-  });
-}
 
 WrapperSide wrapper_side(const Snapshot& base, const Snapshot& cand) {
   bool in_base = prints_wrappers(base);

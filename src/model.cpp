@@ -535,6 +535,16 @@ void StackBuilder::finish(Snapshot& snapshot) {
   snapshot.total += m_total;
 }
 
+bool prints_wrappers(const Snapshot& snapshot) {
+  if (snapshot.runtime != Runtime::go || snapshot.go_wrappers_named) {
+    return false;
+  }
+  return std::any_of(snapshot.stacks.begin(), snapshot.stacks.end(), [&](const Stack& stack) {
+    return stack.frames.size() >= 3 &&
+           snapshot.symbols[stack.frames.back().function] == "runtime.goexit";
+  });
+}
+
 std::string_view short_function(std::string_view function) {
   auto slash = function.rfind('/');
   // A slash inside a generic bracket or a receiver does not start a package path element.

@@ -187,6 +187,16 @@ Snapshot merge_snapshots(std::vector<Snapshot>&& inputs, const Limits& limits) {
                   "snapshot edited?");
     }
     total += input.total;
+    if (prints_wrappers(input) != prints_wrappers(first)) {
+      const Snapshot& level2 = prints_wrappers(input) ? input : first;
+      const Snapshot& other = prints_wrappers(input) ? first : input;
+      throw Error(input.source, 0,
+                  fmt::format("cannot merge {} (a Go traceback at level 2, which prints the "
+                              "compiler's go and defer wrappers) with {} (which does not): "
+                              "replicas captured at different traceback levels print other "
+                              "stacks; give replicas captured the same way",
+                              level2.source, other.source));
+    }
     if (input.runtime != first.runtime) {
       throw Error(input.source, 0,
                   fmt::format("cannot merge this {} input with {} ({}): replicas of one service "

@@ -51,12 +51,6 @@ DiffResult diff(const Grouping& base, const Grouping& cand, const Thresholds& th
                 uint32_t base_replicas = 1, uint32_t cand_replicas = 1,
                 WrapperSide wrappers = WrapperSide::neither);
 
-// Whether a Go snapshot's text printed the compiler's `go` and `defer` wrappers, closures that
-// the other traceback levels hide: a traceback at level 2 (SIGQUIT, GOTRACEBACK=system or crash;
-// a debug=2 dump taken under GOTRACEBACK=system) before Go 1.22, which shows itself by the
-// `runtime.goexit` under its stacks. (From Go 1.22 wrappers are `gowrapN` and `deferwrapN`,
-// dropped by name.)
-bool prints_wrappers(const Snapshot& snapshot);
 // The input that prints wrappers when the other does not.
 WrapperSide wrapper_side(const Snapshot& base, const Snapshot& cand);
 

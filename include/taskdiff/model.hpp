@@ -258,6 +258,13 @@ private:
   uint64_t m_next_order = 0; // the next new stack's `order`: stacks keep file order, merged too
 };
 
+// Whether a Go snapshot's text printed the compiler's `go` and `defer` wrappers, closures that
+// the other traceback levels hide: a traceback at level 2 (SIGQUIT, GOTRACEBACK=system or crash;
+// a debug=2 dump taken under GOTRACEBACK=system) before Go 1.22, which shows itself by the
+// `runtime.goexit` under its stacks. (From Go 1.22 wrappers are `gowrapN` and `deferwrapN`,
+// dropped by name.)
+bool prints_wrappers(const Snapshot& snapshot);
+
 // Short name of a function for titles: the last path element, `quote.(*Pricer).fetch`.
 std::string_view short_function(std::string_view function);
 

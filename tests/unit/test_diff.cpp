@@ -476,6 +476,17 @@ TEST_CASE("crash output against another format: level-2 wrappers meet their twin
                 "go/go1.19-wrapper-and-closure.debug2.txt.gz")
               ->result.findings.empty());
   }
+  SUBCASE("a new group beside a group alike on both sides is new") {
+    // linking (testdata/go/programs/linking): 300 `go func() { worker(0) }()` in f1c; the
+    // candidate (another process, a protobuf profile) adds 100 `go worker(i)` in f2. Level 2's
+    // closure f1c.func1 at its `go` line could be a wrapper of `go worker(x)`, which joined the
+    // new [worker] group to the [worker, f1c.funcN] group alike on both sides: 300 -> 400, PASS.
+    auto made = cross("go/go1.19-closure-then-direct.base.sigquit.txt.gz",
+                      "pprof/go1.19-closure-then-direct.cand.pb.gz");
+    REQUIRE(made->result.findings.size() == 1);
+    CHECK(made->result.findings[0].kind == ChangeKind::new_group);
+    CHECK(made->result.findings[0].cand == 100);
+  }
   SUBCASE("a closure of another function is no wrapper") {
     // creators: 100 `go worker(i)` in startM, then (another process) 100 `go fn()` in startM, fn
     // a closure of mkW: a new code path, NEW 100 in any one format. Any closure on the level-2
