@@ -6,35 +6,6 @@
 
 namespace taskdiff {
 
-namespace {
-
-using namespace text;
-
-// Whether the parser reads `line` as it read `node`'s line (the rules at LineTrie::Kind).
-bool repeats(const LineTrie::Node& node, std::string_view line) {
-  if (line.size() < node.prefix || std::memcmp(line.data(), node.line.data(), node.prefix) != 0) {
-    return false;
-  }
-  std::string_view rest = line.substr(node.prefix);
-  switch (node.kind) {
-  case LineTrie::Kind::function:
-    return !rest.empty() && rest.back() == ')' &&
-           std::memchr(rest.data(), '(', rest.size()) == nullptr;
-  case LineTrie::Kind::file:
-    return rest.empty() ||
-           (rest[0] == ' ' && std::memchr(rest.data(), ':', rest.size()) == nullptr);
-  case LineTrie::Kind::creator: {
-    constexpr std::string_view k_in = " in goroutine ";
-    return rest.empty() || (starts_with(rest, k_in) && rest.size() > k_in.size() &&
-                            trailing_digits(rest) == rest.size() - k_in.size());
-  }
-  case LineTrie::Kind::exact: return rest.empty();
-  }
-  return false;
-}
-
-} // namespace
-
 void LineTrie::Path::add(Kind kind, std::string_view line, size_t prefix) {
   m_text.append(line);
   m_lines.push_back(
@@ -64,15 +35,6 @@ const LineTrie::Node* LineTrie::root(std::string_view status, bool locked) {
   m_bytes += key.size();
   m_roots.emplace_back(std::move(key), node);
   return node;
-}
-
-const LineTrie::Node* LineTrie::match(const Node* node, std::string_view line) {
-  for (const Node* child : node->children) {
-    if (repeats(*child, line)) {
-      return child;
-    }
-  }
-  return nullptr;
 }
 
 void LineTrie::add(const Node* root, const Path& path, StackBuilder::StackId stack) {
