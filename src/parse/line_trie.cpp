@@ -1,9 +1,5 @@
 #include "line_trie.hpp"
 
-#include <cstring>
-
-#include "text_util.hpp"
-
 namespace taskdiff {
 
 void LineTrie::Path::add(Kind kind, std::string_view line, size_t prefix) {
