@@ -2,7 +2,6 @@
 #include "taskdiff/diff.hpp"
 
 #include <algorithm>
-#include <functional>
 #include <unordered_map>
 
 namespace taskdiff {
@@ -238,8 +237,11 @@ void match_loose(const Bucket& bucket, WrapperSide wrappers, Differ& differ) {
   for (size_t i = 0; i < parts.size(); ++i) {
     root[i] = i;
   }
-  std::function<size_t(size_t)> find = [&](size_t i) {
-    return root[i] == i ? i : root[i] = find(root[i]);
+  auto find = [&](size_t i) {
+    while (root[i] != i) {
+      i = root[i] = root[root[i]];
+    }
+    return i;
   };
   auto linked = [&](size_t b, size_t c) {
     const Group& from = *parts[b].base.front();

@@ -282,55 +282,44 @@ struct KeyMaker {
            is_go_closure(snapshot.symbols[frame.function]);
   }
 
-  // Marks the group's closures that sit at the `created by` line in this stack too (stacks of one
-  // key have their closures in the same places).
-  void add_creator_lines(Group& group) const {
-    if (!stack.created_by) {
+  // The loose key's frames, the closures around them, which of those sit at the `created by`
+  // line, and the creator (Group::loose_frames, loose_closures, loose_at_creator_line, loose_cut,
+  // loose_creator), folded. `joined`: the group has its shape from a stack of the same key, whose
+  // closures sit in the same places; only the creator-line marks of this one are added.
+  void loose_shape(Group& group, bool joined) const {
+    std::vector<std::string> frames;
+    std::vector<std::vector<std::string>> closures(1);
+    std::vector<std::vector<bool>> at_creator_line(1);
+    bool cut = false;
+    for (size_t i : kept) {
+      const Frame& frame = stack.frames[i];
+      if (loose_closure(frame)) {
+        closures.back().push_back(facts.key(frame.function, false));
+        at_creator_line.back().push_back(stack.created_by && frame.file == stack.created_by->file &&
+                                         frame.line == stack.created_by->line);
+      } else if (frames.size() == options.depth) {
+        cut = true;
+        break;
+      } else {
+        frames.push_back(facts.key(frame.function, false));
+        closures.emplace_back();
+        at_creator_line.emplace_back();
+      }
+    }
+    if (joined) {
+      auto& marks = group.loose_at_creator_line;
+      for (size_t place = 0; place < std::min(marks.size(), at_creator_line.size()); ++place) {
+        for (size_t at = 0; at < std::min(marks[place].size(), at_creator_line[place].size());
+             ++at) {
+          marks[place][at] = marks[place][at] || at_creator_line[place][at];
+        }
+      }
       return;
     }
-    size_t place = 0;
-    size_t at = 0;
-    for (size_t i : kept) {
-      const Frame& frame = stack.frames[i];
-      if (place >= group.loose_at_creator_line.size()) {
-        break;
-      }
-      if (loose_closure(frame)) {
-        if (at < group.loose_at_creator_line[place].size() &&
-            frame.file == stack.created_by->file && frame.line == stack.created_by->line) {
-          group.loose_at_creator_line[place][at] = true;
-        }
-        ++at;
-      } else {
-        ++place;
-        at = 0;
-      }
-    }
-  }
-
-  // The loose key's frames, the closures around them and the creator (Group::loose_frames,
-  // loose_closures, loose_cut, loose_creator), folded.
-  void loose_shape(Group& group) const {
-    group.loose_closures.assign(1, {});
-    group.loose_at_creator_line.assign(1, {});
-    group.loose_frames.clear();
-    group.loose_cut = false;
-    for (size_t i : kept) {
-      const Frame& frame = stack.frames[i];
-      if (loose_closure(frame)) {
-        group.loose_closures.back().push_back(facts.key(frame.function, false));
-        group.loose_at_creator_line.back().push_back(stack.created_by &&
-                                                     frame.file == stack.created_by->file &&
-                                                     frame.line == stack.created_by->line);
-      } else if (group.loose_frames.size() == options.depth) {
-        group.loose_cut = true;
-        break;
-      } else {
-        group.loose_frames.push_back(facts.key(frame.function, false));
-        group.loose_closures.emplace_back();
-        group.loose_at_creator_line.emplace_back();
-      }
-    }
+    group.loose_frames = std::move(frames);
+    group.loose_closures = std::move(closures);
+    group.loose_at_creator_line = std::move(at_creator_line);
+    group.loose_cut = cut;
     group.loose_creator =
         stack.created_by ? facts.key(stack.created_by->function, false) : std::string();
   }
@@ -360,13 +349,13 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
       made.key = std::move(key);
       made.fold_key = options.labels ? keys.make(form) : made.key;
       made.loose_key = keys.make(form, false, true);
-      keys.loose_shape(made);
+      keys.loose_shape(made, false);
       representative_count.push_back(0);
     }
     size_t g = it->second;
     Group& group = out.groups[g];
     if (!inserted) {
-      keys.add_creator_lines(group); // the stacks of one key may sit on other lines
+      keys.loose_shape(group, true); // the stacks of one key may sit on other lines
     }
     // Under --key strict the numbers are in the key: one numbering per group.
     if (options.strict ? group.closure_variants == 0
