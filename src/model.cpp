@@ -32,9 +32,9 @@ constexpr FormatInfo k_formats[] = {
 };
 
 // Record encoding: fields, each a tag byte, a 4-byte length, the bytes (a frame field differs:
-// see k_function); then the paths of the frame and creator fields, in field order, each a 4-byte
-// length and the bytes; then the 4-byte size of the fields part. Length-prefixed, so names holding any byte (NUL included) cannot
-// forge a field boundary.
+// see k_function); then the paths of the frame and creator fields, in field order, each the
+// 4-byte id of the path in the builder's paths; then the 4-byte size of the fields part.
+// Length-prefixed, so names holding any byte (NUL included) cannot forge a field boundary.
 enum Tag : char {
   k_state = 'S',
   k_locked = 'L',
@@ -49,6 +49,12 @@ enum Tag : char {
 
 std::string_view line_bytes(const uint32_t& line) {
   return {reinterpret_cast<const char*>(&line), sizeof line};
+}
+
+uint32_t read_u32(const char* at) {
+  uint32_t value;
+  std::memcpy(&value, at, sizeof value);
+  return value;
 }
 
 } // namespace
@@ -209,8 +215,8 @@ void StackBuilder::frame(std::string_view function, std::string_view file, uint3
   frame_file(file, line);
 }
 
-// A frame field: tag, function length, function, line; its file goes to m_files (length,
-// bytes), in frame order.
+// A frame field: tag, function length, function, line; its file's id goes to m_files, in frame
+// order.
 void StackBuilder::frame_function(std::string_view function, uint64_t at_line) {
   if (++m_frames > m_limits.max_frames) {
     throw LimitError(at_line, fmt::format("more than {} frames in one stack (the limit of frames "
@@ -234,21 +240,16 @@ void StackBuilder::frame_file(std::string_view file, uint32_t line) {
 }
 
 void StackBuilder::put_file(std::string_view file) {
-  auto file_size = static_cast<uint32_t>(file.size());
-  char* out = m_files.grow(sizeof file_size + file.size());
-  std::memcpy(out, &file_size, sizeof file_size);
-  if (!file.empty()) { // an empty view may have a null data()
-    std::memcpy(out + sizeof file_size, file.data(), file.size());
-  }
+  SymbolTable::Id id = m_paths.intern(file);
+  std::memcpy(m_files.grow(sizeof id), &id, sizeof id);
 }
 
 std::string_view StackBuilder::pending_function() const {
   if (m_pending_function == 0) { // no frame_function since begin: offset 0 is the key's start
     return {};
   }
-  uint32_t size;
-  std::memcpy(&size, m_key.data() + m_pending_function - sizeof size, sizeof size);
-  return {m_key.data() + m_pending_function, size};
+  return {m_key.data() + m_pending_function,
+          read_u32(m_key.data() + m_pending_function - sizeof(uint32_t))};
 }
 
 void StackBuilder::created_by(std::string_view function, std::string_view file, uint32_t line) {
@@ -338,14 +339,28 @@ void StackBuilder::merge(StackBuilder&& other) {
   if (m_table.empty()) {
     m_table.swap(other.m_table);
     m_entries.swap(other.m_entries);
+    m_paths = std::move(other.m_paths); // no key of this builder's refers to its own
     for (Entry& entry : m_entries) {
       take_labels(entry.order, entry.order + offset);
       entry.order += offset;
     }
   } else {
+    // The other's keys end in ids of its paths: each is rewritten with this builder's ids (a
+    // path looked up once), then looked up.
+    std::vector<SymbolTable::Id> ids(other.m_paths.size(), k_unmapped);
+    std::string recoded;
     for (const auto& [key, from] : other.m_table) {
+      recoded = key;
+      size_t paths_end = key.size() - sizeof(uint32_t);
+      for (size_t at = read_u32(key.data() + paths_end); at < paths_end; at += sizeof(uint32_t)) {
+        SymbolTable::Id theirs = read_u32(key.data() + at);
+        if (ids[theirs] == k_unmapped) {
+          ids[theirs] = m_paths.intern(other.m_paths[theirs]);
+        }
+        std::memcpy(recoded.data() + at, &ids[theirs], sizeof(uint32_t));
+      }
       const Entry& entry = other.m_entries[from];
-      auto [found, inserted] = m_table.try_emplace(key, static_cast<StackId>(m_entries.size()));
+      auto [found, inserted] = m_table.try_emplace(recoded, static_cast<StackId>(m_entries.size()));
       if (inserted) {
         m_entries.push_back(entry);
         m_entries.back().order += offset;
@@ -358,6 +373,7 @@ void StackBuilder::merge(StackBuilder&& other) {
     }
     other.m_table.clear();
     other.m_entries.clear();
+    other.m_paths = {};
   }
   other.m_folded.clear();
   m_next_order += other.m_next_order;
@@ -454,6 +470,14 @@ void StackBuilder::finish(Snapshot& snapshot) {
 
   auto& symbols = snapshot.symbols;
   std::string clean; // valid_utf8's buffer
+  // The snapshot's id of each of the builder's paths, found the first time a stack uses it.
+  std::vector<SymbolTable::Id> ids(m_paths.size(), k_unmapped);
+  auto path_symbol = [&](SymbolTable::Id id) {
+    if (ids[id] == k_unmapped) {
+      ids[id] = symbols.intern(valid_utf8(m_paths[id], clean));
+    }
+    return ids[id];
+  };
   for (Iterator item : ordered) {
     // Not a structured binding: clang before 16 cannot capture one in the lambda below.
     const std::string* key = &item->first;
@@ -472,30 +496,24 @@ void StackBuilder::finish(Snapshot& snapshot) {
     Frame creator;
     std::string label_key;
     size_t pos = 0;
-    auto read_u32 = [&](size_t at) {
-      uint32_t value;
-      std::memcpy(&value, key->data() + at, sizeof value);
-      return value;
-    };
-    size_t fields_end = read_u32(key->size() - sizeof(uint32_t));
+    size_t fields_end = read_u32(key->data() + key->size() - sizeof(uint32_t));
     size_t file_pos = fields_end; // the paths of frames and creator, in field order
     auto next_file = [&] {
-      uint32_t file_size = read_u32(file_pos);
-      std::string_view file(key->data() + file_pos + 4, file_size);
-      file_pos += 4 + file_size;
+      SymbolTable::Id file = path_symbol(read_u32(key->data() + file_pos));
+      file_pos += sizeof(uint32_t);
       return file;
     };
     while (pos < fields_end) {
       char tag = (*key)[pos];
       if (tag == k_function) {
         // tag, function length, function, line; the file from the paths
-        uint32_t function_size = read_u32(pos + 1);
+        uint32_t function_size = read_u32(key->data() + pos + 1);
         std::string_view function(key->data() + pos + 5, function_size);
         pos += 5 + function_size;
-        frame.line = read_u32(pos);
+        frame.line = read_u32(key->data() + pos);
         pos += 4;
         frame.function = symbols.intern(valid_utf8(function, clean));
-        frame.file = symbols.intern(valid_utf8(next_file(), clean));
+        frame.file = next_file();
         stack.frames.push_back(frame);
         continue;
       }
@@ -514,7 +532,7 @@ void StackBuilder::finish(Snapshot& snapshot) {
       case k_leaked: stack.leaked = true; break;
       case k_creator:
         creator.function = symbols.intern(text);
-        creator.file = symbols.intern(valid_utf8(next_file(), clean));
+        creator.file = next_file();
         break;
       case k_creator_line:
         creator.line = line;
@@ -532,6 +550,7 @@ void StackBuilder::finish(Snapshot& snapshot) {
     m_table.erase(item);
   }
   m_entries = {};
+  m_paths = {};
   snapshot.total += m_total;
 }
 

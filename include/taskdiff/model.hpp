@@ -237,13 +237,16 @@ private:
   LabelSets m_label_sets;
   // The canonical encoding of the record being built, looked up in the table as a string_view:
   // its fields, then the file paths of frames and creator (m_files, appended at commit), then
-  // the size of the part before the paths, which is all KeyHash hashes. Paths follow from the
-  // functions nearly always, and they were half the bytes hashed.
+  // the size of the part before the paths, which is all KeyHash hashes (paths follow from the
+  // functions nearly always). Paths are ids in m_paths: they were half the bytes of the keys,
+  // and a few paths serve many stacks.
   Bytes m_key{4096};
   Bytes m_files{4096};
+  SymbolTable m_paths;
   uint64_t m_count = 0;
   int64_t m_minutes = -1;
   size_t m_frames = 0;
+  static constexpr SymbolTable::Id k_unmapped = UINT32_MAX;
   size_t m_pending_function = 0; // key offset of the last frame_function's name; 0: none yet
   std::vector<std::pair<std::string, std::string>> m_labels;
   // Abseil's open-addressing table (Debian libabsl-dev): with 160,000 distinct stacks each lookup

@@ -336,6 +336,49 @@ TEST_CASE("StackBuilder::merge: shared stacks add up, new ones follow in their o
   CHECK(s.stacks[3].max_wait_minutes == 3);
 }
 
+TEST_CASE("StackBuilder: paths are the builder's own ids, rewritten when builders merge") {
+  // Two halves of one dump meet their paths in other orders, so the same path has another id in
+  // each: merged, a stack is known by its paths, not their ids. One path is not UTF-8.
+  auto record = [](StackBuilder& builder, std::string_view file, std::string_view creator_file) {
+    builder.begin(1);
+    builder.frame("main.work", file, 7);
+    builder.frame("main.main", "/app/main.go", 3);
+    builder.created_by("main.start", creator_file, 11);
+    builder.commit();
+  };
+  auto paths = [](const Snapshot& s, const Stack& stack) {
+    return std::vector<std::string>{std::string(s.symbols[stack.frames.at(0).file]),
+                                    std::string(s.symbols[stack.frames.at(1).file]),
+                                    std::string(s.symbols[stack.created_by->file])};
+  };
+  for (bool named_before : {false, true}) {
+    CAPTURE(named_before);
+    StackBuilder first;
+    record(first, "/app/a.go", "/app/c.go");
+    record(first, "/app/b.go", "/app/\xff.go");
+    StackBuilder second;
+    record(second, "/app/\xff.go", "/app/b.go"); // new: the paths swapped
+    record(second, "/app/b.go", "/app/\xff.go"); // the first's second stack
+    record(second, "/app/c.go", "/app/a.go");    // new
+    first.merge(std::move(second));
+    Snapshot s;
+    if (named_before) { // ids in the snapshot differ from the builder's
+      s.symbols.intern("/app/b.go");
+      s.symbols.intern("main.elsewhere");
+    }
+    first.finish(s);
+    REQUIRE(s.stacks.size() == 4);
+    using Paths = std::vector<std::string>;
+    CHECK(paths(s, s.stacks[0]) == Paths{"/app/a.go", "/app/main.go", "/app/c.go"});
+    CHECK(paths(s, s.stacks[1]) == Paths{"/app/b.go", "/app/main.go", "/app/\ufffd.go"});
+    CHECK(s.stacks[1].count == 2);
+    CHECK(paths(s, s.stacks[2]) == Paths{"/app/\ufffd.go", "/app/main.go", "/app/b.go"});
+    CHECK(paths(s, s.stacks[3]) == Paths{"/app/c.go", "/app/main.go", "/app/a.go"});
+    CHECK(s.symbols[s.stacks[3].created_by->function] == "main.start");
+    CHECK(s.stacks[3].created_by->line == 11);
+  }
+}
+
 TEST_CASE("StackBuilder, LabelSets::fold: records differing in labels add up; the largest "
           "labelled one speaks") {
   using Labels = std::vector<std::pair<std::string, std::string>>;
