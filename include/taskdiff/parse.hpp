@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "taskdiff/goroutine_ids.hpp"
 #include "taskdiff/input.hpp"
 #include "taskdiff/model.hpp"
 
@@ -65,6 +66,8 @@ struct TextParseContext {
   // truncation_warning() words it: a split file's range counts lines from its own start, so
   // the loader shifts their lines when it joins the ranges.
   std::vector<Truncation> truncations = {};
+  // out: the ids of the goroutines read (Go text), for load() to refuse a goroutine listed twice.
+  GoroutineIds ids = {};
 
   // The file's line for a line of the text as read (Input::file_line): for the line numbers a
   // message quotes besides its own.

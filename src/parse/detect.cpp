@@ -392,6 +392,17 @@ uint64_t find_record_boundary(const std::string& path, uint64_t from, uint64_t s
   }
 }
 
+// A goroutine listed twice in a Go text dump: `sets` are the parse's ids.
+void refuse_repeated_goroutines(const std::vector<GoroutineIds*>& sets) {
+  if (std::optional<GoroutineIds::Repeat> repeat = GoroutineIds::repeated(sets)) {
+    throw ParseError(0, fmt::format("goroutine {0} is listed {1} times, and a dump lists each "
+                                    "goroutine once: part of the dump is repeated (a log "
+                                    "shipper sending a chunk again?), or it was edited; give the "
+                                    "dump as Go wrote it (`grep -n 'goroutine {0} '` finds them)",
+                                    repeat->id, repeat->times));
+  }
+}
+
 using TextParser = void (*)(LineReader&, TextParseContext&);
 
 TextParser text_parser(Format format) {
@@ -434,6 +445,7 @@ void parse_split(const PlainFile& file, TextParseContext& context) {
     uint64_t writer_line = 0;
     std::string writer_id;
     std::vector<Truncation> truncations;
+    GoroutineIds ids;
   };
   std::vector<Range> parts;
   parts.reserve(ranges);
@@ -455,6 +467,7 @@ void parse_split(const PlainFile& file, TextParseContext& context) {
       range.writer_line = part.writer_line;
       range.writer_id = std::move(part.writer_id);
       range.truncations = std::move(part.truncations);
+      range.ids = std::move(part.ids);
     } catch (...) {
       range.error = std::current_exception();
     }
@@ -499,6 +512,11 @@ void parse_split(const PlainFile& file, TextParseContext& context) {
     }
     lines_before += range.lines;
   }
+  std::vector<GoroutineIds*> ids;
+  for (Range& range : parts) {
+    ids.push_back(&range.ids);
+  }
+  refuse_repeated_goroutines(ids);
   // Range 0 holds the file's own facts (format, panic message); later ranges add records.
   Range& first = parts.front();
   context.out.format = first.out.format;
@@ -762,6 +780,7 @@ Snapshot load(Input input, const ParseOptions& options) {
       auto source = input.take_source();
       LineReader lines(*source, options.limits.max_line_bytes);
       parser(lines, context);
+      refuse_repeated_goroutines({&context.ids});
     } else {
       auto source = input.take_source();
       switch (format) {

@@ -75,6 +75,8 @@ constexpr size_t k_max_panic_message = 4096;
 
 struct Header {
   std::string_view id;
+  uint64_t number = 0;     // the id's value, when it is below 2^64
+  bool id_too_big = false; // the id is 2^64 or more, which Go never prints
   std::string_view status;
   int64_t minutes = -1;
   bool locked = false;
@@ -90,8 +92,19 @@ bool parse_header(std::string_view line, uint64_t line_number, Header& header) {
   }
   size_t i = 10;
   size_t id_start = i;
+  uint64_t number = 0;
   while (i < line.size() && is_digit(line[i])) {
+    number = number * 10 + static_cast<uint64_t>(line[i] - '0');
     ++i;
+  }
+  header.number = number;
+  header.id_too_big = false;
+  if (i - id_start >= 20) { // 19 digits never pass 2^64; 20 may, and wrap
+    uint64_t check = 0;
+    for (size_t d = id_start; d < i && !header.id_too_big; ++d) {
+      header.id_too_big = __builtin_mul_overflow(check, 10, &check) ||
+                          __builtin_add_overflow(check, line[d] - '0', &check);
+    }
   }
   if (i == id_start || i >= line.size() || line[i] != ' ') {
     return false;
@@ -432,6 +445,12 @@ private:
     }
     m_record_line = line_number();
     m_goroutine_id.assign(header.id);
+    if (header.id_too_big) {
+      fail(fmt::format("goroutine {} has an id past 2^64, which Go cannot print: the dump is "
+                       "corrupt or was edited",
+                       quote_excerpt(header.id)));
+    }
+    m_context.ids.add(header.number);
     m_has_creator = false;
     m_last_was_runtime_main = false;
     m_above_was_runtime_main = false;
@@ -851,10 +870,10 @@ private:
   // the crashing goroutine again, same id first, fewer goroutines): decided by finish().
   void restart() {
     ++m_dumps;
-    m_previous.emplace(
-        PreviousDump{std::move(m_builder), std::exchange(m_first_id, {}), m_start_line,
-                     std::exchange(m_context.out.panic_message, std::move(m_next_message)),
-                     std::exchange(m_registers, false)});
+    m_previous.emplace(PreviousDump{
+        std::move(m_builder), std::exchange(m_context.ids, {}), std::exchange(m_first_id, {}),
+        m_start_line, std::exchange(m_context.out.panic_message, std::move(m_next_message)),
+        std::exchange(m_registers, false)});
     m_builder = StackBuilder(m_context.options.limits, m_context.options.label_sets);
     m_trie = LineTrie(); // its stacks were the old builder's (crash output has none: no matter)
     m_goroutine_one_line = 0;
@@ -936,6 +955,7 @@ private:
           m_dumps + 1, m_context.file_line(m_start_line), m_first_id,
           m_context.file_line(m_previous->start_line)));
       m_builder = std::move(m_previous->builder);
+      m_context.ids = std::move(m_previous->ids);
       m_context.out.panic_message = std::move(m_previous->message);
       m_registers = m_previous->registers;
       return;
@@ -1078,6 +1098,7 @@ private:
   // a report's copy of it.
   struct PreviousDump {
     StackBuilder builder;
+    GoroutineIds ids;
     std::string first_id;
     uint64_t start_line = 0;
     std::string message; // its crash message

@@ -500,7 +500,7 @@ TEST_CASE("a goroutine repeating an earlier one's lines is read as if alone (the
                                 "created by main.New in goroutine 1\n"
                                 "\t/src/app/pool.go:46 +0xaa\n";
   const std::vector<std::string> variants = {
-      goroutine,
+      "goroutine 9" + goroutine.substr(11),
       // what the parser drops: arguments, offsets, `in goroutine N`, trailing blanks
       "goroutine 9 [chan receive, 9 minutes]:\nmain.(*Pool).worker(...)\n"
       "\t/src/app/pool.go:53 +0x1\ncreated by main.New in goroutine 4\n\t/src/app/pool.go:46\n",
@@ -534,10 +534,11 @@ TEST_CASE("a goroutine repeating an earlier one's lines is read as if alone (the
       "created by main.New\n\t/src/app/pool.go:46 +0xaa\n[originating from goroutine 1]:\n"
       "main.main()\n\t/src/app/main.go:5 +0x1\n",
   };
-  Snapshot twice = parse_text(goroutine + "\n" + goroutine);
+  const std::string again = "goroutine 8" + goroutine.substr(11); // ids are listed once
+  Snapshot twice = parse_text(goroutine + "\n" + again);
   for (const std::string& variant : variants) {
     CAPTURE(variant);
-    std::string input = goroutine + "\n" + goroutine + "\n" + variant;
+    std::string input = goroutine + "\n" + again + "\n" + variant;
     bool variant_refused = false;
     std::map<std::string, std::pair<uint64_t, int64_t>> expected = stack_counts(twice);
     try {
@@ -555,6 +556,91 @@ TEST_CASE("a goroutine repeating an earlier one's lines is read as if alone (the
       CHECK(stack_counts(parse_text(input)) == expected);
     }
   }
+}
+
+} // namespace taskdiff
+
+namespace taskdiff {
+
+TEST_CASE("GoroutineIds: the smallest id listed twice, within a thread's ids or across them") {
+  // Against counting every id in a map, over random ids (some past 2^32) split among 1-3
+  // threads' sets, with and without a repeat.
+  uint64_t state = 42;
+  auto next = [&] {
+    state = state * 6364136223846793005u + 1442695040888963407u;
+    return state >> 33;
+  };
+  for (int round = 0; round < 300; ++round) {
+    size_t count = next() % 5000;
+    uint64_t span = round % 3 == 0 ? 2 * count + 10 : uint64_t{1} << (20 + round % 20);
+    std::vector<uint64_t> all;
+    for (size_t i = 0; i < count; ++i) {
+      all.push_back(next() % span + (round % 5 == 0 && i % 7 == 0 ? uint64_t{1} << 33 : 0));
+    }
+    std::vector<GoroutineIds> sets(1 + round % 3);
+    for (size_t i = 0; i < all.size(); ++i) {
+      sets[next() % sets.size()].add(all[i]);
+    }
+    std::vector<GoroutineIds*> pointers;
+    for (GoroutineIds& set : sets) {
+      pointers.push_back(&set);
+    }
+    std::map<uint64_t, uint64_t> times;
+    for (uint64_t id : all) {
+      ++times[id];
+    }
+    std::optional<GoroutineIds::Repeat> expected;
+    for (auto [id, n] : times) {
+      if (n > 1 && (!expected || id < expected->id)) {
+        expected = GoroutineIds::Repeat{id, n};
+      }
+    }
+    // The small ids are compared first: a repeat below 2^32 wins over one past it.
+    if (expected && expected->id > UINT32_MAX) {
+      for (auto [id, n] : times) {
+        if (n > 1 && id <= UINT32_MAX) {
+          expected = GoroutineIds::Repeat{id, n};
+          break;
+        }
+      }
+    }
+    CAPTURE(round);
+    std::optional<GoroutineIds::Repeat> found = GoroutineIds::repeated(pointers);
+    REQUIRE(found.has_value() == expected.has_value());
+    if (found) {
+      CHECK(found->id == expected->id);
+      CHECK(found->times == expected->times);
+    }
+  }
+}
+
+TEST_CASE("a goroutine listed twice is refused; goroutines again in crash reports are not") {
+  std::string goroutine = "goroutine 8 [select]:\nmain.worker()\n\t/src/main.go:10 +0x1d\n"
+                          "created by main.main\n\t/src/main.go:5 +0x2a\n\n";
+  std::string dump = "goroutine 1 [running]:\nmain.main()\n\t/src/main.go:3 +0x1d\n\n" + goroutine +
+                     "goroutine 9 [select]:\nmain.worker()\n\t/src/main.go:10 "
+                     "+0x1d\ncreated by main.main\n\t/src/main.go:5 +0x2a\n\n";
+  CHECK(parse_text(dump).total == 3);
+  try {
+    parse_text(dump + goroutine);
+    FAIL("expected an Error");
+  } catch (const Error& error) {
+    CHECK(error.line() == 0);
+    CHECK(error.message().starts_with("goroutine 8 is listed 2 times"));
+  }
+  // An id past 2^64 is no id Go prints.
+  try {
+    parse_text("goroutine 18446744073709551616 [select]:\nmain.main()\n\t/src/main.go:3 +0x1d\n");
+    FAIL("expected an Error");
+  } catch (const Error& error) {
+    CHECK(error.line() == 1);
+    CHECK(error.message().find("past 2^64") != std::string::npos);
+  }
+  // GOTRACEBACK=crash prints goroutines again in its per-thread reports: the real dump passes
+  // (go1.19-gotraceback-crash-syscall.sigquit.txt lists goroutines 18, 19, 22 and 23 twice).
+  Snapshot crash =
+      load(test::testdata_path("go/go1.19-gotraceback-crash-syscall.sigquit.txt"), ParseOptions{});
+  CHECK(crash.total > 0);
 }
 
 } // namespace taskdiff
