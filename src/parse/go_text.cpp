@@ -270,6 +270,16 @@ bool file_line_whole(std::string_view line) {
   return !digits.empty() && std::all_of(digits.begin(), digits.end(), is_hex);
 }
 
+// A file line whose `+0x` offset, or the `fp= sp= pc=` after it, stops before its digits
+// (` +0`, ` +0x`, ` sp=`): Go prints them whole, so the text was cut there, though a line break
+// may follow (runtime.Stack's buffer full, then a log line's `\n`). (A cut among the digits does
+// not show; a line with no offset at all is an inlined call's, whole.)
+bool file_line_cut(std::string_view line) {
+  line = trim_right(line);
+  return ends_with(line, " +") || ends_with(line, " +0") || ends_with(line, "0x") ||
+         ends_with(line, "=");
+}
+
 // amd64 `rax    0xca`, arm64 `r0      0x0`, `rflags 0x286`, `fault   0x0`.
 bool is_register_line(std::string_view line) {
   size_t i = 0;
@@ -445,6 +455,7 @@ private:
     }
     m_record_line = line_number();
     m_goroutine_id.assign(header.id);
+    m_file_line_cut = false;
     if (header.id_too_big) {
       fail(fmt::format("goroutine {} has an id past 2^64, which Go cannot print: the dump is "
                        "corrupt or was edited",
@@ -541,6 +552,7 @@ private:
     }
     m_builder.frame_file(file.file, file.line);
     take_line(LineTrie::Kind::file, line.substr(0, file.length), file.length);
+    m_file_line_cut = m_crash && file_line_cut(line);
     // Before Go 1.5 the runtime was C, and its own goroutines end in goexit (proc.c) with no
     // `created by` line.
     m_goexit_is_root = (m_above_was_runtime_main || ends_with(file.file, ".c")) &&
@@ -642,6 +654,7 @@ private:
     }
     m_builder.created_by(m_creator, file.file, file.line);
     take_line(LineTrie::Kind::file, line.substr(0, file.length), file.length);
+    m_file_line_cut = m_crash && file_line_cut(line);
     m_has_creator = true;
     m_state = State::frames; // only an empty line, ancestors or the end may follow
   }
@@ -679,6 +692,9 @@ private:
   void enter_trailer(std::string_view line) {
     m_state = State::trailer;
     m_trailer_text_line = 0;
+    m_trailer_blank = true;
+    m_trailer_text = false;
+    m_cut_header_line = 0;
     trailer(line);
   }
 
@@ -688,7 +704,16 @@ private:
                        "{}; capture the dump again and give it on its own",
                        quote_excerpt(line)));
     }
-    if (Header header; dump_header(line, header)) {
+    Header header;
+    bool is_header = dump_header(line, header);
+    if (is_header && logged_stack(header)) {
+      // A stack the program logged, not a goroutine of a dump (see logged_stack): read as text.
+      if (m_logged_stacks++ == 0) {
+        m_logged_stack_line = line_number();
+      }
+      is_header = false;
+    }
+    if (is_header) {
       // A second dump in the same text (a restart loop, a report's copy of the crash, a debug=2
       // dump appended to a SIGQUIT log), starting at its first header, blank line before it or
       // not: see starts_next_dump.
@@ -720,8 +745,49 @@ private:
     if (m_trailer_text_line == 0 && !is_blank(line)) {
       m_trailer_text_line = line_number();
     }
+    // A goroutine header cut short, after the empty line that ends a goroutine: what the input
+    // ends with when the dump was cut (runtime.Stack's buffer full, then a log line's `\n`).
+    if (!is_blank(line)) {
+      m_cut_header_line = m_trailer_blank && cut_header(line) ? line_number() : 0;
+    }
+    m_trailer_blank = is_blank(line);
+    m_trailer_text = !m_trailer_blank && !is_register_line(line) && !is_crash_line(line) &&
+                     !starts_with(line, "PC=0x");
     gather_crash_message(line, m_next_message, m_in_next_message); // the next dump's, if one
     m_registers = m_registers || register_dump_seen(line);
+  }
+
+  // A `[running]` goroutine right under a line of text (not Go's own: a register, a crash
+  // message), with no empty line between: a stack the program wrote into its log
+  // (runtime.Stack(buf, false), as net/http's `http: panic serving` does), not part of a dump.
+  // Go separates each goroutine of a traceback from what comes before it with an empty line, and
+  // a dump's one running goroutine (the crashing or dumping one) comes first, after its message.
+  // (The other headers after text are a dump's goroutines with other output between them, as
+  // `docker logs` merges streams.)
+  bool logged_stack(const Header& header) const {
+    return m_trailer_text && header.status == "running";
+  }
+
+  // Whether `line` is the start of a goroutine header and no more: `goroutine 23 `,
+  // `goroutine 23 [chan rec`, `gorou`.
+  static bool cut_header(std::string_view line) {
+    constexpr std::string_view k_word = "goroutine ";
+    line = trim_right(line);
+    if (line.size() < k_word.size()) {
+      return !line.empty() && starts_with(k_word, line);
+    }
+    if (!starts_with(line, k_word)) {
+      return false;
+    }
+    std::string_view rest = line.substr(k_word.size());
+    size_t digits = 0;
+    while (digits < rest.size() && is_digit(rest[digits])) {
+      ++digits;
+    }
+    rest = trim_left(rest.substr(digits));
+    return rest.empty() ? true
+                        : digits > 0 && rest[0] == '[' && !ends_with(rest, "]:") &&
+                              rest.find(']') == std::string_view::npos;
   }
 
   // Counts register lines in a row; true once they make a register dump.
@@ -895,6 +961,11 @@ private:
         truncated(inside_goroutine(), true);
         break;
       }
+      if (m_context.is_last_range && m_file_line_cut) {
+        truncated(fmt::format("{}: its last line stops inside its offset", inside_goroutine()),
+                  true);
+        break;
+      }
       if (m_context.is_last_range && !goroutine_complete()) {
         truncated(fmt::format("{}: its stack stops at {}, before its `created by` line",
                               inside_goroutine(), stop_point()),
@@ -908,6 +979,13 @@ private:
     case State::creator_file:
       if (m_context.is_last_range) {
         truncated(inside_goroutine(), true);
+      }
+      break;
+    case State::trailer:
+      if (m_context.is_last_range && m_cut_header_line != 0) {
+        truncated(fmt::format("the dump ends inside a goroutine header, at line {}",
+                              m_context.file_line(m_cut_header_line)),
+                  false);
       }
       break;
     case State::thread_reports:
@@ -988,6 +1066,14 @@ private:
           "other output between goroutines, first at line {} ({} place{}), was skipped: log "
           "lines written while the traceback was printed?",
           m_context.file_line(m_interleaved_line), m_interleaved, m_interleaved == 1 ? "" : "s"));
+    }
+    if (m_logged_stacks != 0) {
+      m_context.out.warnings.push_back(fmt::format(
+          "{} stack{} that the program wrote into its log, first at line {} (a `[running]` "
+          "goroutine right under a log line, as runtime.Stack(buf, false) or net/http's `http: "
+          "panic serving` prints one), {} not read as goroutines of the dump",
+          m_logged_stacks, m_logged_stacks == 1 ? "" : "s",
+          m_context.file_line(m_logged_stack_line), m_logged_stacks == 1 ? "was" : "were"));
     }
     const std::string& message = m_context.out.panic_message;
     // SIGQUIT (`SIGQUIT: quit` then `PC=0x46df41 m=0 sigcode=0`) prints every goroutine, then
@@ -1118,6 +1204,12 @@ private:
   unsigned m_register_lines = 0;
   std::string m_held_line;         // dump_header's copy of a header line
   uint64_t m_trailer_text_line = 0; // the first text line since the last goroutine, 0: none
+  bool m_file_line_cut = false;     // crash output: the last file line stops in its offset
+  bool m_trailer_blank = true;      // the trailer's line before this one was empty
+  bool m_trailer_text = false;      // or other text than Go's (registers, crash message)
+  uint64_t m_cut_header_line = 0;   // the trailer's last line starts a header and stops
+  uint64_t m_logged_stacks = 0;     // goroutines in the trailer that a program logged
+  uint64_t m_logged_stack_line = 0; // the first of them
   uint64_t m_interleaved = 0;       // stretches of other output skipped between goroutines
   uint64_t m_interleaved_line = 0;  // the first of them
   std::string m_next_message;     // a crash message in the trailer, for the dump it precedes

@@ -644,3 +644,29 @@ TEST_CASE("a goroutine listed twice is refused; goroutines again in crash report
 }
 
 } // namespace taskdiff
+
+namespace taskdiff {
+
+TEST_CASE("stacks a program logs (runtime.Stack of its own goroutine) are not goroutines") {
+  // programs/applog: a log holding a whole dump (runtime.Stack(buf, true)), then 8 of
+  // net/http's `http: panic serving` stacks, each right under its log line. Both sides hold the
+  // same 7 goroutines; the 8 stacks were counted (a false new group of 8).
+  Snapshot base = load(test::testdata_path("go/go1.19-applog-stacks.base.log"), ParseOptions{});
+  Snapshot cand = load(test::testdata_path("go/go1.19-applog-stacks.cand.log"), ParseOptions{});
+  CHECK(base.total == 7);
+  CHECK(cand.total == 7);
+  REQUIRE(cand.warnings.size() == 1);
+  CHECK(cand.warnings[0].starts_with("8 stacks that the program wrote into its log, first at "
+                                     "line 76"));
+  // A restart log: a SIGQUIT dump, then the next process logging such stacks. They are no dump
+  // of their own, and the SIGQUIT dump is read (5 and 45 leaked goroutines, not the 8 stacks).
+  Snapshot before =
+      load(test::testdata_path("go/go1.19-restart-logged-panics.base.log"), ParseOptions{});
+  Snapshot after =
+      load(test::testdata_path("go/go1.19-restart-logged-panics.cand.log"), ParseOptions{});
+  CHECK(before.total == 11);
+  CHECK(after.total == 51);
+  CHECK(after.panic_message.starts_with("SIGQUIT: quit"));
+}
+
+} // namespace taskdiff
