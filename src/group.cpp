@@ -72,7 +72,8 @@ public:
     if (known == k_unknown) {
       std::string_view name = m_snapshot.symbols[function];
       known = m_snapshot.runtime == Runtime::go
-                  ? is_go_runtime_frame(name) || is_go_wrapper(name) || is_go_sync_internal(name)
+                  ? is_go_runtime_frame(name) || is_go_wrapper(name) || is_go_sync_internal(name) ||
+                        is_go_cgo_export(name)
                   : m_snapshot.runtime == Runtime::java &&
                         (is_java_hidden_frame(name) ||
                          (!m_hidden_frames && is_java_hidden_class_frame(name)));

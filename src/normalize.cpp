@@ -146,6 +146,15 @@ bool is_go_wrapper(std::string_view function) {
   return ends_with_numbered(function, ".gowrap") || ends_with_numbered(function, ".deferwrap");
 }
 
+bool is_go_cgo_export(std::string_view function) {
+  size_t slash = function.rfind('/');
+  std::string_view last = function.substr(slash == std::string_view::npos ? 0 : slash + 1);
+  size_t dot = last.find('.');
+  std::string_view name = dot == std::string_view::npos ? last : last.substr(dot + 1);
+  return starts_with(last, "_cgoexp_") || starts_with(name, "_cgoexp_") ||
+         starts_with(name, "_cgoexpwrap_");
+}
+
 bool is_go_closure(std::string_view function) {
   // A closure's own closures are `.1`, `.2`, ...: `main.main.func1.2`.
   size_t digits;

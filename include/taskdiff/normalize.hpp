@@ -60,6 +60,9 @@ bool is_java_blocking_helper(std::string_view function, std::string_view api);
 
 // `.gowrapN` / `.deferwrapN`: compiler wrappers for `go f(x)` and `defer f(x)` (Go 1.22+).
 bool is_go_wrapper(std::string_view function);
+// `_cgoexp_<hash>_goBlock`, `main._cgoexpwrap_<hash>_goBlock`: cgo's wrapper of an exported Go
+// function that C calls. A debug=2 dump stops above it, the other formats print it.
+bool is_go_cgo_export(std::string_view function);
 
 // `F.funcN`, `F.funcN.M`: a closure, or a closure in a closure.
 bool is_go_closure(std::string_view function);

@@ -526,6 +526,22 @@ TEST_CASE("crash output against another format: level-2 wrappers meet their twin
     CHECK(cross("go/go1.19-nested-wrap.sigquit.txt", "go/go1.19-nested-wrap.debug2.txt")
               ->result.findings.empty());
   }
+  SUBCASE("C threads calling back into Go: cgo's export wrapper, which debug=2 leaves out") {
+    // cgocb: 20 pthreads call the exported main.goBlock, blocked. debug=2 stops above
+    // `_cgoexp_<hash>_goBlock`; SIGQUIT and debug=1 print it: one group all the same.
+    for (std::string other :
+         {"go/go1.19-cgo-callback.sigquit.txt", "go/go1.19-cgo-callback.debug1.txt"}) {
+      CAPTURE(other);
+      CHECK(cross("go/go1.19-cgo-callback.debug2.txt", other)->result.findings.empty());
+      CHECK(cross(other, "go/go1.19-cgo-callback.debug2.txt")->result.findings.empty());
+      // The same process earlier, with 2 of them: growing, not new.
+      auto made = cross("go/go1.19-cgo-callback.base.debug2.txt", other);
+      REQUIRE(made->result.findings.size() == 1);
+      CHECK(made->result.findings[0].kind == ChangeKind::growing);
+      CHECK(made->result.findings[0].base == 2);
+      CHECK(made->result.findings[0].cand == 20);
+    }
+  }
 }
 
 } // namespace taskdiff
