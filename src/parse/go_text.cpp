@@ -73,6 +73,8 @@ using namespace text;
 constexpr uint64_t k_pprof_debug2_limit = uint64_t{64} << 20;
 constexpr size_t k_max_panic_message = 4096;
 
+constexpr int64_t k_max_wait_minutes = INT64_MAX / 60'000'000'000;
+
 struct Header {
   std::string_view id;
   uint64_t number = 0;     // the id's value, when it is below 2^64
@@ -159,8 +161,12 @@ bool parse_header(std::string_view line, uint64_t line_number, Header& header) {
                                                     quote_excerpt(item)));
         }
         minutes = minutes * 10 + (c - '0');
-        if (minutes > (int64_t{1} << 40)) {
-          break;
+        // Go prints whole minutes of an int64 of nanoseconds: at most 153,722,867 (292 years).
+        if (minutes > k_max_wait_minutes) {
+          throw ParseError(line_number, fmt::format("expected a wait Go can print (at most {} "
+                                                    "minutes, 292 years), found {}: the dump is "
+                                                    "corrupt or was edited",
+                                                    k_max_wait_minutes, quote_excerpt(item)));
         }
       }
       header.minutes = minutes;
