@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 # Debian packages the build and the tests need; installed only where missing.
 packages=(cmake g++ pkg-config python3 gzip util-linux libcli11-dev libfmt-dev nlohmann-json3-dev
   libre2-dev doctest-dev zlib1g-dev libprotozero-dev libxxhash-dev libabsl-dev python3-jsonschema
-  zsh)
+  zsh time)
 full=false
 if [ "${CI:-}" = true ] || [ "${TASKDIFF_FULL:-}" = 1 ]; then
   full=true

@@ -141,7 +141,10 @@ for case_file in "${cases[@]}"; do
       *) why+=("unknown location: $location"); ok=0 ;;
       esac
     fi
-    if [[ -n $max_rss_mb && -s $dir/.rss ]]; then
+    if [[ -n $max_rss_mb && -z $time_tool ]]; then
+      why+=("max-rss-mb not checked: /usr/bin/time is missing (Debian package \`time\`)")
+      ok=0
+    elif [[ -n $max_rss_mb && -s $dir/.rss ]]; then
       rss_kb=$(tail -1 "$dir/.rss")
       if [[ $rss_kb =~ ^[0-9]+$ ]] && ((rss_kb > max_rss_mb * 1024 * scale)); then
         why+=("max RSS $((rss_kb / 1024)) MB, limit $((max_rss_mb * scale)) MB")
