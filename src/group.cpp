@@ -465,9 +465,10 @@ KeyOptions shared_key(const KeyOptions& wanted, const Facts& base, const Facts& 
                              : !base.wait             ? "the baseline does not record it"
                                                       : "the candidate does not record it";
     notes.push_back(fmt::format("the wait state is not part of the key: {} (Go debug=1 and "
-                                "protobuf profiles carry none); wait states shown for such an "
-                                "input are inferred from its runtime frames where they show one "
-                                "(a protobuf profile's do; debug=1 leaves out the runtime's)",
+                                "protobuf profiles carry none, nor a task list without states); "
+                                "wait states shown for such a Go input are inferred from its "
+                                "runtime frames where they show one (a protobuf profile's do; "
+                                "debug=1 leaves out the runtime's)",
                                 which));
   }
   if (!(base.created_by && cand.created_by)) {
