@@ -1,6 +1,8 @@
 #include "json_reader.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <istream>
 
 #include <fmt/format.h>
@@ -285,6 +287,15 @@ uint64_t JsonReader::expect_unsigned(const JsonScalar& value, uint64_t min, uint
   }
   if (value.integral && !value.negative && value.magnitude >= min && value.magnitude <= max) {
     return value.magnitude;
+  }
+  // A whole number written with a fraction or an exponent (`1.0`, `1e2`), as JSON Schema's
+  // "integer" allows and some producers write: exact as a double up to 2^53, past every limit.
+  if (!value.integral && value.text != nullptr) {
+    double number = std::strtod(value.text->c_str(), nullptr);
+    if (std::isfinite(number) && number >= 0 && number <= 0x1p53 && number == std::floor(number) &&
+        static_cast<uint64_t>(number) >= min && static_cast<uint64_t>(number) <= max) {
+      return static_cast<uint64_t>(number);
+    }
   }
   // Both bounds, always: a count of 2^63 refused by a limit of 2^48 must say what the limit is.
   std::string range =

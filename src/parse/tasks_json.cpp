@@ -277,6 +277,9 @@ private:
     if (bit == k_key_count && node == k_task) {
       fail("\"count\" belongs in \"groups\" entries; each of \"tasks\" is one task");
     }
+    if (bit == k_key_id && node == k_group) {
+      fail("\"id\" belongs in \"tasks\" entries; a group is many tasks");
+    }
     if (bit == 0) {
       fail_unknown_key(node == k_task ? k_task_keys : k_group_keys);
     }
