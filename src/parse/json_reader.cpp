@@ -280,6 +280,50 @@ void JsonReader::fail_unknown_key(std::string_view known) {
   fail(fmt::format("unknown key {} (known: {})", quote_excerpt(name), known));
 }
 
+namespace {
+
+// Whether a JSON number's text is a whole number not below zero: its fraction's digits, but for
+// trailing zeros, no more than its exponent moves (`1.0`, `1.50e1`, `1e2`; not `1.5`, `1e-1`).
+bool whole_number(std::string_view text) {
+  size_t i = 0;
+  auto digits = [&] {
+    size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      ++i;
+    }
+    return text.substr(start, i - start);
+  };
+  if (digits().empty()) {
+    return false; // a sign: below zero, or a negative zero, which no producer means
+  }
+  std::string_view fraction;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    fraction = digits();
+  }
+  while (!fraction.empty() && fraction.back() == '0') {
+    fraction.remove_suffix(1);
+  }
+  uint64_t exponent = 0;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && text[i] == '-') {
+      return false; // a fraction (but for `1e-0`, which no producer writes)
+    }
+    if (i < text.size() && text[i] == '+') {
+      ++i;
+    }
+    std::string_view power = digits();
+    if (power.empty() || power.size() > 3) {
+      return false;
+    }
+    exponent = std::stoull(std::string(power));
+  }
+  return i == text.size() && fraction.size() <= exponent;
+}
+
+} // namespace
+
 uint64_t JsonReader::expect_unsigned(const JsonScalar& value, uint64_t min, uint64_t max,
                                      std::string_view what) const {
   if (value.type != JsonType::number) {
@@ -290,10 +334,10 @@ uint64_t JsonReader::expect_unsigned(const JsonScalar& value, uint64_t min, uint
   }
   // A whole number written with a fraction or an exponent (`1.0`, `1e2`), as JSON Schema's
   // "integer" allows and some producers write: exact as a double up to 2^53, past every limit.
-  if (!value.integral && value.text != nullptr) {
+  if (!value.integral && value.text != nullptr && whole_number(*value.text)) {
     double number = std::strtod(value.text->c_str(), nullptr);
-    if (std::isfinite(number) && number >= 0 && number <= 0x1p53 && number == std::floor(number) &&
-        static_cast<uint64_t>(number) >= min && static_cast<uint64_t>(number) <= max) {
+    if (number <= 0x1p53 && static_cast<uint64_t>(number) >= min &&
+        static_cast<uint64_t>(number) <= max) {
       return static_cast<uint64_t>(number);
     }
   }

@@ -539,9 +539,17 @@ TEST_CASE("a number out of range: both bounds and the number, in our words") {
   CHECK(load_error(meta + "\n{\"x\":-1e400}}") ==
         "cand.json:2: $.meta: expected a number between -1.8e308 and 1.8e308, found -1e400");
   // A number of many digits is cut short in the message.
-  CHECK(load_error(group_count("1." + std::string(100000, '0'))) ==
+  CHECK(load_error(group_count("1." + std::string(100000, '0') + "1")) ==
         "cand.json: $.groups[0].count: expected a count (1 to 281474976710656), found 1." +
-            std::string(38, '0') + "... (100002 characters)");
+            std::string(38, '0') + "... (100003 characters)");
+  // A whole number written with a fraction or an exponent is one (JSON Schema's "integer"),
+  // however long; one that only rounds to a whole double is not.
+  CHECK(from_json(group_count("1." + std::string(100000, '0'))).total == 1);
+  CHECK(from_json(group_count("1.50e1")).total == 15);
+  for (std::string fraction : {"1.5", "1e-1", "-1.0", "1.0000000000000000000001", "2.5e0"}) {
+    CAPTURE(fraction);
+    CHECK(load_error(group_count(fraction)).find("expected a count") != std::string::npos);
+  }
   CHECK(load_error(with_tasks(R"({"frames":["f"],"wait_minutes":2199023255552})")) ==
         "cand.json: $.tasks[0].wait_minutes: expected a number of minutes (0 to 1099511627776), "
         "found 2199023255552");
