@@ -54,6 +54,8 @@
 // section. UTF-16 text (PowerShell's `jstack ... > file`) never gets here: detect() names it
 // and the iconv command that converts it, and LineReader refuses NUL bytes.
 #include <cstring>
+#include <string>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -198,6 +200,7 @@ enum class HeaderResult { ok, bad };
 
 struct ThreadHeader {
   std::string_view name;
+  std::string_view id; // `tid=0x...` (the JVM's thread, unique among the live ones) or `t@N`
   bool os_prio = false;
   bool tid = false; // a HotSpot thread printer's header (VisualVM's `- Thread t@N` has none)
   std::string error;
@@ -237,6 +240,7 @@ HeaderResult parse_header(std::string_view line, ThreadHeader& header) {
                                  quote_excerpt(rest));
       return HeaderResult::bad;
     }
+    header.id = trim(rest.substr(10));
     return HeaderResult::ok;
   }
   size_t pos = 0;
@@ -267,6 +271,7 @@ HeaderResult parse_header(std::string_view line, ThreadHeader& header) {
         return HeaderResult::bad;
       }
       header.tid = true;
+      header.id = token;
       break;
     }
     if (!is_header_field(token, header.os_prio)) {
@@ -414,6 +419,7 @@ private:
     }
     ++m_banners;
     m_threads = 0;
+    m_thread_lines.clear();
     m_needs_jni = false;
     // `(1.5.0_06-b05 mixed mode)`: JDK 5 put the Java version there; later JDKs put HotSpot's
     // (`20.45-b01`, `25.91-b14`) or, from JDK 9, the Java version again (`17.0.15+6`).
@@ -476,6 +482,18 @@ private:
     // HotSpot's thread printer ends the thread list with the JNI refs line from JDK 6 on
     // (`JNI global references: 873` until JDK 8); JDK 5 and VisualVM's own dumps print none.
     m_needs_jni = m_needs_jni || parsed.os_prio || (parsed.tid && !m_jdk5);
+    // A thread listed twice (a chunk of the dump repeated by a log shipper, an edit) would be
+    // counted twice: refused, as a Go goroutine listed twice is.
+    if (!parsed.id.empty()) {
+      auto [seen, added] =
+          m_thread_lines.try_emplace(std::string(parsed.id), m_lines.line_number());
+      if (!added) {
+        fail(fmt::format("thread \"{}\" ({}) is listed a second time, first at line {}: a dump "
+                         "lists each thread once; part of it is repeated (a log shipper sending "
+                         "a chunk again?), or it was edited; give the dump as the JVM wrote it",
+                         parsed.name, parsed.id, seen->second));
+      }
+    }
     ++m_threads;
     m_record_line = m_lines.line_number();
     m_record_name = parsed.name;
@@ -817,6 +835,7 @@ private:
   unsigned m_banners = 0;
   uint64_t m_restart_line = 0;
   uint64_t m_threads = 0; // thread headers in the current dump
+  std::unordered_map<std::string, uint64_t> m_thread_lines; // by id: where each thread's header is
   bool m_needs_jni = false;
   bool m_jdk5 = false; // the banner's version says JDK 5 (or 1.4): no JNI refs line
   bool m_saw_jni = false;
