@@ -29,6 +29,7 @@ struct Detection {
   std::optional<Format> format;
   std::string why_not; // when no format fits: what was seen and which formats were tried
   bool may_be_log = false; // no format fits the start, which may be log text before a dump
+  uint64_t line = 1;       // where what does not fit shows (the first NUL byte of short text)
 };
 Detection detect(std::string_view head, bool gzipped);
 // A dump inside a log whose every line carries the log's prefix (`kubectl logs --timestamps`, a

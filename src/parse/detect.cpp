@@ -333,6 +333,14 @@ Detection detect_text(std::string_view head) {
                                       "with GOTRACEBACK=none?): {}",
                                       quote_excerpt(line))};
   }
+  // `jhsdb jstack --pid N`: the serviceability agent's dump, another format (`- java.lang...`
+  // frames, no thread states as HotSpot prints them).
+  if (starts_with(line, "Attaching to process ID ")) {
+    return {std::nullopt, fmt::format("jhsdb's output ({}), whose thread dump taskdiff does not "
+                                      "read: take it with `jstack PID` or `jcmd PID "
+                                      "Thread.print` instead",
+                                      quote_excerpt(line))};
+  }
   // jcmd's own output: `12345:` (the JVM's pid), then what the command said.
   if (line.size() >= 2 && line.back() == ':' &&
       std::all_of(line.begin(), line.end() - 1, is_digit)) {
@@ -670,10 +678,12 @@ Detection detect(std::string_view head, bool gzipped) {
     auto line = first_binary == head.end() || *first_binary != '\0'
                     ? 0
                     : 1 + std::count(head.begin(), first_binary, '\n');
-    return {std::nullopt,
-            fmt::format("binary data that is neither gzip nor text ({}a raw protobuf profile needs "
-                        "--input-format pprof)",
-                        line > 1 ? fmt::format("its first NUL byte is on line {}; ", line) : "")};
+    Detection binary{std::nullopt,
+                     fmt::format("binary data that is neither gzip nor text ({}a raw protobuf "
+                                 "profile needs --input-format pprof)",
+                                 line > 1 ? "a NUL byte on this line, text before it; " : "")};
+    binary.line = line > 1 ? static_cast<uint64_t>(line) : 1;
+    return binary;
   }
   // Line breaks of a lone CR (classic Mac OS): the dump reads as one long line.
   if (head.find('\n') == std::string_view::npos && head.find('\r') != std::string_view::npos &&
@@ -745,13 +755,14 @@ Snapshot load(Input input, const ParseOptions& options) {
     }
     if (undetected(detection)) {
       // Text in gzip that holds no dump is text, not a broken profile: say what it starts with.
-      std::string why_not = detection.format ? detect_text(input.head()).why_not : detection.why_not;
+      Detection failed = detection.format ? detect_text(input.head()) : detection;
+      std::string why_not = failed.why_not;
       if (may_be_log(detection) && input.head().size() >= k_log_scan_bytes) {
         why_not += fmt::format("; no dump starts in its first {} MiB, as far as detection looks "
                                "(--input-format reads a dump after any amount of log text)",
                                k_log_scan_bytes >> 20);
       }
-      throw Error(input.name(), 1, why_not);
+      throw Error(input.name(), failed.line, why_not);
     }
     format = *detection.format;
   }
