@@ -40,6 +40,10 @@ ChangeKind classify(double base, double cand, const Thresholds& t) {
   return ChangeKind::below_threshold;
 }
 
+bool is_finding(ChangeKind kind) {
+  return kind == ChangeKind::new_group || kind == ChangeKind::growing;
+}
+
 // Worst first: the largest increase, then new before growing, then by key for a stable order.
 bool worse(const Change& a, const Change& b) {
   double da = a.cand - a.base;
@@ -93,6 +97,37 @@ public:
     add(base, cand);
   }
 
+  // The baseline's goroutines with no stack (crash output's `goroutine running on other thread;
+  // stack unavailable`) were running: as many of the candidate's running or runnable goroutines
+  // (a debug=2 dump stops the world and prints those stacks, as `[runnable]`) may be the same
+  // ones. A finding of such goroutines is judged with them added to its baseline, worst first,
+  // each taken once.
+  void take_unavailable(uint64_t base_unavailable) {
+    m_result.base_unavailable = base_unavailable;
+    double budget = static_cast<double>(base_unavailable) * m_base_scale;
+    if (budget <= 0) {
+      return;
+    }
+    std::sort(m_result.findings.begin(), m_result.findings.end(), worse);
+    std::vector<Change> findings;
+    for (Change& change : m_result.findings) {
+      const Group& shown = change.shown();
+      std::string_view wait = shown.wait;
+      bool running = wait.starts_with("running") || wait.starts_with("runnable");
+      double taken = running ? std::min(budget, change.cand - change.base) : 0;
+      if (taken > 0 && classify(change.base + taken, change.cand, m_thresholds) != change.kind &&
+          !is_finding(classify(change.base + taken, change.cand, m_thresholds))) {
+        budget -= taken;
+        m_result.unavailable_taken += static_cast<uint64_t>(taken / m_base_scale + 0.5);
+        change.kind = ChangeKind::below_threshold;
+        m_result.changes.push_back(change);
+        continue;
+      }
+      findings.push_back(change);
+    }
+    m_result.findings = std::move(findings);
+  }
+
   DiffResult take() {
     std::sort(m_result.findings.begin(), m_result.findings.end(), worse);
     std::sort(m_result.changes.begin(), m_result.changes.end(), worse);
@@ -117,8 +152,7 @@ private:
       return;
     }
     change.kind = classify(change.base, change.cand, m_thresholds);
-    bool finding = change.kind == ChangeKind::new_group || change.kind == ChangeKind::growing;
-    (finding ? m_result.findings : m_result.changes).push_back(change);
+    (is_finding(change.kind) ? m_result.findings : m_result.changes).push_back(change);
   }
 
   static const Group* largest(const std::vector<const Group*>& groups) {
@@ -362,6 +396,13 @@ DiffResult diff(const Grouping& base, const Grouping& cand, const Thresholds& th
       differ.match(bucket);
     }
   }
+  uint64_t base_unavailable = 0;
+  for (const auto& group : base.groups) {
+    if (group.internal && group.stack_unavailable) {
+      base_unavailable += group.count;
+    }
+  }
+  differ.take_unavailable(base_unavailable);
   return differ.take();
 }
 

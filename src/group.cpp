@@ -365,6 +365,8 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
     }
     group.count += stack.count;
     group.internal = internal;
+    group.stack_unavailable = internal && snapshot.runtime == Runtime::go && stack.frames.empty() &&
+                              starts_with(stack.state, "running");
     group.runtime = snapshot.runtime;
     group.max_wait_minutes = std::max(group.max_wait_minutes, stack.max_wait_minutes);
     group.locked_to_thread = group.locked_to_thread || stack.locked_to_thread;

@@ -61,6 +61,9 @@ struct Group {
   size_t closure_variants = 0;
   uint64_t count = 0;
   bool internal = false; // runtime goroutine or the dumper itself: never a finding
+  // Go crash output's `goroutine running on other thread; stack unavailable`: internal, with no
+  // frames; another format may show the same goroutines with their stacks (see diff()).
+  bool stack_unavailable = false;
   Runtime runtime = Runtime::go;
   std::string wait; // the wait reason of the largest contributing stack
   bool wait_inferred = false;

@@ -154,6 +154,15 @@ int run_diff(const Config& config) {
   // only.
   DiffResult result = diff(base_groups, cand_groups, config.thresholds, base.replicas,
                            cand.replicas, wrapper_side(base, cand));
+  if (result.unavailable_taken > 0) {
+    notes.push_back(fmt::format(
+        "the baseline's traceback shows {} goroutine{} running on other threads with no stack "
+        "(`stack unavailable`): {} of the candidate's running or runnable goroutines {} taken "
+        "for {}, not counted as growth",
+        result.base_unavailable, result.base_unavailable == 1 ? "" : "s", result.unavailable_taken,
+        result.unavailable_taken == 1 ? "was" : "were",
+        result.base_unavailable == 1 ? "it" : "them"));
+  }
   if (base.replicas != cand.replicas) {
     notes.push_back(fmt::format("counts are per replica: base merges {} dumps, cand {}",
                                 base.replicas, cand.replicas));

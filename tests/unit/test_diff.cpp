@@ -526,6 +526,35 @@ TEST_CASE("crash output against another format: level-2 wrappers meet their twin
     CHECK(cross("go/go1.19-nested-wrap.sigquit.txt", "go/go1.19-nested-wrap.debug2.txt")
               ->result.findings.empty());
   }
+  SUBCASE("goroutines whose stacks a traceback could not print, running on other threads") {
+    // spin: 7 CPU-bound workers. SIGQUIT prints them `[running]` with `stack unavailable`
+    // (internal: no frames); debug=2 stops the world and prints their stacks, `[runnable]`. They
+    // were a new group of 7 against the same process.
+    auto made = cross("go/go1.19-spin-unavailable.sigquit.txt", "go/go1.19-spin.debug2.txt");
+    CHECK(made->result.findings.empty());
+    CHECK(made->result.base_unavailable == 7);
+    CHECK(made->result.unavailable_taken == 7);
+    // 15 more workers than there were stacks unavailable: still growth (7 -> 22).
+    std::string dump = test::read_testdata("go/go1.19-spin.debug2.txt");
+    size_t start = dump.find("goroutine 8 [runnable]:");
+    std::string worker = dump.substr(start, dump.find("\n\n", start) + 2 - start);
+    while (!dump.ends_with("\n\n")) {
+      dump += '\n';
+    }
+    for (int id = 100; id < 115; ++id) {
+      dump += "goroutine " + std::to_string(id) + worker.substr(worker.find(' ', 10));
+    }
+    Snapshot base = load(test::testdata_path("go/go1.19-spin-unavailable.sigquit.txt"), {});
+    Snapshot cand = load(Input::from_memory("more.txt", dump), {});
+    std::vector<std::string> notes;
+    KeyOptions key = shared_key(KeyOptions{}, base.facts, cand.facts, notes);
+    Grouping base_groups = group(base, key);
+    Grouping cand_groups = group(cand, key);
+    DiffResult r = diff(base_groups, cand_groups, Thresholds{}, 1, 1, wrapper_side(base, cand));
+    REQUIRE(r.findings.size() == 1);
+    CHECK(r.findings[0].cand == 22);
+    CHECK(r.unavailable_taken == 0);
+  }
   SUBCASE("C threads calling back into Go: cgo's export wrapper, which debug=2 leaves out") {
     // cgocb: 20 pthreads call the exported main.goBlock, blocked. debug=2 stops above
     // `_cgoexp_<hash>_goBlock`; SIGQUIT and debug=1 print it: one group all the same.
