@@ -2,14 +2,16 @@
 // goroutine once, and a repeated record (a log shipper sending a chunk again, an edit) would be
 // counted twice: growth in a candidate, or cover for a leak in a baseline.
 //
-// Kept as 4 bytes a goroutine (ids past 2^32, rare, as 8) and checked once, after the parse: in
-// a bitmap over the ids' span when they are dense (goroutine ids are handed out in order, so a
-// large dump's usually are), else sorted. 4 MB and a millisecond or two for a million
-// goroutines, less than a hash set's probes as the goroutines are read. (A debug=2 dump is at
-// most 64 MiB, some 150,000 goroutines; crash output has no limit.)
+// Marked in a bitmap of 4 KiB pages (32,768 ids each), made as ids reach them: goroutine ids are
+// handed out in order, so a large dump's are dense, and a million goroutines take a few hundred
+// KiB and a test-and-set each. Ids too sparse for that (pages costing more than the ids would as
+// numbers: a long-running process with few goroutines left of many made) or past 2^32 are kept
+// as numbers and sorted at the end instead. Each thread of a split parse marks its own; repeated()
+// compares them.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -18,14 +20,24 @@ namespace taskdiff {
 class GoroutineIds {
 public:
   void add(uint64_t id) {
-    if (id <= UINT32_MAX) {
-      auto small = static_cast<uint32_t>(id);
-      m_small.push_back(small);
-      m_low = small < m_low ? small : m_low;
-      m_high = small > m_high ? small : m_high;
-    } else {
-      m_large.push_back(id);
+    if (id < k_paged_limit && !m_sparse) {
+      uint64_t* page =
+          id >> k_page_bits < m_pages.size() ? m_pages[id >> k_page_bits].get() : nullptr;
+      if (page == nullptr) {
+        page = make_page(id);
+      }
+      if (page != nullptr) {
+        uint64_t& word = page[(id & k_page_mask) / 64];
+        uint64_t bit = uint64_t{1} << (id % 64);
+        if ((word & bit) != 0) {
+          m_repeats.push_back(id);
+        }
+        word |= bit;
+        ++m_count;
+        return;
+      }
     }
+    add_number(id);
   }
 
   struct Repeat {
@@ -33,14 +45,25 @@ public:
     uint64_t times = 0;
   };
   // The smallest id listed more than once in `sets` (a parse's, one per thread), and how often;
-  // nullopt when each is listed once. Sorts the sets it needs sorted.
+  // nullopt when each is listed once.
   static std::optional<Repeat> repeated(const std::vector<GoroutineIds*>& sets);
 
 private:
-  std::vector<uint32_t> m_small;
-  std::vector<uint64_t> m_large;
-  uint32_t m_low = UINT32_MAX; // of m_small
-  uint32_t m_high = 0;
+  static constexpr int k_page_bits = 15;
+  static constexpr uint64_t k_page_mask = (uint64_t{1} << k_page_bits) - 1;
+  static constexpr uint64_t k_page_words = (uint64_t{1} << k_page_bits) / 64;
+  static constexpr uint64_t k_paged_limit = uint64_t{1} << 32;
+
+  uint64_t* make_page(uint64_t id); // null once the ids are found sparse (then numbers)
+  void add_number(uint64_t id);
+  void to_numbers(); // from pages to numbers, repeats included
+
+  std::vector<std::unique_ptr<uint64_t[]>> m_pages;
+  size_t m_page_count = 0;
+  uint64_t m_count = 0;            // ids marked in pages
+  std::vector<uint64_t> m_repeats; // ids marked again
+  bool m_sparse = false;
+  std::vector<uint64_t> m_numbers; // sparse ids, and every id past the pages' reach
 };
 
 } // namespace taskdiff

@@ -1,157 +1,106 @@
 #include "taskdiff/goroutine_ids.hpp"
 
 #include <algorithm>
-#include <array>
-#include <utility>
 
 namespace taskdiff {
 
-namespace {
-
-// Least significant digit first, 11 bits a pass: three passes over the ids, each counting then
-// scattering into 2,048 buckets, which stay in cache (std::sort took 25 ms for 500,000 ids, this
-// 3 ms).
-void radix_sort(std::vector<uint32_t>& ids) {
-  constexpr int k_bits = 11;
-  constexpr uint32_t k_buckets = 1u << k_bits;
-  std::vector<uint32_t> scratch(ids.size());
-  uint32_t* from = ids.data();
-  uint32_t* to = scratch.data();
-  for (int shift = 0; shift < 32; shift += k_bits) {
-    std::array<size_t, k_buckets> start{};
-    for (size_t i = 0; i < ids.size(); ++i) {
-      ++start[(from[i] >> shift) & (k_buckets - 1)];
-    }
-    size_t sum = 0;
-    for (size_t& bucket : start) {
-      sum += std::exchange(bucket, sum);
-    }
-    for (size_t i = 0; i < ids.size(); ++i) {
-      uint32_t id = from[i];
-      to[start[(id >> shift) & (k_buckets - 1)]++] = id;
-    }
-    std::swap(from, to);
+uint64_t* GoroutineIds::make_page(uint64_t id) {
+  // Pages cost more than the ids as numbers (8 bytes each) past a first megabyte: sparse.
+  if ((m_page_count + 1) * k_page_words * 8 > 8 * m_count + (size_t{1} << 20)) {
+    to_numbers();
+    return nullptr;
   }
-  if (from != ids.data()) { // an odd number of passes leaves the result in scratch
-    ids.swap(scratch);
+  size_t page = id >> k_page_bits;
+  if (page >= m_pages.size()) {
+    m_pages.resize(page + 1);
   }
+  m_pages[page] = std::make_unique<uint64_t[]>(k_page_words); // zeroed
+  ++m_page_count;
+  return m_pages[page].get();
 }
 
-// The smallest id found twice in the sorted `runs`: each run alone, then each pair of runs.
-template<typename Id>
-std::optional<Id> smallest_repeat(const std::vector<const std::vector<Id>*>& runs) {
-  std::optional<Id> found;
-  auto consider = [&](Id id) {
+void GoroutineIds::add_number(uint64_t id) {
+  m_numbers.push_back(id);
+}
+
+void GoroutineIds::to_numbers() {
+  m_sparse = true;
+  for (size_t page = 0; page < m_pages.size(); ++page) {
+    if (!m_pages[page]) {
+      continue;
+    }
+    for (uint64_t w = 0; w < k_page_words; ++w) {
+      for (uint64_t word = m_pages[page][w]; word != 0; word &= word - 1) {
+        m_numbers.push_back((uint64_t{page} << k_page_bits) + w * 64 +
+                            static_cast<uint64_t>(__builtin_ctzll(word)));
+      }
+    }
+  }
+  m_numbers.insert(m_numbers.end(), m_repeats.begin(), m_repeats.end());
+  std::vector<std::unique_ptr<uint64_t[]>>().swap(m_pages);
+  m_page_count = 0;
+  m_count = 0;
+  m_repeats = {};
+}
+
+std::optional<GoroutineIds::Repeat> GoroutineIds::repeated(const std::vector<GoroutineIds*>& sets) {
+  // Pages: a repeat is an id marked again in one set, or marked in two.
+  std::optional<uint64_t> found;
+  auto consider = [&](uint64_t id) {
     if (!found || id < *found) {
       found = id;
     }
   };
-  for (size_t r = 0; r < runs.size(); ++r) {
-    const std::vector<Id>& run = *runs[r];
-    if (auto twice = std::adjacent_find(run.begin(), run.end()); twice != run.end()) {
-      consider(*twice);
+  for (size_t s = 0; s < sets.size(); ++s) {
+    for (uint64_t id : sets[s]->m_repeats) {
+      consider(id);
     }
-    for (size_t other = r + 1; other < runs.size(); ++other) {
-      const std::vector<Id>& second = *runs[other];
-      for (size_t i = 0, j = 0; i < run.size() && j < second.size();) {
-        if (run[i] < second[j]) {
-          ++i;
-        } else if (second[j] < run[i]) {
-          ++j;
-        } else {
-          consider(run[i]);
-          break;
+    for (size_t other = s + 1; other < sets.size(); ++other) {
+      const auto& a = sets[s]->m_pages;
+      const auto& b = sets[other]->m_pages;
+      for (size_t page = 0; page < std::min(a.size(), b.size()); ++page) {
+        if (!a[page] || !b[page]) {
+          continue;
+        }
+        for (uint64_t w = 0; w < k_page_words; ++w) {
+          if (uint64_t both = a[page][w] & b[page][w]; both != 0) {
+            consider((uint64_t{page} << k_page_bits) + w * 64 +
+                     static_cast<uint64_t>(__builtin_ctzll(both)));
+            break;
+          }
         }
       }
     }
   }
-  return found;
-}
-
-// The smallest id found twice, the ids of `runs` marked in a bitmap over [low, high].
-std::optional<uint32_t> smallest_repeat_dense(const std::vector<const std::vector<uint32_t>*>& runs,
-                                              uint32_t low, uint32_t high) {
-  size_t span = size_t{high} - low + 1;
-  std::vector<uint64_t> seen((span + 63) / 64);
-  std::vector<uint64_t> twice; // made only when there is a repeat: rare
-  auto mark = [&](std::vector<uint64_t>& bits, uint32_t id) {
-    uint64_t bit = uint64_t{1} << ((id - low) % 64);
-    uint64_t& word = bits[(id - low) / 64];
-    bool was = (word & bit) != 0;
-    word |= bit;
-    return was;
+  // Numbers (sparse ids, ids past 2^32), sorted, against each other and against the pages.
+  auto marked = [](const GoroutineIds& set, uint64_t id) {
+    size_t page = id >> k_page_bits;
+    return id < k_paged_limit && page < set.m_pages.size() && set.m_pages[page] &&
+           (set.m_pages[page][(id & k_page_mask) / 64] >> (id % 64) & 1) != 0;
   };
-  bool any = false;
-  for (const std::vector<uint32_t>* run : runs) {
-    for (uint32_t id : *run) {
-      any |= mark(seen, id);
+  std::vector<uint64_t> numbers;
+  for (GoroutineIds* set : sets) {
+    numbers.insert(numbers.end(), set->m_numbers.begin(), set->m_numbers.end());
+  }
+  std::sort(numbers.begin(), numbers.end());
+  for (size_t i = 0; i < numbers.size(); ++i) {
+    if ((i + 1 < numbers.size() && numbers[i] == numbers[i + 1]) ||
+        std::any_of(sets.begin(), sets.end(),
+                    [&](const GoroutineIds* set) { return marked(*set, numbers[i]); })) {
+      consider(numbers[i]);
+      break; // sorted: the smallest of the numbers
     }
   }
-  if (!any) {
+  if (!found) {
     return std::nullopt;
   }
-  // Which one, the smallest: marked again, once seen.
-  std::fill(seen.begin(), seen.end(), 0);
-  twice.assign(seen.size(), 0);
-  for (const std::vector<uint32_t>* run : runs) {
-    for (uint32_t id : *run) {
-      if (mark(seen, id)) {
-        mark(twice, id);
-      }
-    }
+  uint64_t times = static_cast<uint64_t>(std::count(numbers.begin(), numbers.end(), *found));
+  for (const GoroutineIds* set : sets) {
+    times +=
+        (marked(*set, *found) ? 1 : 0) +
+        static_cast<uint64_t>(std::count(set->m_repeats.begin(), set->m_repeats.end(), *found));
   }
-  for (size_t w = 0; w < twice.size(); ++w) {
-    if (twice[w] != 0) {
-      return static_cast<uint32_t>(low + w * 64 + static_cast<size_t>(__builtin_ctzll(twice[w])));
-    }
-  }
-  return std::nullopt; // not reached: `any` saw one
-}
-
-template<typename Id>
-uint64_t times(const std::vector<const std::vector<Id>*>& runs, Id id) {
-  uint64_t n = 0;
-  for (const std::vector<Id>* run : runs) {
-    n += static_cast<uint64_t>(std::count(run->begin(), run->end(), id));
-  }
-  return n;
-}
-
-} // namespace
-
-std::optional<GoroutineIds::Repeat> GoroutineIds::repeated(const std::vector<GoroutineIds*>& sets) {
-  std::vector<const std::vector<uint32_t>*> small;
-  std::vector<const std::vector<uint64_t>*> large;
-  uint64_t count = 0;
-  uint32_t low = UINT32_MAX;
-  uint32_t high = 0;
-  for (GoroutineIds* set : sets) {
-    small.push_back(&set->m_small);
-    large.push_back(&set->m_large);
-    count += set->m_small.size();
-    low = std::min(low, set->m_low);
-    high = std::max(high, set->m_high);
-  }
-  // Dense: a bitmap of at most 32 bits an id, no more than the ids take themselves.
-  if (count > 0 && uint64_t{high} - low < 32 * count + 4096) {
-    if (std::optional<uint32_t> id = smallest_repeat_dense(small, low, high)) {
-      return Repeat{*id, times(small, *id)};
-    }
-  } else if (count > 0) {
-    for (GoroutineIds* set : sets) {
-      radix_sort(set->m_small);
-    }
-    if (std::optional<uint32_t> id = smallest_repeat(small)) {
-      return Repeat{*id, times(small, *id)};
-    }
-  }
-  for (GoroutineIds* set : sets) {
-    std::sort(set->m_large.begin(), set->m_large.end());
-  }
-  if (std::optional<uint64_t> id = smallest_repeat(large)) {
-    return Repeat{*id, times(large, *id)};
-  }
-  return std::nullopt;
+  return Repeat{*found, times};
 }
 
 } // namespace taskdiff
