@@ -99,25 +99,47 @@ public:
 
   // The baseline's goroutines with no stack (crash output's `goroutine running on other thread;
   // stack unavailable`) were running: as many of the candidate's running or runnable goroutines
-  // (a debug=2 dump stops the world and prints those stacks, as `[runnable]`) may be the same
-  // ones. A finding of such goroutines is judged with them added to its baseline, worst first,
-  // each taken once.
-  void take_unavailable(uint64_t base_unavailable) {
-    m_result.base_unavailable = base_unavailable;
-    double budget = static_cast<double>(base_unavailable) * m_base_scale;
-    if (budget <= 0) {
+  // with the same creator (a debug=2 dump stops the world and prints those stacks, as
+  // `[runnable]`) may be the same ones. A finding of such goroutines is judged without them,
+  // worst first, each taken once; one that stays a finding takes none.
+  void take_unavailable(const std::vector<const Group*>& unavailable) {
+    struct Budget {
+      const Group* group;
+      double left;
+    };
+    std::vector<Budget> budgets;
+    for (const Group* group : unavailable) {
+      m_result.base_unavailable += group->count;
+      budgets.push_back({group, static_cast<double>(group->count) * m_base_scale});
+    }
+    if (budgets.empty()) {
       return;
     }
+    auto same_creator = [](const Group& a, const Group& b) {
+      return !a.created_by || !b.created_by ||
+             (a.created_by->function == b.created_by->function &&
+              a.created_by->line == b.created_by->line);
+    };
     std::sort(m_result.findings.begin(), m_result.findings.end(), worse);
     std::vector<Change> findings;
     for (Change& change : m_result.findings) {
       const Group& shown = change.shown();
       std::string_view wait = shown.wait;
-      bool running = wait.starts_with("running") || wait.starts_with("runnable");
-      double taken = running ? std::min(budget, change.cand - change.base) : 0;
-      if (taken > 0 && classify(change.base + taken, change.cand, m_thresholds) != change.kind &&
-          !is_finding(classify(change.base + taken, change.cand, m_thresholds))) {
-        budget -= taken;
+      std::vector<std::pair<Budget*, double>> takes;
+      double taken = 0;
+      if (wait.starts_with("running") || wait.starts_with("runnable")) {
+        for (Budget& budget : budgets) {
+          double take = std::min(budget.left, change.cand - change.base - taken);
+          if (take > 0 && same_creator(*budget.group, shown)) {
+            takes.emplace_back(&budget, take);
+            taken += take;
+          }
+        }
+      }
+      if (taken > 0 && !is_finding(classify(change.base, change.cand - taken, m_thresholds))) {
+        for (auto [budget, take] : takes) {
+          budget->left -= take;
+        }
         m_result.unavailable_taken += static_cast<uint64_t>(taken / m_base_scale + 0.5);
         change.kind = ChangeKind::below_threshold;
         m_result.changes.push_back(change);
@@ -396,13 +418,13 @@ DiffResult diff(const Grouping& base, const Grouping& cand, const Thresholds& th
       differ.match(bucket);
     }
   }
-  uint64_t base_unavailable = 0;
+  std::vector<const Group*> unavailable;
   for (const auto& group : base.groups) {
     if (group.internal && group.stack_unavailable) {
-      base_unavailable += group.count;
+      unavailable.push_back(&group);
     }
   }
-  differ.take_unavailable(base_unavailable);
+  differ.take_unavailable(unavailable);
   return differ.take();
 }
 

@@ -38,8 +38,9 @@ struct DiffResult {
   std::vector<Change> findings; // new and growing past the thresholds, worst first
   std::vector<Change> changes;  // everything else that changed: information only
   // Goroutines of the baseline's traceback that ran on other threads, their stacks unavailable,
-  // and how many of them were taken for the candidate's running or runnable goroutines (which
-  // another format shows with their stacks): no growth of those below that number is a finding.
+  // and how many of them were taken for the candidate's running or runnable goroutines of the
+  // same creator (which another format shows with their stacks), leaving a finding below the
+  // thresholds.
   uint64_t base_unavailable = 0;
   uint64_t unavailable_taken = 0;
   bool regression() const { return !findings.empty(); }

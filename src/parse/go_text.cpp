@@ -407,6 +407,9 @@ private:
     bool may_start = m_previous_blank || line_number() == 1 || m_previous_crash_line;
     Header header;
     if (dump_header(line, header) && (may_start || next_is_dump_writer())) {
+      // Right under the message, no empty line between: a pasted dump that lost it, or a stack
+      // the message holds (between() tells when the same goroutine comes again).
+      m_first_under_message = !m_previous_blank && line_number() != 1 && m_previous_crash_line;
       start_goroutine(header);
       return;
     }
@@ -671,6 +674,23 @@ private:
     }
     Header header;
     if (parse_header(line, line_number(), header)) {
+      if (m_first_under_message && m_builder.records() == 1 && header.id == m_first_id) {
+        // The goroutine read right under the crash message comes again after an empty line: the
+        // first was the message's own text (`panic(fmt.Sprintf("...%s", runtime.Stack(...)))`),
+        // and the dump starts here.
+        m_context.out.warnings.push_back(fmt::format(
+            "the crash message holds goroutine {}'s stack (lines {} on, printed into the "
+            "message); read as part of the message, not as a goroutine",
+            header.id, m_context.file_line(m_start_line)));
+        m_builder = StackBuilder(m_context.options.limits, m_context.options.label_sets);
+        m_context.ids = {};
+        m_first_id.clear();
+        m_goroutine_one_line = 0;
+        m_context.goroutine_one_line = 0;
+        m_first_under_message = false;
+        start_goroutine(header);
+        return;
+      }
       if (header.id == "1" && m_goroutine_one_line != 0) {
         // Goroutine 1 (main) is in a dump once: this is a second dump glued to the first
         // (`cat a.txt b.txt`), whose counts would add up. With only empty lines since the last
@@ -771,7 +791,15 @@ private:
   // (The other headers after text are a dump's goroutines with other output between them, as
   // `docker logs` merges streams.)
   bool logged_stack(const Header& header) const {
-    return m_trailer_text && header.status == "running";
+    return m_trailer_text && header.status == "running" && !crash_message_pending();
+  }
+
+  // A crash message (`panic:`, `fatal error:`, a signal's `PC=` line) read since the last
+  // goroutine: its dump's first goroutine is next, other output perhaps between (`docker logs`).
+  bool crash_message_pending() const {
+    return has_line_starting(m_next_message, "panic: ") ||
+           has_line_starting(m_next_message, "fatal error: ") ||
+           has_line_starting(m_next_message, "PC=0x");
   }
 
   // Whether `line` is the start of a goroutine header and no more: `goroutine 23 `,
@@ -791,6 +819,10 @@ private:
       ++digits;
     }
     rest = trim_left(rest.substr(digits));
+    if (digits > 0 && starts_with(rest, "gp=")) { // Go 1.22+: `gp=0x... m=N mp=0x... [`
+      size_t bracket = rest.find(" [");
+      rest = bracket == std::string_view::npos ? std::string_view() : rest.substr(bracket + 1);
+    }
     return rest.empty() ? true
                         : digits > 0 && rest[0] == '[' && !ends_with(rest, "]:") &&
                               rest.find(']') == std::string_view::npos;
@@ -1170,6 +1202,7 @@ private:
   uint64_t m_record_line = 0;
   bool m_previous_blank = false;
   bool m_previous_crash_line = false;
+  bool m_first_under_message = false; // the dump's first goroutine came right under its message
   bool m_in_panic_message = false;
   bool m_seen_goroutine = false;
   uint64_t m_goroutine_one_line = 0; // where goroutine 1 starts, once seen

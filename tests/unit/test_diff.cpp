@@ -554,6 +554,14 @@ TEST_CASE("crash output against another format: level-2 wrappers meet their twin
     REQUIRE(r.findings.size() == 1);
     CHECK(r.findings[0].cand == 22);
     CHECK(r.unavailable_taken == 0);
+    // Goroutines of another creator are not taken for them: 9 leaked pollers (`for {
+    // runtime.Gosched() }`, `[runnable]`) beside 3 stackless spinners stay a new group of 9.
+    auto other =
+        cross("go/go1.19-spinpoll-unavailable.sigquit.txt", "go/go1.19-spinpoll.debug2.txt");
+    REQUIRE(other->result.findings.size() == 1);
+    CHECK(other->result.findings[0].kind == ChangeKind::new_group);
+    CHECK(other->result.findings[0].cand == 9);
+    CHECK(other->result.findings[0].shown().frames.back() == "main.poller");
   }
   SUBCASE("C threads calling back into Go: cgo's export wrapper, which debug=2 leaves out") {
     // cgocb: 20 pthreads call the exported main.goBlock, blocked. debug=2 stops above

@@ -667,6 +667,27 @@ TEST_CASE("stacks a program logs (runtime.Stack of its own goroutine) are not go
   CHECK(before.total == 11);
   CHECK(after.total == 51);
   CHECK(after.panic_message.starts_with("SIGQUIT: quit"));
+  // But a dump's first goroutine after its crash message is its own, other output between them
+  // or not (`docker logs`: a log line between `panic: boom`'s empty line and `goroutine 1
+  // [running]:`): the restart log's last dump, 3 goroutines blocked and main, is read.
+  Snapshot interleaved =
+      load(test::testdata_path("go/go1.19-restart-interleaved-line.log"), ParseOptions{});
+  CHECK(interleaved.total == 4);
+  CHECK(interleaved.panic_message.starts_with("panic: boom"));
+}
+
+TEST_CASE("a stack the crash message holds is the message's, not a goroutine") {
+  // A recovered panic raised again with runtime.Stack(buf, false) in its message: goroutine 18's
+  // stack right under the message, then the dump, goroutine 18 again. It was counted twice (and
+  // then refused as listed twice).
+  Snapshot s = load(test::testdata_path("go/go1.19-panic-stack-in-message.txt"), ParseOptions{});
+  CHECK(s.total == 5);
+  REQUIRE(!s.warnings.empty());
+  CHECK(s.warnings[0].starts_with("the crash message holds goroutine 18's stack (lines 3 on"));
+  // A pasted panic that lost the empty line before its goroutine still reads (peer dump).
+  CHECK(load(test::testdata_path("peer-dumps/clusterfuzz-go1.10-syzmanager-shell-noise.txt"),
+             ParseOptions{})
+            .total == 1);
 }
 
 } // namespace taskdiff
