@@ -823,9 +823,8 @@ private:
       size_t bracket = rest.find(" [");
       rest = bracket == std::string_view::npos ? std::string_view() : rest.substr(bracket + 1);
     }
-    return rest.empty() ? true
-                        : digits > 0 && rest[0] == '[' && !ends_with(rest, "]:") &&
-                              rest.find(']') == std::string_view::npos;
+    return rest.empty() ||
+           (digits > 0 && rest[0] == '[' && rest.find(']') == std::string_view::npos);
   }
 
   // Counts register lines in a row; true once they make a register dump.
