@@ -127,7 +127,7 @@ public:
     // serves the next few lines (a memchr call per line was a sixth of a debug=2 parse).
     // Everything else (the first line's byte order mark, peeked lines, the buffer's last bytes,
     // refills, errors) is next_slow's.
-    if (m_fast && !m_peeked) {
+    if (m_fast) {
       while (m_newlines == 0 && m_end - m_scanned >= 64) {
         m_newlines = newline_mask(m_buffer.get() + m_scanned);
         m_scanned += 64;
@@ -199,7 +199,10 @@ private:
   // (a file system hole after a crash does), so the line holding it is an error.
   uint64_t m_first_nul = UINT64_MAX;
   size_t m_nul_index = SIZE_MAX; // the same NUL as an index in m_buffer
-  bool m_fast = false;           // the first line (and its byte order mark) is behind us
+  // The fast path may run: the first line (and its byte order mark) is behind us, and no line
+  // is peeked (m_fast_after_peek is what it returns to then).
+  bool m_fast = false;
+  bool m_fast_after_peek = false;
   // The fast path's newline search: bit i of m_newlines is a newline at m_scanned - 64 + i, for
   // the positions at or after m_begin; none before m_scanned otherwise. next_slow resets both.
   size_t m_scanned = 0;

@@ -1,4 +1,5 @@
 #include <cstring>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -56,6 +57,7 @@ bool LineReader::refill() {
 bool LineReader::next_slow(std::string_view& line) {
   if (m_peeked) {
     m_peeked = false;
+    m_fast = m_fast_after_peek;
     line = m_peek_line;
     ++m_line_number;
     return true;
@@ -129,6 +131,7 @@ bool LineReader::peek(std::string_view& line) {
   }
   --m_line_number;
   m_peeked = true;
+  m_fast_after_peek = std::exchange(m_fast, false);
   m_peek_line = line;
   return true;
 }

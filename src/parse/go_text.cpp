@@ -92,14 +92,10 @@ bool parse_header(std::string_view line, uint64_t line_number, Header& header) {
   if (!starts_with(line, "goroutine ")) {
     return false;
   }
-  size_t i = 10;
-  size_t id_start = i;
-  uint64_t number = 0;
-  while (i < line.size() && is_digit(line[i])) {
-    number = number * 10 + static_cast<uint64_t>(line[i] - '0');
-    ++i;
-  }
-  header.number = number;
+  size_t id_start = 10;
+  size_t digits = 0;
+  header.number = leading_decimal(line.substr(id_start), digits);
+  size_t i = id_start + digits;
   header.id_too_big = false;
   if (i - id_start >= 20) { // 19 digits never pass 2^64; 20 may, and wrap
     uint64_t check = 0;

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <cstring>
 #include <string_view>
 
@@ -19,6 +21,43 @@ inline bool ends_with(std::string_view text, std::string_view suffix) {
 
 inline bool is_digit(char c) {
   return c >= '0' && c <= '9';
+}
+
+// The decimal number `text` starts with, and in `digits` how many digits it has (0: none). The
+// value wraps past 2^64: a caller that takes long numbers checks them itself. Up to eight digits
+// are read at once, as one word (a goroutine id in each header of a large dump, a digit at a time,
+// was a twentieth of its parse).
+inline uint64_t leading_decimal(std::string_view text, size_t& digits) {
+  if constexpr (std::endian::native == std::endian::little) {
+    if (text.size() >= 8) {
+      uint64_t word;
+      std::memcpy(&word, text.data(), 8);
+      // A byte's high bit is set in `beyond` when it is not a digit (below '0' the subtraction
+      // wraps, above '9' adding 0x76 reaches 0x80). A borrow or a carry reaches only the bytes
+      // after such a byte, which are not counted.
+      uint64_t offset = word - 0x3030303030303030;
+      uint64_t beyond = ((offset + 0x7676767676767676) | offset) & 0x8080808080808080;
+      if (beyond != 0) {
+        digits = static_cast<size_t>(__builtin_ctzll(beyond)) / 8;
+        if (digits == 0) {
+          return 0;
+        }
+        // The digits to the top bytes, zeros (leading zeros) below; then pairs, fours and
+        // eights of digits combined.
+        uint64_t v = (offset & 0x0f0f0f0f0f0f0f0f) << (8 * (8 - digits));
+        v = (v * (1 + (10 << 8))) >> 8;
+        v = ((v & 0x00ff00ff00ff00ff) * (1 + (100 << 16))) >> 16;
+        return ((v & 0x0000ffff0000ffff) * (1 + (uint64_t{10000} << 32))) >> 32;
+      }
+    }
+  }
+  uint64_t value = 0;
+  size_t at = 0;
+  for (; at < text.size() && is_digit(text[at]); ++at) {
+    value = value * 10 + static_cast<uint64_t>(text[at] - '0');
+  }
+  digits = at;
+  return value;
 }
 
 // How many ASCII digits `text` ends with.
@@ -62,6 +101,9 @@ inline std::string_view trim_left(std::string_view text) {
 
 // Spaces and tabs at the end: editors and copy-paste add them, Go never writes them.
 inline std::string_view trim_right(std::string_view text) {
+  if (text.empty() || static_cast<unsigned char>(text.back()) > ' ') {
+    return text; // nearly every line: one test
+  }
   size_t end = text.size();
   while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\t')) {
     --end;
