@@ -40,6 +40,9 @@ public:
     add_number(id);
   }
 
+  // Whether `id` was added. (Linear in the ids once they are numbers: for a few lookups.)
+  bool contains(uint64_t id) const;
+
   struct Repeat {
     uint64_t id = 0;
     uint64_t times = 0;

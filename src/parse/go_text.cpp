@@ -466,7 +466,13 @@ private:
                        "corrupt or was edited",
                        quote_excerpt(header.id)));
     }
-    m_context.ids.add(header.number);
+    // Crash output may list a goroutine twice when two threads throw at once (see commit()).
+    m_listed_before = m_crash && m_context.ids.contains(header.number);
+    if (!m_listed_before) {
+      m_context.ids.add(header.number);
+    }
+    m_goroutine_number = header.number;
+    m_stack_unavailable = false;
     m_has_creator = false;
     m_last_was_runtime_main = false;
     m_above_was_runtime_main = false;
@@ -534,6 +540,7 @@ private:
                          m_goroutine_id));
       }
       m_at_root = true; // nothing more will come
+      m_stack_unavailable = true;
       m_state = State::frames;
       return;
     }
@@ -680,6 +687,7 @@ private:
             header.id, m_context.file_line(m_start_line)));
         m_builder = StackBuilder(m_context.options.limits, m_context.options.label_sets);
         m_context.ids = {};
+        m_unavailable_ids.clear();
         m_first_id.clear();
         m_goroutine_one_line = 0;
         m_context.goroutine_one_line = 0;
@@ -957,6 +965,22 @@ private:
   }
 
   void commit() {
+    if (m_listed_before) {
+      // Two threads that throw at once (`fatal error: concurrent map writes` twice) print one
+      // goroutine twice: the dumping thread lists it with the others as running on another
+      // thread (`stack unavailable`), and that thread prints its own stack, before the dump or
+      // after it. It counts once, as first listed. Listed twice otherwise, it is refused.
+      if (m_stack_unavailable || std::find(m_unavailable_ids.begin(), m_unavailable_ids.end(),
+                                           m_goroutine_number) != m_unavailable_ids.end()) {
+        if (m_thread_copies++ == 0) {
+          m_thread_copy_line = m_record_line;
+        }
+        return;
+      }
+      m_context.ids.add(m_goroutine_number);
+    } else if (m_stack_unavailable) {
+      m_unavailable_ids.push_back(m_goroutine_number);
+    }
     m_builder.commit(m_record_line);
     if (m_path_root != nullptr) {
       m_trie.add(m_path_root, m_path, m_builder.last_stack());
@@ -973,6 +997,7 @@ private:
         std::move(m_builder), std::exchange(m_context.ids, {}), std::exchange(m_first_id, {}),
         m_start_line, std::exchange(m_context.out.panic_message, std::move(m_next_message)),
         std::exchange(m_registers, false)});
+    m_unavailable_ids.clear();
     m_builder = StackBuilder(m_context.options.limits, m_context.options.label_sets);
     m_trie = LineTrie(); // its stacks were the old builder's (crash output has none: no matter)
     m_goroutine_one_line = 0;
@@ -1100,6 +1125,14 @@ private:
           "lines written while the traceback was printed?",
           m_context.file_line(m_interleaved_line), m_interleaved, m_interleaved == 1 ? "" : "s"));
     }
+    if (m_thread_copies != 0) {
+      m_context.out.warnings.push_back(fmt::format(
+          "{} goroutine{} listed a second time, first at line {}, by a thread that threw at the "
+          "same time as the one printing the dump (one listing says `stack unavailable`); "
+          "counted once",
+          m_thread_copies, m_thread_copies == 1 ? " was" : "s were",
+          m_context.file_line(m_thread_copy_line)));
+    }
     if (m_logged_stacks != 0) {
       m_context.out.warnings.push_back(fmt::format(
           "{} stack{} that the program wrote into its log, first at line {} (a `[running]` "
@@ -1194,6 +1227,12 @@ private:
   State m_state = State::preamble;
   std::string m_creator;
   std::string m_goroutine_id;
+  uint64_t m_goroutine_number = 0;
+  bool m_listed_before = false;            // crash output: the goroutine's id was listed before
+  bool m_stack_unavailable = false;        // its stack is `stack unavailable` (running elsewhere)
+  std::vector<uint64_t> m_unavailable_ids; // of the goroutines listed so, in this dump
+  uint64_t m_thread_copies = 0;            // goroutines listed a second time by a throwing thread
+  uint64_t m_thread_copy_line = 0;         // the first of them
   uint64_t m_record_line = 0;
   bool m_previous_blank = false;
   bool m_previous_crash_line = false;

@@ -19,6 +19,15 @@ uint64_t* GoroutineIds::make_page(uint64_t id) {
   return m_pages[page].get();
 }
 
+bool GoroutineIds::contains(uint64_t id) const {
+  size_t page = id >> k_page_bits;
+  if (id < k_paged_limit && page < m_pages.size() && m_pages[page] &&
+      (m_pages[page][(id & k_page_mask) / 64] >> (id % 64) & 1) != 0) {
+    return true;
+  }
+  return std::find(m_numbers.begin(), m_numbers.end(), id) != m_numbers.end();
+}
+
 void GoroutineIds::add_number(uint64_t id) {
   m_numbers.push_back(id);
 }

@@ -676,6 +676,25 @@ TEST_CASE("stacks a program logs (runtime.Stack of its own goroutine) are not go
   CHECK(interleaved.panic_message.starts_with("panic: boom"));
 }
 
+TEST_CASE("a goroutine two throwing threads both print counts once") {
+  // programs/crashers mapwrite: two threads threw at once. The dump lists goroutine 29 as
+  // running on another thread (`stack unavailable`); that thread prints it again, with its stack,
+  // after the dump. It was refused as listed twice.
+  Snapshot s = load(test::testdata_path("go/go1.19-fatal-two-throws.txt"), ParseOptions{});
+  CHECK(s.total == 15);
+  REQUIRE(s.warnings.size() == 1);
+  CHECK(s.warnings[0].starts_with("1 goroutine was listed a second time, first at line 93, by a "
+                                  "thread that threw"));
+  // The same dump with that goroutine's stack in both listings is a goroutine listed twice.
+  std::string text = test::read_testdata("go/go1.19-fatal-two-throws.txt");
+  std::string unavailable = "\tgoroutine running on other thread; stack unavailable\n";
+  size_t at = text.find(unavailable);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, unavailable.size(),
+               "main.main.func3()\n\t/work/main/testdata/go/programs/crashers/main.go:58 +0x33\n");
+  CHECK(parse_error(text).message().starts_with("goroutine 29 is listed 2 times"));
+}
+
 TEST_CASE("a stack the crash message holds is the message's, not a goroutine") {
   // A recovered panic raised again with runtime.Stack(buf, false) in its message: goroutine 18's
   // stack right under the message, then the dump, goroutine 18 again. It was counted twice (and
