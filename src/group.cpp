@@ -135,6 +135,32 @@ std::vector<size_t> kept_frames(const Snapshot& snapshot, const Stack& stack, Sy
   return kept;
 }
 
+// The kept frames a key is made of: a recursion's depth is no part of what a goroutine does, so
+// frames that repeat the block of one to four frames right before them (`walkDir` under `walkDir`
+// under `walkDir`; a -> b -> a -> b) are keyed once, and a leak reached at several depths is one
+// group. `strict` frames repeat with their file and line.
+std::vector<size_t> keyed_frames(const Stack& stack, const std::vector<size_t>& kept, bool strict) {
+  constexpr size_t k_max_block = 4;
+  auto same = [&](size_t a, size_t b) {
+    const Frame& x = stack.frames[a];
+    const Frame& y = stack.frames[b];
+    return x.function == y.function && (!strict || (x.file == y.file && x.line == y.line));
+  };
+  std::vector<size_t> keyed;
+  keyed.reserve(kept.size());
+  for (size_t i : kept) {
+    keyed.push_back(i);
+    // Only the end can repeat what precedes it: the frames before were checked as they came.
+    for (size_t block = 1; block <= k_max_block && 2 * block <= keyed.size(); ++block) {
+      if (std::equal(keyed.end() - block, keyed.end(), keyed.end() - 2 * block, same)) {
+        keyed.resize(keyed.size() - block);
+        break;
+      }
+    }
+  }
+  return keyed;
+}
+
 bool is_internal(const Snapshot& snapshot, const Stack& stack, const std::vector<size_t>& kept) {
   if (stack.frames.empty()) {
     // No stack at all: a goroutine running on another thread (crash output's `stack
@@ -198,7 +224,7 @@ enum class KeyForm {
 struct KeyMaker {
   const Snapshot& snapshot;
   const Stack& stack;
-  const std::vector<size_t>& kept;
+  const std::vector<size_t>& kept; // keyed_frames
   bool internal;
   const KeyOptions& options;
   SymbolFacts& facts;
@@ -340,7 +366,8 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
     std::vector<size_t> kept = kept_frames(snapshot, stack, facts);
     bool internal = is_internal(snapshot, stack, kept);
 
-    KeyMaker keys{snapshot, stack, kept, internal, options, facts};
+    std::vector<size_t> keyed = keyed_frames(stack, kept, options.strict);
+    KeyMaker keys{snapshot, stack, keyed, internal, options, facts};
     KeyForm form = options.strict ? KeyForm::strict : KeyForm::folded;
     std::string key = keys.make(form, true);
     auto [it, inserted] = index.try_emplace(key, out.groups.size());

@@ -295,6 +295,22 @@ TEST_CASE("a new goroutine with no closure of its own does not join its creator'
   CHECK(r.findings[0].base == 0);
 }
 
+TEST_CASE("a leak reached at several recursion depths is one group") {
+  // programs/walksvc: each leaked goroutine blocks in the WalkDir callback, 3 to 7 walkDir
+  // frames deep. Keyed by depth, 20 -> 30 were groups of 4 to 14, each below the thresholds.
+  Grouping base = go_testdata_group("go1.19-walk-recursion.base.debug2.txt");
+  for (const char* cand_file :
+       {"go1.19-walk-recursion.cand.debug2.txt", "go1.19-walk-recursion.cand.sigquit.txt"}) {
+    CAPTURE(cand_file);
+    Grouping cand = go_testdata_group(cand_file);
+    DiffResult r = diff(base, cand, Thresholds{});
+    REQUIRE(r.findings.size() == 1);
+    CHECK(r.findings[0].base == 20);
+    CHECK(r.findings[0].cand == 30);
+    CHECK(r.findings[0].shown().frames.front() == "main.listFiles.func1.1");
+  }
+}
+
 TEST_CASE("per-replica comparison") {
   // base: 2 replicas, 40 goroutines in total = 20 each; cand: 1 replica with 20: unchanged.
   DiffResult same = diff(make({{"k", 40}}), make({{"k", 20}}), Thresholds{}, 2, 1);
