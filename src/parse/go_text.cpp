@@ -17,7 +17,8 @@
 //              `created by main.main in goroutine 1` -> creator_file;
 //              `[originating from goroutine 7]:` -> ancestors; empty line -> between
 //   creator_file `<TAB>/src/main.go:40 +0x1aa` -> frames (only an empty line or ancestors follow)
-//   ancestors  GODEBUG=tracebackancestors history: skipped up to the empty line -> between
+//   ancestors  GODEBUG=tracebackancestors history, frames and `created by` read for their shape
+//              only (not counted) -> empty line -> between
 //   between    -> header; crash output also: register dump (`rax    0x1`), `exit status 2`,
 //              any other text -> trailer
 //   trailer    text after the dump (an HTML page there is an error; so is a goroutine header
@@ -256,6 +257,32 @@ bool is_stack_root(std::string_view function) {
              std::end(k_runtime_roots);
 }
 
+// A line that may be the start of a frame (`runtime.m`, `<TAB>/usr/lib/go`) or of `created by`:
+// a Go name with no space, an indented file line, or the words cut.
+bool looks_like_cut_frame(std::string_view line) {
+  return !line.empty() &&
+         (line[0] == '\t' || starts_with(line, "created by") ||
+          starts_with(std::string_view("created by"), line) ||
+          std::none_of(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t'; }));
+}
+
+constexpr std::string_view k_origin = "[originating from goroutine ";
+
+// `[originating from goroutine 7]:` (GODEBUG=tracebackancestors), whole.
+bool is_origin_line(std::string_view line) {
+  if (!starts_with(line, k_origin) || !ends_with(line, "]:")) {
+    return false;
+  }
+  std::string_view id = line.substr(k_origin.size(), line.size() - k_origin.size() - 2);
+  return all_digits(id);
+}
+
+// The start of one, cut: `[orig`, `[originating from goroutine 7]`.
+bool is_cut_origin_line(std::string_view line) {
+  return !line.empty() && !is_origin_line(line) &&
+         (starts_with(k_origin, line) || starts_with(line, k_origin));
+}
+
 // A file line that ends where Go ends one: `+0x1d`, or at GOTRACEBACK=system and above
 // `+0x1d fp=0xc000 sp=0xc000 pc=0x4a6b`. (A cut within the last hex digits cannot be seen.)
 bool file_line_whole(std::string_view line) {
@@ -342,13 +369,15 @@ public:
       // the middle of a line. If the line does not parse, it was cut. A file line without its
       // `+0x` offset may be cut too (`<TAB>/src/x.go:4` of `:42 +0x1d`): finish() decides.
       State before = m_state;
+      bool file_expected = m_ancestor_file != AncestorFile::none;
       auto cut_header = [&] {
         truncated(fmt::format("the dump ends inside a goroutine header ({})", quote_excerpt(line)),
                   false);
       };
       try {
         step(line);
-        m_file_line_cut_risk = (before == State::function_file || before == State::creator_file) &&
+        m_file_line_cut_risk = (before == State::function_file || before == State::creator_file ||
+                                (before == State::ancestors && file_expected)) &&
                                !file_line_whole(line);
       } catch (const LimitError&) {
         throw; // a limit passed, not a line cut short
@@ -365,6 +394,19 @@ public:
           !line.empty() &&
           (starts_with(line, "goroutine") || starts_with(std::string_view("goroutine "), line))) {
         cut_header(); // crash output: a cut header (`gorou`) reads as text after the dump
+      }
+      if (before == State::frames && m_state == State::trailer && looks_like_cut_frame(line)) {
+        // Crash output: the last line, right under a goroutine's stack, is the start of a frame
+        // or `created by` line, cut (text after a dump ends with a line break).
+        truncated(fmt::format("the dump ends inside a line right after goroutine {}'s stack ({})",
+                              m_goroutine_id, quote_excerpt(line)),
+                  false);
+      }
+      if (before != State::trailer && m_state == State::trailer && is_cut_origin_line(line)) {
+        truncated(fmt::format("the dump ends inside goroutine {}'s `[originating from goroutine "
+                              "N]:` line ({})",
+                              m_goroutine_id, quote_excerpt(line)),
+                  false);
       }
     }
     finish();
@@ -385,11 +427,7 @@ private:
     case State::function_file: function_file(line); return;
     case State::frames: frames(line); return;
     case State::creator_file: creator_file(line); return;
-    case State::ancestors:
-      if (is_blank(line)) {
-        m_state = State::between;
-      }
-      return;
+    case State::ancestors: ancestors(line); return;
     case State::between: between(line); return;
     case State::trailer: trailer(line); return;
     case State::thread_reports: thread_reports(line); return;
@@ -473,6 +511,7 @@ private:
     }
     m_goroutine_number = header.number;
     m_stack_unavailable = false;
+    m_level2_frames = false;
     m_has_creator = false;
     m_last_was_runtime_main = false;
     m_above_was_runtime_main = false;
@@ -565,6 +604,8 @@ private:
     m_builder.frame_file(file.file, file.line);
     take_line(LineTrie::Kind::file, line.substr(0, file.length), file.length);
     m_file_line_cut = m_crash && file_line_cut(line);
+    m_level2_frames =
+        m_level2_frames || (m_crash && line.find(" fp=", file.length) != std::string_view::npos);
     // Before Go 1.5 the runtime was C, and its own goroutines end in goexit (proc.c) with no
     // `created by` line.
     m_goexit_is_root = (m_above_was_runtime_main || ends_with(file.file, ".c")) &&
@@ -620,11 +661,12 @@ private:
       take_line(LineTrie::Kind::exact, line, line.size());
       return;
     }
-    if (starts_with(line, "[originating from goroutine ")) {
+    if (is_origin_line(line)) {
       // The goroutine itself ends here; what follows is its creators' history.
       m_path_root = nullptr;
       commit();
       m_state = State::ancestors;
+      m_ancestor_file = AncestorFile::none;
       return;
     }
     if (trim(line) == "..." || trim(line) == "\u2026") {
@@ -656,6 +698,42 @@ private:
     fail(fmt::format("expected a function line like `main.main()`, `created by ...` or an empty "
                      "line in goroutine {}, found {}",
                      m_goroutine_id, quote_excerpt(line)));
+  }
+
+  // GODEBUG=tracebackancestors: after `[originating from goroutine 7]:` the frames the goroutine
+  // that started this one had then (`main.start(...)`, each with its file line), perhaps
+  // `...additional frames elided...`, and its own `created by` with its file line (none for
+  // main's). Not counted, but read as a stack is, so that a dump cut inside one shows.
+  void ancestors(std::string_view line) {
+    FileLine file;
+    std::string_view function;
+    if (m_ancestor_file != AncestorFile::none) {
+      if (!parse_file_line(line, file)) {
+        fail(fmt::format("expected the file line of {} in the ancestors of goroutine {} "
+                         "(GODEBUG=tracebackancestors), found {}",
+                         m_ancestor_file == AncestorFile::creator ? "its `created by`"
+                                                                  : "an ancestor's frame",
+                         m_goroutine_id, quote_excerpt(line)));
+      }
+      m_ancestor_file = AncestorFile::none;
+      return;
+    }
+    if (is_blank(line)) {
+      m_state = State::between;
+    } else if (starts_with(line, "created by ")) {
+      m_ancestor_file = AncestorFile::creator;
+    } else if (parse_function_line(line, function)) {
+      m_ancestor_file = AncestorFile::frame;
+    } else if (!is_origin_line(line) && !is_elided_marker(line)) {
+      if (m_crash && !m_lines.last_line_unterminated()) {
+        enter_trailer(line); // text after the dump (an unterminated line here was cut)
+        return;
+      }
+      fail(fmt::format("expected a frame, `created by`, `[originating from goroutine N]:` or an "
+                       "empty line in the ancestors of goroutine {} (GODEBUG=tracebackancestors), "
+                       "found {}",
+                       m_goroutine_id, quote_excerpt(line)));
+    }
   }
 
   void creator_file(std::string_view line) {
@@ -1039,6 +1117,17 @@ private:
         truncated(inside_goroutine(), true);
       }
       break;
+    case State::ancestors:
+      // The goroutine is counted; the history after it stops before a frame's file line, or in
+      // one (as above).
+      if (m_context.is_last_range && (m_ancestor_file != AncestorFile::none ||
+                                      (m_lines.last_line_unterminated() && m_file_line_cut_risk))) {
+        truncated(fmt::format("the dump ends inside the ancestors of goroutine {} "
+                              "(GODEBUG=tracebackancestors)",
+                              m_goroutine_id),
+                  false);
+      }
+      break;
     case State::trailer:
       if (m_context.is_last_range && m_cut_header_line != 0) {
         truncated(fmt::format("the dump ends inside a goroutine header, at line {}",
@@ -1166,14 +1255,19 @@ private:
   // `main.LLVMFuzzerTestOneInput` under AddressSanitizer's report); in a debug=2 dump such a
   // stack ends at its `_cgoexp_` wrapper, a root, and a locked goroutine started by `go` prints
   // its `created by` line as any other.
+  // At traceback level 2 (`fp= sp= pc=` on file lines) main's goroutine goes on below main.main
+  // and runtime.main to runtime.goexit.
   bool goroutine_complete() const {
-    if (m_has_creator || (m_locked && m_crash) || m_at_root) {
+    if (m_has_creator || (m_locked && m_crash && m_builder.frames_in_record() != 0) || m_at_root) {
       return true;
     }
     if (!m_go_frame_last) {
       return false;
     }
     std::string_view function = m_builder.pending_function();
+    if ((function == "main.main" || function == "runtime.main") && m_level2_frames) {
+      return false;
+    }
     return function == "runtime.goexit" ? m_goexit_is_root : is_stack_root(function);
   }
 
@@ -1230,6 +1324,7 @@ private:
   uint64_t m_goroutine_number = 0;
   bool m_listed_before = false;            // crash output: the goroutine's id was listed before
   bool m_stack_unavailable = false;        // its stack is `stack unavailable` (running elsewhere)
+  bool m_level2_frames = false;            // its file lines have `fp= sp= pc=` (traceback level 2)
   std::vector<uint64_t> m_unavailable_ids; // of the goroutines listed so, in this dump
   uint64_t m_thread_copies = 0;            // goroutines listed a second time by a throwing thread
   uint64_t m_thread_copy_line = 0;         // the first of them
@@ -1241,6 +1336,8 @@ private:
   bool m_seen_goroutine = false;
   uint64_t m_goroutine_one_line = 0; // where goroutine 1 starts, once seen
   bool m_file_line_cut_risk = false; // the unterminated last line is a file line, not whole
+  // In the ancestors: the line read last needs a file line after it (a frame's, or `created by`).
+  enum class AncestorFile { none, frame, creator } m_ancestor_file = AncestorFile::none;
   bool m_truncation_seen = false;    // truncated() was called (--allow-truncated goes on)
   bool m_has_creator = false;        // the current goroutine's `created by` and its file line
   bool m_at_root = false;            // its last line may end a stack (C frame, elided, unavailable)
