@@ -377,6 +377,12 @@ int run(int argc, char** argv) {
       return usage_error(fmt::format("help takes one COMMAND, found {} after `{}`", extra, args[2]),
                          "");
     }
+    if (args.size() == 3 && args[2][0] == '-') { // `taskdiff help --min-new`
+      return usage_error(fmt::format("help takes a COMMAND, found the option `{}`: run `taskdiff "
+                                     "COMMAND --help` and look for it there, or `man taskdiff`",
+                                     args[2]),
+                         "");
+    }
     args.erase(args.begin() + 1);
     args.push_back(help_flag);
   }

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <charconv>
 #include <limits>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -30,7 +31,8 @@ transparently. `taskdiff formats` lists the formats.
 Examples:
   taskdiff diff base.txt cand.txt
   curl -s 'localhost:6060/debug/pprof/goroutine?debug=2' | taskdiff diff base.txt -
-  taskdiff diff --format json base.pb.gz cand.pb.gz | jq .findings)";
+  taskdiff diff --format json base.pb.gz cand.pb.gz | jq .findings
+)";
 
 const char* k_show_description =
     R"(List the groups of one dump, largest first: count, wait state, where they block, the
@@ -38,7 +40,8 @@ first application frame, who created them, and the stack.
 
 Examples:
   taskdiff show dump.txt
-  curl -s 'localhost:6060/debug/pprof/goroutine?debug=2' | taskdiff show -)";
+  curl -s 'localhost:6060/debug/pprof/goroutine?debug=2' | taskdiff show -
+)";
 
 const char* k_snapshot_description =
     R"(Store dumps as a compact baseline file (JSON, schema taskdiff.snapshot/1) that `diff`
@@ -50,7 +53,43 @@ Without -o the snapshot goes to stdout; `-o FILE.gz` gzips it (diff reads it as 
 Examples:
   taskdiff snapshot dump.txt -o base.json
   taskdiff snapshot replica-a.txt replica-b.txt replica-c.txt -o base.json
-  taskdiff diff base.json cand.txt)";
+  taskdiff diff base.json cand.txt
+)";
+
+// A command's line in the top-level help: its summary, where its own help starts with its whole
+// description (paragraphs and examples).
+const std::pair<std::string_view, std::string_view> k_summaries[] = {
+    {"diff", "Compare BASE with CAND; exit 1 on new or growing groups"},
+    {"show", "List the groups of one dump, largest first"},
+    {"snapshot", "Store dumps (replicas merged) as a baseline for diff"},
+    {"formats", "List the input formats and how to capture each"},
+    {"help", "Print the help of COMMAND, or this help"},
+};
+
+class SummaryFormatter : public CLI::Formatter {
+public:
+  std::string make_subcommand(const CLI::App* sub) const override {
+    std::string_view summary = sub->get_description();
+    for (const auto& [name, text] : k_summaries) {
+      if (sub->get_name() == name) {
+        summary = text;
+      }
+    }
+    std::stringstream out;
+    CLI::detail::format_help(out, sub->get_display_name(), std::string(summary),
+                             get_column_width());
+    return out.str();
+  }
+};
+
+std::string_view summary_of(std::string_view command) {
+  for (const auto& [name, text] : k_summaries) {
+    if (command == name) {
+      return text;
+    }
+  }
+  return {};
+}
 
 void add_key_options(CLI::App* command, RawOptions& raw) {
   command
@@ -113,7 +152,8 @@ void add_output_options(CLI::App* command, RawOptions& raw) {
       ->add_option("-o,--output", raw.output,
                    "Write the report to FILE (atomically: a temporary file renamed into place); "
                    "- for stdout; never one of the inputs")
-      ->option_text("FILE");
+      ->option_text("FILE")
+      ->type_name("FILE");
 }
 
 // `text` in backquotes, for a message; an empty value said so.
@@ -343,6 +383,18 @@ std::string unknown_option(const CLI::App& app, const CLI::App* command, const s
   }
   std::string message = fmt::format("unknown option {}{}", name,
                                     command ? " for " + command->get_name() : std::string());
+  // What other tools call these options.
+  static constexpr std::pair<std::string_view, std::string_view> k_elsewhere[] = {
+      {"--json", "--format json"},     {"--output-format", "--format"},
+      {"--no-color", "--color=never"}, {"--no-colour", "--color=never"},
+      {"--colour", "--color"},         {"--threshold", "--min-new, --min-delta, --min-ratio"},
+      {"--out", "--output"},
+  };
+  for (const auto& [other, ours] : k_elsewhere) {
+    if (name == other) {
+      return message + fmt::format("; taskdiff's is {}", ours);
+    }
+  }
   if (auto guess = closest_name(name, option_names(command ? *command : app))) {
     message += fmt::format("; did you mean {}?", *guess);
   }
@@ -376,7 +428,10 @@ std::string quoted_list(const std::vector<std::string>& words) {
 
 std::optional<std::string> closest_name(std::string_view word,
                                         const std::vector<std::string>& names) {
-  auto bare = [](std::string_view name) { return name.substr(name.find_first_not_of('-')); };
+  auto bare = [](std::string_view name) {
+    size_t start = name.find_first_not_of('-');
+    return start == std::string_view::npos ? std::string_view() : name.substr(start);
+  };
   std::string_view wanted = bare(word);
   std::optional<std::string> best;
   size_t best_distance = std::max<size_t>(1, wanted.size() / 3) + 1; // a likely typo, no more
@@ -401,10 +456,24 @@ std::string usage_message(const CLI::App& app, const CLI::ParseError& error,
       continue;
     }
     for (const auto& word : scope->remaining()) {
+      if (word.rfind("-=", 0) == 0) { // `-q=1`: CLI11 took -q, then the rest as a word
+        return "a short option takes no `=`: give a value after a space (`-o FILE`) or use the "
+               "long form (`--output=FILE`); a flag (`-q`) takes no value";
+      }
       if (word.size() > 1 && word[0] == '-') {
         return unknown_option(app, scope == &app ? nullptr : command,
                               word.substr(0, word.find('=')));
       }
+    }
+  }
+  if (dynamic_cast<const CLI::ArgumentMismatch*>(&error) != nullptr) {
+    // CLI11's "--format: 1 required FMT missing": an option last on the command line, its value
+    // not given.
+    std::string_view what = error.what();
+    size_t colon = what.find(": 1 required ");
+    if (colon != std::string_view::npos && what.size() > colon + 21 && what.ends_with(" missing")) {
+      std::string_view type = what.substr(colon + 13, what.size() - colon - 13 - 8);
+      return fmt::format("{} needs a value ({}) after it", what.substr(0, colon), type);
     }
   }
   if (command != nullptr) {
@@ -450,6 +519,12 @@ std::string usage_message(const CLI::App& app, const CLI::ParseError& error,
       } catch (const UsageError& usage) {
         return usage.what();
       }
+      struct stat status {};
+      if (raw.output && ::stat(raw.output->c_str(), &status) == 0 && S_ISREG(status.st_mode)) {
+        return fmt::format("{}: -o took `{}` as the file to write, which looks like an input; "
+                           "give -o a file of its own (`-o report.txt`)",
+                           error.what(), *raw.output);
+      }
     }
   }
   return error.what();
@@ -458,9 +533,14 @@ std::string usage_message(const CLI::App& app, const CLI::ParseError& error,
 void define_options(CLI::App& app, RawOptions& raw) {
   app.description("taskdiff: catch goroutine and thread leaks before they reach production, by "
                   "comparing a baseline dump with a candidate's.");
+  app.formatter(std::make_shared<SummaryFormatter>());
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("taskdiff ") + k_version);
-  app.footer("Run `taskdiff COMMAND --help` (or `taskdiff help COMMAND`) for a command's "
+  app.footer("Examples:\n"
+             "  taskdiff diff base.txt cand.txt\n"
+             "  curl -s 'localhost:6060/debug/pprof/goroutine?debug=2' | taskdiff show -\n"
+             "  taskdiff diff --format json base.pb.gz cand.pb.gz | jq .findings\n\n"
+             "Run `taskdiff COMMAND --help` (or `taskdiff help COMMAND`) for a command's "
              "options. Exit status: 0 no regression, 1 regression, 2 trouble. Limits, each an "
              "error (exit 2) when passed: "
              "input size after decompression 16G (--max-input-size), line length 4 MiB, 10000 "
@@ -468,8 +548,7 @@ void define_options(CLI::App& app, RawOptions& raw) {
              "protobuf field. "
              "Documentation: man taskdiff.");
 
-  auto* diff =
-      app.add_subcommand("diff", "Compare BASE with CAND; exit 1 on new or growing groups");
+  auto* diff = app.add_subcommand("diff", std::string(summary_of("diff")));
   diff->description(k_diff_description);
   diff->add_option("BASE", raw.base, "Baseline dump (or snapshot); - for stdin")->required();
   diff->add_option("CAND", raw.cand, "Candidate dump (or snapshot); - for stdin")->required();
@@ -490,15 +569,14 @@ void define_options(CLI::App& app, RawOptions& raw) {
   add_input_options(diff, raw);
   add_output_options(diff, raw);
 
-  auto* show = app.add_subcommand("show", "List the groups of one dump, largest first");
+  auto* show = app.add_subcommand("show", std::string(summary_of("show")));
   show->description(k_show_description);
   show->add_option("DUMP", raw.inputs, "The dump; - for stdin")->required()->expected(1);
   show->add_flag("--all", raw.all, "Also list runtime goroutines and the dumping goroutine");
   add_input_options(show, raw);
   add_output_options(show, raw);
 
-  auto* snapshot =
-      app.add_subcommand("snapshot", "Store dumps (replicas merged) as a baseline for diff");
+  auto* snapshot = app.add_subcommand("snapshot", std::string(summary_of("snapshot")));
   snapshot->description(k_snapshot_description);
   snapshot
       ->add_option("DUMP", raw.inputs,
@@ -509,14 +587,15 @@ void define_options(CLI::App& app, RawOptions& raw) {
                    "Write the snapshot to FILE (atomically: a temporary file renamed into "
                    "place) instead of stdout (-); gzipped when FILE ends in .gz; never one of the "
                    "DUMPs")
-      ->option_text("FILE");
+      ->option_text("FILE")
+      ->type_name("FILE");
   snapshot->add_flag("--keep-labels", raw.keep_labels,
                      "Keep every pprof label set of every stack, for a later `diff --key "
                      "...,labels`; without it the snapshot records no labels (a label per "
                      "request would make a stack per request)");
   add_input_options(snapshot, raw, false);
 
-  auto* formats = app.add_subcommand("formats", "List the input formats and how to capture each");
+  auto* formats = app.add_subcommand("formats", std::string(summary_of("formats")));
   formats->description("List every input format taskdiff reads, with the command that captures it. "
                        "The names are those --input-format takes.");
   formats->add_option("--format", raw.format, "Output format: text or json")
@@ -525,7 +604,7 @@ void define_options(CLI::App& app, RawOptions& raw) {
 
   // run() turns `taskdiff help [COMMAND]` into `taskdiff [COMMAND] --help` before parsing; the
   // command is defined so that the help lists it and `taskdiff help help` describes it.
-  auto* help = app.add_subcommand("help", "Print the help of COMMAND, or this help");
+  auto* help = app.add_subcommand("help", std::string(summary_of("help")));
   help->description("Print the help of COMMAND, as `taskdiff COMMAND --help` does; without "
                     "COMMAND, the help of taskdiff itself.");
   help->add_option("COMMAND", "One of diff, show, snapshot, formats");
@@ -562,6 +641,11 @@ Config validate(Command command, const RawOptions& raw, bool stdout_is_terminal,
   check_read_once_inputs(command, config.inputs);
   if (raw.output && raw.output->empty()) {
     throw UsageError("-o: expected a file name, found an empty value");
+  }
+  if (raw.output && raw.output->front() == '=') { // `-o=report.txt`
+    throw UsageError(fmt::format("-o: a short option takes no `=`: give `-o {0}` or "
+                                 "`--output={0}` (a file whose name starts with `=`: `-o ./{1}`)",
+                                 raw.output->substr(1), *raw.output));
   }
   config.output = raw.output.value_or("");
   if (config.output == "-") { // stdout, as `-` is stdin for an input (never a file named `-`)
