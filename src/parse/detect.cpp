@@ -411,6 +411,21 @@ void refuse_repeated_goroutines(const std::vector<GoroutineIds*>& sets) {
   }
 }
 
+// The same for the threads of a Thread.dump_to_file dump, by their ids (`#65`, `"tid": "65"`).
+void refuse_repeated_threads(GoroutineIds& ids, Format format) {
+  if (std::optional<GoroutineIds::Repeat> repeat = GoroutineIds::repeated({&ids})) {
+    throw ParseError(
+        0, fmt::format("thread {0} is listed {1} times, and a dump lists each thread once: "
+                       "part of the dump is repeated (a log shipper sending a chunk "
+                       "again?), or it was edited; give the dump as the JVM wrote it "
+                       "({2} finds them)",
+                       repeat->id, repeat->times,
+                       format == Format::java_threads_json
+                           ? fmt::format("`grep -n '\"tid\": \"{}\"'`", repeat->id)
+                           : fmt::format("`grep -n '^#{} '`", repeat->id)));
+  }
+}
+
 using TextParser = void (*)(LineReader&, TextParseContext&);
 
 TextParser text_parser(Format format) {
@@ -802,9 +817,15 @@ Snapshot load(Input input, const ParseOptions& options) {
       case Format::java_threads_text: {
         LineReader lines(*source, options.limits.max_line_bytes);
         (format == Format::java ? parse_java : parse_java_threads_text)(lines, context);
+        if (format == Format::java_threads_text) {
+          refuse_repeated_threads(context.ids, format);
+        }
         break;
       }
-      case Format::java_threads_json: parse_java_threads_json(*source, context); break;
+      case Format::java_threads_json:
+        parse_java_threads_json(*source, context);
+        refuse_repeated_threads(context.ids, format);
+        break;
       // Both set their own runtime and facts (a snapshot keeps those of its dumps).
       case Format::snapshot: parse_snapshot(*source, context); break;
       case Format::tasks_json: parse_tasks_json(*source, context); break;

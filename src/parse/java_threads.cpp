@@ -51,7 +51,8 @@
 //   $.threadDump.threadContainers[].threadCount          "2": the threads the JDK wrote there;
 //                                                        any other number of them is a cut or edit
 //
-// Every other key (`processId`, `tid`, `container`, `parent`, `owner`,
+// A thread's `tid` is checked for a repeat (a thread listed twice is refused, as in every
+// format). Every other key (`processId`, `container`, `parent`, `owner`,
 // `parkBlocker`, `waitingOn`, `blockedOn`, `monitorsOwned`, `carrier`, keys of later JDKs) is
 // skipped whatever it holds. A known key holding the wrong type is an error naming its JSON path:
 // `$.threadDump.threadContainers[1].threads[3].stack[2]: expected a string, found a number`.
@@ -369,6 +370,11 @@ private:
         fail(fmt::format("expected the thread name in quotes, found {}", quote_excerpt(line)));
       }
     }
+    uint64_t id = 0;
+    auto [id_end, id_error] = std::from_chars(line.data() + 1, line.data() + digits_end, id);
+    if (id_error == std::errc{}) {
+      m_context.ids.add(id); // each thread once: load() refuses a thread listed twice
+    }
     m_record.clear();
     m_record.is_virtual = is_virtual;
     m_record.name.assign(name_and_quote.substr(0, name_and_quote.size() - 1));
@@ -591,6 +597,15 @@ private:
     } else if (name == "virtual") {
       once(m_has_virtual);
       m_record.is_virtual = take_boolean(value);
+    } else if (name == "tid" && value.type == JsonType::string) {
+      // `"tid": "65"`: each thread once (load() refuses a thread listed twice). Not a number:
+      // skipped, as the other keys it does not use.
+      uint64_t id = 0;
+      std::string_view text = *value.text;
+      auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+      if (!text.empty() && error == std::errc{} && end == text.data() + text.size()) {
+        m_context.ids.add(id);
+      }
     }
   }
 
