@@ -844,6 +844,14 @@ private:
       start_goroutine(header);
       return;
     }
+    if (std::string_view other = glued_dump(line); !other.empty()) {
+      fail(fmt::format("{} follows the Go dump: give each dump on its own", other));
+    }
+    if (starts_with(line, "Full thread dump ") ||
+        (starts_with(line, "\"") && line.find(" prio=") != std::string_view::npos &&
+         line.find(" tid=") != std::string_view::npos)) {
+      fail("a Java thread dump follows the Go dump: give each dump on its own");
+    }
     if (m_registers && line == "-----") {
       m_state = State::thread_reports;
       m_report = Report::expected;

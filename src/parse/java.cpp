@@ -405,11 +405,32 @@ private:
       // cut or damaged, which finish() says if no banner follows.
       m_damaged_banner_line = m_lines.line_number();
       m_damaged_banner = quote_excerpt(line);
+    } else if ((is_goroutine_header(line) || starts_with(line, "goroutine profile: total ")) &&
+               m_go_dump_line == 0) {
+      // A Go dump: if a Java one follows, neither may be dropped (banner()).
+      m_go_dump_line = m_lines.line_number();
+      m_go_dump = is_goroutine_header(line) ? "goroutine dump" : "debug=1 profile";
     }
     // Anything else is text before the dump: the `PID:` line, the JVM's stdout.
   }
 
+  // glued_dump(), with the next line when it needs one (after `line` is used: a peek may move
+  // the buffer under it).
+  std::string_view glued(std::string_view line) {
+    if (!all_digits(line) && line != "{") {
+      return glued_dump(line);
+    }
+    std::string copy(line);
+    std::string_view next;
+    return m_lines.peek(next) ? glued_dump(copy, next) : std::string_view();
+  }
+
   void banner(std::string_view line) {
+    if (m_go_dump_line != 0) {
+      fail(fmt::format("a Go {} (line {}) comes before the Java thread dump: give each dump on "
+                       "its own",
+                       m_go_dump, m_context.file_line(m_go_dump_line)));
+    }
     if (m_banners > 0) {
       // A second dump in the same text (SIGQUIT sent twice, files concatenated): keep the last
       // one, as for Go (the earlier dumps' records are dropped).
@@ -721,6 +742,8 @@ private:
                        "header: two dumps glued together without their `Full thread dump` line?"));
     } else if (is_goroutine_header(line)) {
       fail("a Go goroutine dump follows the Java thread dump: give each dump on its own");
+    } else if (std::string_view other = glued(line); !other.empty()) {
+      fail(fmt::format("{} follows the Java thread dump: give each dump on its own", other));
     } else if (is_html_start(line)) {
       fail(fmt::format("an HTML page follows the thread dump (an error page appended to the "
                        "capture?): {}; capture the dump again and give it on its own",
@@ -830,6 +853,8 @@ private:
   TextParseContext& m_context;
   StackBuilder& m_builder;
   State m_state = State::preamble;
+  uint64_t m_go_dump_line = 0; // a Go dump's first line before the Java dump, 0: none
+  std::string_view m_go_dump;  // what kind
   std::string m_timestamp;
   uint64_t m_timestamp_line = 0;
   unsigned m_banners = 0;

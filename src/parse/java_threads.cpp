@@ -75,21 +75,6 @@ namespace {
 
 using namespace text;
 
-// java.time.Instant.toString(): `2026-11-22T23:55:21.218495962Z` (fraction optional).
-bool is_instant(std::string_view text) {
-  if (text.size() < 20 || text.back() != 'Z') {
-    return false;
-  }
-  for (size_t i = 0; i < 19; ++i) {
-    char expected = i == 4 || i == 7 ? '-' : i == 10 ? 'T' : i == 13 || i == 16 ? ':' : '0';
-    if (expected == '0' ? !is_digit(text[i]) : text[i] != expected) {
-      return false;
-    }
-  }
-  std::string_view rest = text.substr(19, text.size() - 20);
-  return rest.empty() || (rest[0] == '.' && all_digits(rest.substr(1)));
-}
-
 // Thread.dump_to_file's lock lines (JDK 25 ThreadDumper.dumpThread), after `- `.
 bool is_lock_line(std::string_view body) {
   for (std::string_view prefix : {"locked ", "lock is eliminated", "parking to wait for ",

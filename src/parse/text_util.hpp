@@ -144,6 +144,42 @@ inline bool is_goroutine_header(std::string_view line) {
   return starts_with(rest, " [") || starts_with(rest, " gp=");
 }
 
+// java.time.Instant.toString(): `2026-11-22T23:55:21.218495962Z` (fraction optional).
+inline bool is_instant(std::string_view text) {
+  if (text.size() < 20 || text.back() != 'Z') {
+    return false;
+  }
+  for (size_t i = 0; i < 19; ++i) {
+    char expected = i == 4 || i == 7 ? '-' : i == 10 ? 'T' : i == 13 || i == 16 ? ':' : '0';
+    if (expected == '0' ? !is_digit(text[i]) : text[i] != expected) {
+      return false;
+    }
+  }
+  std::string_view rest = text.substr(19, text.size() - 20);
+  return rest.empty() || (rest[0] == '.' && all_digits(rest.substr(1)));
+}
+
+// The dump of another kind that starts at `line` (`next`: the line after it, when known), for a
+// parser to refuse two dumps glued together rather than read one and drop the other; empty when
+// none does. Go text and jstack name the other's own lines; both name these.
+inline std::string_view glued_dump(std::string_view line, std::string_view next = {}) {
+  if (starts_with(line, "goroutine profile: total ")) {
+    return "a Go debug=1 profile";
+  }
+  if (all_digits(line) && is_instant(next)) { // its pid, then its capture time
+    return "a Thread.dump_to_file dump";
+  }
+  std::string_view json = line.substr(0, std::min<size_t>(line.size(), 200));
+  if (starts_with(line, "{") &&
+      (json.find("\"threadDump\"") != std::string_view::npos ||
+       json.find("\"taskdiff.") != std::string_view::npos ||
+       (line.size() == 1 && (next.find("\"threadDump\"") != std::string_view::npos ||
+                             next.find("\"schema\"") != std::string_view::npos)))) {
+    return "a JSON dump (Thread.dump_to_file, a taskdiff snapshot or task list)";
+  }
+  return {};
+}
+
 // `goroutine profile: total 217`, `threadcreate profile: total 9`: a Go count profile's header in
 // debug=1 text; `name` is the profile's kind.
 inline bool is_count_profile_header(std::string_view line, std::string_view& name) {
