@@ -212,6 +212,11 @@ protected:
     }
     case k_labels: {
       std::string label_key(key());
+      for (const auto& [name, _] : m_record.labels) { // a task has a few labels
+        if (name == label_key) {
+          fail("this key appears twice");
+        }
+      }
       m_record.labels.emplace_back(std::move(label_key), take_string(value, "a string"));
       return;
     }
