@@ -279,6 +279,12 @@ int run_formats(const Config& config) {
     for (Format format : all_formats()) {
       FormatHelp help = format_help(format);
       Facts facts = format_facts(format);
+      // A snapshot or task list carries what its producer put in: what one may carry.
+      bool per_file = format == Format::snapshot || format == Format::tasks_json;
+      if (per_file) {
+        facts.thread_names = true;
+        facts.hidden_frames = facts.virtual_threads = format == Format::snapshot;
+      }
       nlohmann::ordered_json entry;
       entry["name"] = format_name(format);
       entry["description"] = help.description;
@@ -289,6 +295,7 @@ int run_formats(const Config& config) {
                         {"thread_names", facts.thread_names},
                         {"hidden_frames", facts.hidden_frames},
                         {"virtual_threads", facts.virtual_threads}};
+      entry["facts_per_file"] = per_file;
       doc["formats"].push_back(entry);
     }
     out = doc.dump(2) + "\n";

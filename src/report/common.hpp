@@ -8,18 +8,29 @@
 
 #include "taskdiff/diff.hpp"
 #include "taskdiff/group.hpp"
+#include "taskdiff/normalize.hpp"
 
 namespace taskdiff::report {
 
 // The frame a reader recognises a group by: the first application frame; in a goroutine of the
-// standard library's alone, its own function, the outermost frame (`http.(*persistConn).readLoop`,
+// standard library's alone, its own function, the outermost frame but runtime.goexit and `go`
+// wrappers (`http.(*persistConn).readLoop`,
 // not the `poll.runtime_pollWait` every network wait shares); in a Java thread of the JDK's alone,
 // the blocking frame (`LinkedBlockingQueue.take`, not `Thread.run`).
 inline const ShownFrame* identifying_frame(const Group& group) {
   if (group.stack.empty()) {
     return nullptr;
   }
-  size_t fallback = group.runtime == Runtime::go ? group.stack.size() - 1 : group.blocking;
+  size_t fallback = group.blocking;
+  if (group.runtime == Runtime::go) {
+    // Outermost, but not runtime.goexit (under every goroutine at traceback level 2) or a Go
+    // 1.22+ `go` statement's wrapper (`gcenable.gowrap1` over the function it starts).
+    fallback = group.stack.size() - 1;
+    while (fallback > 0 && (group.stack[fallback].function == "runtime.goexit" ||
+                            is_go_wrapper(group.stack[fallback].function))) {
+      --fallback;
+    }
+  }
   return &group.stack[group.app_frame.value_or(fallback)];
 }
 

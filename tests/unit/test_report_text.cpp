@@ -76,6 +76,26 @@ TEST_CASE("a 100,000-character name: its middle elided in text, whole in JSON") 
   CHECK(count_of(shown.json, "elided") == 0);
 }
 
+TEST_CASE("a runtime goroutine at traceback level 2 is titled by its own function") {
+  // Level 2 prints runtime.goexit under every goroutine and, from Go 1.22, the `go` statement's
+  // wrapper above it: six runtime groups of a SIGQUIT dump were all titled runtime.goexit.
+  std::string dump = "goroutine 1 [running]:\nmain.main()\n\t/app/main.go:5 +0x1d\n\n"
+                     "goroutine 3 [GC sweep wait]:\n"
+                     "runtime.gopark(0x1?, 0x0?, 0x0?, 0x0?, 0x0?)\n"
+                     "\t/go/src/runtime/proc.go:424 +0xce fp=0xc0 sp=0xc0 pc=0x4\n"
+                     "runtime.bgsweep(0xc000084000)\n"
+                     "\t/go/src/runtime/mgcsweep.go:317 +0xdf fp=0xc0 sp=0xc0 pc=0x4\n"
+                     "runtime.gcenable.gowrap1()\n"
+                     "\t/go/src/runtime/mgc.go:204 +0x25 fp=0xc0 sp=0xc0 pc=0x4\n"
+                     "runtime.goexit({})\n"
+                     "\t/go/src/runtime/asm_amd64.s:1700 +0x1 fp=0xc0 sp=0xc0 pc=0x4\n"
+                     "created by runtime.gcenable in goroutine 1\n"
+                     "\t/go/src/runtime/mgc.go:204 +0x66\n";
+  Shown shown = show(dump);
+  CHECK(shown.json.find(R"("title": "runtime.bgsweep")") != std::string::npos);
+  CHECK(shown.json.find(R"("title": "runtime.goexit")") == std::string::npos);
+}
+
 TEST_CASE("200 characters are shown whole, 201 elided; cuts fall between UTF-8 characters") {
   std::string whole = "main." + std::string(195, 'a');
   CHECK(show(dump_with(whole, "main.main")).text.find(whole + "  [chan receive]") !=
