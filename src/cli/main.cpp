@@ -65,7 +65,17 @@ std::pair<Snapshot, Snapshot> load_pair(const Config& config) {
   return {std::move(base), std::move(cand)};
 }
 
-void print_warnings(const Snapshot& snapshot) {
+// Warnings go to stderr, for logs and scripts, and into the report as notes. When the report
+// goes to the terminal stderr shows, once is enough.
+bool report_shows_warnings(const Config& config) {
+  return config.output.empty() && !config.quiet && ::isatty(STDOUT_FILENO) != 0 &&
+         ::isatty(STDERR_FILENO) != 0;
+}
+
+void print_warnings(const Snapshot& snapshot, bool shown_in_report) {
+  if (shown_in_report) {
+    return;
+  }
   for (const auto& warning : snapshot.warnings) {
     std::cerr << "taskdiff: warning: " << visible(snapshot.source) << ": " << visible(warning)
               << '\n';
@@ -110,8 +120,8 @@ int run_diff(const Config& config) {
   auto [base, cand] = load_pair(config);
   require_whole(base, "compare");
   require_whole(cand, "compare");
-  print_warnings(base);
-  print_warnings(cand);
+  print_warnings(base, report_shows_warnings(config));
+  print_warnings(cand, report_shows_warnings(config));
   if (base.leak_profile != cand.leak_profile) {
     // Leaked goroutines only against every goroutine: each group would look new, or vanish.
     const Snapshot& leak = base.leak_profile ? base : cand;
@@ -189,7 +199,7 @@ int run_diff(const Config& config) {
 
 int run_show(const Config& config) {
   Snapshot snapshot = load(config.inputs[0], config.parse);
-  print_warnings(snapshot);
+  print_warnings(snapshot, report_shows_warnings(config));
   std::vector<std::string> notes = warnings_as_notes(snapshot);
   KeyOptions key = config.key;
   key.wait = snapshot.facts.wait;
@@ -215,7 +225,7 @@ int run_snapshot(const Config& config) {
   for (const auto& path : config.inputs) {
     dumps.push_back(load(path, config.parse));
     require_whole(dumps.back(), "make a snapshot of");
-    print_warnings(dumps.back());
+    print_warnings(dumps.back(), false); // a snapshot is no report
     if (config.parse.label_sets == LabelSets::fold) {
       // Label sets folded as read: a later `--key ...,labels` must say this side carries none.
       dumps.back().facts.labels = false;
