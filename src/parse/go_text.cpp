@@ -60,6 +60,7 @@
 
 #include <fmt/format.h>
 
+#include "go_quote.hpp"
 #include "line_trie.hpp"
 #include "taskdiff/error.hpp"
 #include "taskdiff/parse.hpp"
@@ -86,6 +87,41 @@ struct Header {
   bool gp = false; // `gp=0x... m=...`: Go 1.22+ at traceback level 2
   std::string_view labels;
 };
+
+// `{"k": "v", "k2": "v2"}` at the start of `text`: goroutine labels as a Go 1.26+ traceback
+// header prints them (each key and value a Go quoted string, as debug=1 prints labels). Calls
+// `take` with each decoded pair; returns the object's length, 0 when it is not one.
+template<class Take>
+size_t read_label_object(std::string_view text, Take&& take) {
+  std::string_view rest = text;
+  if (!starts_with(rest, "{")) {
+    return 0;
+  }
+  rest.remove_prefix(1);
+  if (starts_with(rest, "}")) {
+    return 2;
+  }
+  std::string key;
+  std::string value;
+  std::string_view bad_escape;
+  for (;;) {
+    if (!read_quoted(rest, key, bad_escape) || !starts_with(rest, ":")) {
+      return 0;
+    }
+    rest.remove_prefix(starts_with(rest, ": ") ? 2 : 1);
+    if (!read_quoted(rest, value, bad_escape)) {
+      return 0;
+    }
+    take(key, value);
+    if (starts_with(rest, "}")) {
+      return text.size() - rest.size() + 1;
+    }
+    if (!starts_with(rest, ", ")) {
+      return 0;
+    }
+    rest.remove_prefix(2);
+  }
+}
 
 // `goroutine 12 [chan send, 3 minutes]:`; false when the line is not a header at all; throws
 // when it starts like one but its bracket holds something unknown.
@@ -128,25 +164,34 @@ bool parse_header(std::string_view line, uint64_t line_number, Header& header) {
         fmt::format("expected a goroutine header ending in `]:`, found {}", quote_excerpt(line)));
   }
   std::string_view content = rest.substr(1, rest.size() - 3);
-  // Go 1.26 GODEBUG=tracebacklabels: `[running labels:{"k": "v"}]` (format unconfirmed): the
-  // labels run to the end of the bracket and may hold ", ".
+  // Go 1.26 GODEBUG=tracebacklabels (on by default for Go 1.27 modules): `[running
+  // labels:{"k": "v"}]` (format unconfirmed). The labels are taken out whole, wherever they
+  // stand (a `}` or `, ` in a label is quoted); the items around them are read as usual. Labels
+  // that do not read as such run to the end of the bracket, as one label.
+  std::string_view after_labels;
   if (size_t labels = std::memchr(content.data(), '{', content.size()) == nullptr
                           ? std::string_view::npos
                           : content.find(" labels:{");
       labels != std::string_view::npos) {
-    header.labels = content.substr(labels + 8);
+    std::string_view object = content.substr(labels + 8);
+    size_t length = read_label_object(object, [](std::string_view, std::string_view) {});
+    if (length != 0 && (length == object.size() || starts_with(object.substr(length), ", "))) {
+      header.labels = object.substr(0, length);
+      after_labels = object.substr(length);
+    } else {
+      header.labels = object;
+    }
     content = content.substr(0, labels);
+    if (ends_with(content, ",")) { // `[select, labels:{...}]`
+      content.remove_suffix(1);
+    }
   }
   size_t comma = content.find(", ");
   header.status = content.substr(0, comma);
   if (ends_with(header.status, " (scan)")) {
     header.status.remove_suffix(7);
   }
-  while (comma != std::string_view::npos) {
-    size_t next = content.find(", ", comma + 2);
-    std::string_view item =
-        content.substr(comma + 2, next == std::string_view::npos ? next : next - comma - 2);
-    comma = next;
+  auto take_item = [&](std::string_view item) {
     if (item == "locked to thread") {
       header.locked = true;
     } else if (ends_with(item, " minutes") && item.size() > 8 && is_digit(item[0])) {
@@ -175,7 +220,17 @@ bool parse_header(std::string_view line, uint64_t line_number, Header& header) {
                                    "the goroutine header, found {}",
                                    quote_excerpt(item)));
     }
-  }
+  };
+  // The items after the status, each after a `, `; then those after the labels.
+  auto take_items = [&](std::string_view items, size_t comma) {
+    while (comma != std::string_view::npos) {
+      size_t next = items.find(", ", comma + 2);
+      take_item(items.substr(comma + 2, next == std::string_view::npos ? next : next - comma - 2));
+      comma = next;
+    }
+  };
+  take_items(content, comma);
+  take_items(after_labels, after_labels.empty() ? std::string_view::npos : 0);
   if (header.status.empty()) {
     throw ParseError(line_number, fmt::format("expected a status in the goroutine header, found {}",
                                               quote_excerpt(line)));
@@ -494,7 +549,15 @@ private:
     }
     m_context.out.go_wrappers_named = m_context.out.go_wrappers_named || header.gp;
     if (!header.labels.empty()) {
-      m_builder.label("labels", header.labels);
+      m_labels.clear();
+      if (read_label_object(header.labels, [&](std::string_view key, std::string_view value) {
+            m_labels.emplace_back(key, value);
+          }) != header.labels.size()) {
+        m_labels.assign(1, {"labels", std::string(header.labels)}); // unknown shape: as printed
+      }
+      for (const auto& [key, value] : m_labels) {
+        m_builder.label(key, value);
+      }
     }
     m_record_line = line_number();
     m_goroutine_id.assign(header.id);
@@ -1328,6 +1391,7 @@ private:
   bool m_crash;
   State m_state = State::preamble;
   std::string m_creator;
+  std::vector<std::pair<std::string, std::string>> m_labels; // start_goroutine's
   std::string m_goroutine_id;
   uint64_t m_goroutine_number = 0;
   bool m_listed_before = false;            // crash output: the goroutine's id was listed before

@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 namespace taskdiff {
@@ -674,6 +675,31 @@ TEST_CASE("stacks a program logs (runtime.Stack of its own goroutine) are not go
       load(test::testdata_path("go/go1.19-restart-interleaved-line.log"), ParseOptions{});
   CHECK(interleaved.total == 4);
   CHECK(interleaved.panic_message.starts_with("panic: boom"));
+}
+
+TEST_CASE("goroutine labels in a traceback header (Go 1.26+ tracebacklabels)") {
+  auto labels_of = [](std::string_view bracket) {
+    std::string text = fmt::format("goroutine 5 {}:\nmain.f()\n\t/a/b.go:3 +0x1\ncreated by "
+                                   "main.main\n\t/a/b.go:9 +0x2\n",
+                                   bracket);
+    Snapshot s = parse_text(text);
+    REQUIRE(s.stacks.size() == 1);
+    return std::make_tuple(s.stacks[0].labels, s.stacks[0].state, s.stacks[0].max_wait_minutes,
+                           s.stacks[0].locked_to_thread);
+  };
+  using Labels = std::vector<std::pair<std::string, std::string>>;
+  // As debug=1 prints them, so that `--key default,labels` compares the two formats: decoded
+  // pairs, not the bracket's text under one label named "labels".
+  CHECK(labels_of(R"([running labels:{"foobar": "baz"}])") ==
+        std::make_tuple(Labels{{"foobar", "baz"}}, "running", int64_t{-1}, false));
+  // Wherever they stand, with `, ` and `}` inside quotes; the items around them still read.
+  CHECK(labels_of(R"([select labels:{"a": "b, c}", "d": "\u00e9"}, 3 minutes])") ==
+        std::make_tuple(Labels{{"a", "b, c}"}, {"d", "\u00e9"}}, "select", int64_t{3}, false));
+  CHECK(labels_of(R"([select, 2 minutes, labels:{"k": "v"}, locked to thread])") ==
+        std::make_tuple(Labels{{"k", "v"}}, "select", int64_t{2}, true));
+  // Another shape is kept as printed, not refused (the format is Go's to change).
+  CHECK(labels_of(R"([running labels:{bad}])") ==
+        std::make_tuple(Labels{{"labels", "{bad}"}}, "running", int64_t{-1}, false));
 }
 
 TEST_CASE("a goroutine two throwing threads both print counts once") {
