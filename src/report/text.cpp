@@ -264,7 +264,11 @@ void write_diff_text(std::ostream& out, const DiffReport& report, const TextStyl
     out << '\n';
     std::string kind =
         change.kind == ChangeKind::new_group ? paint.red("NEW") : paint.yellow("GROWING");
-    out << fmt::format("{} {}  {} -> {}  [{}]\n", kind, paint.bold(title_text(group)),
+    // Java: which threads, when the title does not say (`pool-N-thread-M` parked in take).
+    std::string title = title_text(group);
+    std::string threads = name_text(group.thread_name);
+    std::string who = threads.empty() || threads == title ? "" : " (" + threads + ")";
+    out << fmt::format("{} {}{}  {} -> {}  [{}]\n", kind, paint.bold(title), who,
                        count_text(change.base), count_text(change.cand), wait_text(group));
     if (change.base_groups > 1 || change.cand_groups > 1) {
       out << fmt::format("  {:<11} {} groups in base, {} in cand, counted together: one stack "
