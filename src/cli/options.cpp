@@ -266,6 +266,28 @@ std::optional<FileId> read_once_file(const std::string& path) {
   return FileId{info.st_dev, info.st_ino};
 }
 
+// Replicas are dumps of different processes: one file given twice to `snapshot` (by any name)
+// would count each of its goroutines twice, per replica alike.
+void check_replicas_distinct(const std::vector<std::string>& inputs) {
+  std::vector<std::pair<FileId, size_t>> files;
+  for (size_t j = 0; j < inputs.size(); ++j) {
+    struct stat info {};
+    if (inputs[j] == "-" || ::stat(inputs[j].c_str(), &info) != 0 || !S_ISREG(info.st_mode)) {
+      continue;
+    }
+    FileId file{info.st_dev, info.st_ino};
+    for (const auto& [other, i] : files) {
+      if (other == file) {
+        throw UsageError(fmt::format("DUMP `{}` and DUMP `{}` are the same file: each DUMP is a "
+                                     "replica, a dump of another process of the service; give "
+                                     "each file once",
+                                     inputs[i], inputs[j]));
+      }
+    }
+    files.emplace_back(file, j);
+  }
+}
+
 void check_read_once_inputs(Command command, const std::vector<std::string>& inputs) {
   auto role = [&](size_t i) {
     return command == Command::diff ? (i == 0 ? "BASE" : "CAND") : "DUMP";
@@ -639,6 +661,9 @@ Config validate(Command command, const RawOptions& raw, bool stdout_is_terminal,
     throw UsageError("DUMP `-` (stdin) can be given once; give the other dumps as files");
   }
   check_read_once_inputs(command, config.inputs);
+  if (command == Command::snapshot) {
+    check_replicas_distinct(config.inputs);
+  }
   if (raw.output && raw.output->empty()) {
     throw UsageError("-o: expected a file name, found an empty value");
   }
