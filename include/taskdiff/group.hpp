@@ -23,6 +23,8 @@ struct KeyOptions {
   bool thread_names = true; // Java pool patterns; off when either side lacks them
   bool hidden_frames = true; // Java hidden-class frames; off when either side lacks them
   size_t depth = 16;        // logical frames from the leaf, after filtering
+  // The loose_* shapes diff pairs level-2 wrappers by (Group); `show` needs none.
+  bool diff_shapes = true;
 };
 
 // A shown frame: display name (closure numbers kept), display path, line.

@@ -207,6 +207,7 @@ int run_show(const Config& config) {
   key.labels = key.labels && snapshot.facts.labels;
   key.thread_names = snapshot.facts.thread_names;
   key.hidden_frames = snapshot.facts.hidden_frames;
+  key.diff_shapes = false;
   Grouping groups = group(snapshot, key);
   ShowReport report{snapshot, groups, key, std::move(notes)};
   Output output(config.output);
