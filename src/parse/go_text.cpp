@@ -315,10 +315,16 @@ bool is_stack_root(std::string_view function) {
 // A line that may be the start of a frame (`runtime.m`, `<TAB>/usr/lib/go`) or of `created by`:
 // a Go name with no space, an indented file line, or the words cut.
 bool looks_like_cut_frame(std::string_view line) {
-  return !line.empty() &&
-         (line[0] == '\t' || starts_with(line, "created by") ||
-          starts_with(std::string_view("created by"), line) ||
-          std::none_of(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t'; }));
+  // A Go name: a package path and a dot, no space, none of a shell prompt's `@ : ~ $ #`.
+  auto name_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '/' || c == '_' ||
+           c == '-' || c == '(' || c == ')' || c == '*' || c == '[' || c == ']' || c == ',' ||
+           (static_cast<unsigned char>(c) & 0x80) != 0;
+  };
+  return !line.empty() && (line[0] == '\t' || starts_with(line, "created by") ||
+                           (line.size() > 1 && starts_with(std::string_view("created by"), line)) ||
+                           (line.find('.') != std::string_view::npos &&
+                            std::all_of(line.begin(), line.end(), name_char)));
 }
 
 constexpr std::string_view k_origin = "[originating from goroutine ";
@@ -788,8 +794,8 @@ private:
     } else if (parse_function_line(line, function)) {
       m_ancestor_file = AncestorFile::frame;
     } else if (!is_origin_line(line) && !is_elided_marker(line)) {
-      if (m_crash && !m_lines.last_line_unterminated()) {
-        enter_trailer(line); // text after the dump (an unterminated line here was cut)
+      if (m_crash && (!m_lines.last_line_unterminated() || !looks_like_cut_frame(line))) {
+        enter_trailer(line); // text after the dump (a cut frame: refused below)
         return;
       }
       fail(fmt::format("expected a frame, `created by`, `[originating from goroutine N]:` or an "
@@ -907,12 +913,20 @@ private:
       start_goroutine(header);
       return;
     }
-    if (std::string_view other = glued_dump(line); !other.empty()) {
-      fail(fmt::format("{} follows the Go dump: give each dump on its own", other));
+    if (may_start_glued_dump(line)) {
+      // The next line tells (a peek may move the buffer: `line` is kept in m_held_line).
+      m_held_line.assign(line);
+      line = m_held_line;
+      std::string_view next;
+      if (std::string_view other = m_lines.peek(next) ? glued_dump(line, next) : "";
+          !other.empty()) {
+        fail(fmt::format("{} follows the Go dump: give each dump on its own", other));
+      }
     }
-    if (starts_with(line, "Full thread dump ") ||
+    if (is_java_banner(line) ||
         (starts_with(line, "\"") && line.find(" prio=") != std::string_view::npos &&
-         line.find(" tid=") != std::string_view::npos)) {
+         line.find(" tid=") != std::string_view::npos &&
+         line.find(" nid=") != std::string_view::npos)) {
       fail("a Java thread dump follows the Go dump: give each dump on its own");
     }
     if (m_registers && line == "-----") {

@@ -414,11 +414,20 @@ private:
     // Anything else is text before the dump: the `PID:` line, the JVM's stdout.
   }
 
-  // glued_dump(), with the next line when it needs one (after `line` is used: a peek may move
-  // the buffer under it).
+  // Another kind of dump after this one (glued_dump, which needs the next line: peeked after
+  // `line` is used, as a peek may move the buffer under it). A Thread.dump_to_file text dump
+  // opens with its pid, its capture time and the Java version: three lines in a row.
   std::string_view glued(std::string_view line) {
-    if (!all_digits(line) && line != "{") {
-      return glued_dump(line);
+    if (m_threads_dump_lines == 1 && is_instant(line)) {
+      m_threads_dump_lines = 2;
+      return {};
+    }
+    if (m_threads_dump_lines == 2 && is_java_version(line)) {
+      return "a Thread.dump_to_file dump";
+    }
+    m_threads_dump_lines = all_digits(line) ? 1 : 0;
+    if (!may_start_glued_dump(line)) {
+      return {};
     }
     std::string copy(line);
     std::string_view next;
@@ -854,6 +863,7 @@ private:
   StackBuilder& m_builder;
   State m_state = State::preamble;
   uint64_t m_go_dump_line = 0; // a Go dump's first line before the Java dump, 0: none
+  unsigned m_threads_dump_lines = 0; // after the dump: a pid (1), then a capture time (2) read
   std::string_view m_go_dump;  // what kind
   std::string m_timestamp;
   uint64_t m_timestamp_line = 0;

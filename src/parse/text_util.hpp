@@ -159,25 +159,48 @@ inline bool is_instant(std::string_view text) {
   return rest.empty() || (rest[0] == '.' && all_digits(rest.substr(1)));
 }
 
-// The dump of another kind that starts at `line` (`next`: the line after it, when known), for a
-// parser to refuse two dumps glued together rather than read one and drop the other; empty when
-// none does. Go text and jstack name the other's own lines; both name these.
-inline std::string_view glued_dump(std::string_view line, std::string_view next = {}) {
-  if (starts_with(line, "goroutine profile: total ")) {
-    return "a Go debug=1 profile";
+// The dump of another kind that starts at `line`, `next` the line after it: for a parser to
+// refuse two dumps glued together rather than read one and drop the other; empty when none
+// does. Only what such a dump's first two lines hold together: a program's own output after a
+// dump (`{"event":"threadDump"}`, a number then a time) must not be taken for one.
+// (Thread.dump_to_file text, a pid then a time then a version, takes three: jstack's reader.)
+inline bool may_start_glued_dump(std::string_view line) {
+  return starts_with(line, "goroutine profile: total ") || starts_with(line, "{");
+}
+inline std::string_view glued_dump(std::string_view line, std::string_view next) {
+  constexpr std::string_view k_debug1 = "goroutine profile: total ";
+  if (starts_with(line, k_debug1) && all_digits(line.substr(k_debug1.size()))) {
+    size_t count = 0;
+    while (count < next.size() && is_digit(next[count])) {
+      ++count;
+    }
+    if (count != 0 && starts_with(next.substr(count), " @ 0x")) {
+      return "a Go debug=1 profile";
+    }
   }
-  if (all_digits(line) && is_instant(next)) { // its pid, then its capture time
-    return "a Thread.dump_to_file dump";
-  }
-  std::string_view json = line.substr(0, std::min<size_t>(line.size(), 200));
-  if (starts_with(line, "{") &&
-      (json.find("\"threadDump\"") != std::string_view::npos ||
-       json.find("\"taskdiff.") != std::string_view::npos ||
-       (line.size() == 1 && (next.find("\"threadDump\"") != std::string_view::npos ||
-                             next.find("\"schema\"") != std::string_view::npos)))) {
+  std::string_view first = trim(next);
+  if ((line == "{" && (starts_with(first, "\"threadDump\": {") ||
+                       starts_with(first, "\"schema\": \"taskdiff."))) ||
+      starts_with(line, "{\"threadDump\":") || starts_with(line, "{\"schema\":\"taskdiff.") ||
+      starts_with(line, "{\"schema\": \"taskdiff.")) {
     return "a JSON dump (Thread.dump_to_file, a taskdiff snapshot or task list)";
   }
   return {};
+}
+
+// A Java runtime version as Thread.dump_to_file prints it on its third line: `25.0.3+9-LTS`,
+// `21.0.1+12-29`, `17+35` (Runtime.version(): a build number or an update after the feature
+// release; a number alone is not one).
+inline bool is_java_version(std::string_view line) {
+  size_t digits = 0;
+  while (digits < line.size() && is_digit(line[digits])) {
+    ++digits;
+  }
+  return digits != 0 && digits < line.size() && (line[digits] == '.' || line[digits] == '+') &&
+         std::all_of(line.begin(), line.end(), [](char c) {
+           return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' ||
+                  c == '+' || c == '-' || c == '_';
+         });
 }
 
 // `goroutine profile: total 217`, `threadcreate profile: total 9`: a Go count profile's header in
