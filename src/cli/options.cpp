@@ -69,15 +69,14 @@ const std::pair<std::string_view, std::string_view> k_summaries[] = {
 class SummaryFormatter : public CLI::Formatter {
 public:
   std::string make_subcommand(const CLI::App* sub) const override {
-    std::string_view summary = sub->get_description();
+    std::string summary = sub->get_description(); // a copy: CLI11 returns it by value
     for (const auto& [name, text] : k_summaries) {
       if (sub->get_name() == name) {
         summary = text;
       }
     }
     std::stringstream out;
-    CLI::detail::format_help(out, sub->get_display_name(), std::string(summary),
-                             get_column_width());
+    CLI::detail::format_help(out, sub->get_display_name(), summary, get_column_width());
     return out.str();
   }
 };

@@ -167,6 +167,7 @@ inline bool is_instant(std::string_view text) {
 inline bool may_start_glued_dump(std::string_view line) {
   return starts_with(line, "goroutine profile: total ") || starts_with(line, "{");
 }
+
 inline std::string_view glued_dump(std::string_view line, std::string_view next) {
   constexpr std::string_view k_debug1 = "goroutine profile: total ";
   if (starts_with(line, k_debug1) && all_digits(line.substr(k_debug1.size()))) {
