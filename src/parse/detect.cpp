@@ -400,30 +400,32 @@ uint64_t find_record_boundary(const std::string& path, uint64_t from, uint64_t s
   }
 }
 
-// A goroutine listed twice in a Go text dump: `sets` are the parse's ids.
-void refuse_repeated_goroutines(const std::vector<GoroutineIds*>& sets) {
+// A goroutine or thread listed twice: `sets` are the parse's ids (a split file's, one per
+// range), `noun` what they are ids of, `writer` who wrote the dump, `grep` a command that finds
+// the listings of an id.
+template<class Grep>
+void refuse_repeated(const std::vector<GoroutineIds*>& sets, std::string_view noun,
+                     std::string_view writer, Grep&& grep) {
   if (std::optional<GoroutineIds::Repeat> repeat = GoroutineIds::repeated(sets)) {
-    throw ParseError(0, fmt::format("goroutine {0} is listed {1} times, and a dump lists each "
-                                    "goroutine once: part of the dump is repeated (a log "
-                                    "shipper sending a chunk again?), or it was edited; give the "
-                                    "dump as Go wrote it (`grep -n 'goroutine {0} '` finds them)",
-                                    repeat->id, repeat->times));
+    throw ParseError(0, fmt::format("{0} {1} is listed {2} times, and a dump lists each {0} once: "
+                                    "part of the dump is repeated (a log shipper sending a chunk "
+                                    "again?), or it was edited; give the dump as {3} wrote it "
+                                    "({4} finds them)",
+                                    noun, repeat->id, repeat->times, writer, grep(repeat->id)));
   }
 }
 
-// The same for the threads of a Thread.dump_to_file dump, by their ids (`#65`, `"tid": "65"`).
+void refuse_repeated_goroutines(const std::vector<GoroutineIds*>& sets) {
+  refuse_repeated(sets, "goroutine", "Go",
+                  [](uint64_t id) { return fmt::format("`grep -n 'goroutine {} '`", id); });
+}
+
+// Thread.dump_to_file's threads, by their ids (`#65`, `"tid": "65"`).
 void refuse_repeated_threads(GoroutineIds& ids, Format format) {
-  if (std::optional<GoroutineIds::Repeat> repeat = GoroutineIds::repeated({&ids})) {
-    throw ParseError(
-        0, fmt::format("thread {0} is listed {1} times, and a dump lists each thread once: "
-                       "part of the dump is repeated (a log shipper sending a chunk "
-                       "again?), or it was edited; give the dump as the JVM wrote it "
-                       "({2} finds them)",
-                       repeat->id, repeat->times,
-                       format == Format::java_threads_json
-                           ? fmt::format("`grep -n '\"tid\": \"{}\"'`", repeat->id)
-                           : fmt::format("`grep -n '^#{} '`", repeat->id)));
-  }
+  refuse_repeated({&ids}, "thread", "the JVM", [&](uint64_t id) {
+    return format == Format::java_threads_json ? fmt::format("`grep -n '\"tid\": \"{}\"'`", id)
+                                               : fmt::format("`grep -n '^#{} '`", id);
+  });
 }
 
 using TextParser = void (*)(LineReader&, TextParseContext&);
