@@ -10,6 +10,8 @@
 // compares them.
 #pragma once
 
+#include <absl/container/flat_hash_set.h>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -40,8 +42,9 @@ public:
     add_number(id);
   }
 
-  // Whether `id` was added. (Linear in the ids once they are numbers: for a few lookups.)
-  bool contains(uint64_t id) const;
+  // Whether `id` was added. Ids kept as numbers are looked up in a hash set made at the first
+  // lookup and kept up to date after it: a parse that never asks (debug=2) pays nothing.
+  bool contains(uint64_t id);
 
   struct Repeat {
     uint64_t id = 0;
@@ -67,6 +70,7 @@ private:
   std::vector<uint64_t> m_repeats; // ids marked again
   bool m_sparse = false;
   std::vector<uint64_t> m_numbers; // sparse ids, and every id past the pages' reach
+  std::optional<absl::flat_hash_set<uint64_t>> m_number_set; // m_numbers, once contains() asks
 };
 
 } // namespace taskdiff

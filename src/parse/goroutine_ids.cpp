@@ -19,17 +19,26 @@ uint64_t* GoroutineIds::make_page(uint64_t id) {
   return m_pages[page].get();
 }
 
-bool GoroutineIds::contains(uint64_t id) const {
+bool GoroutineIds::contains(uint64_t id) {
   size_t page = id >> k_page_bits;
   if (id < k_paged_limit && page < m_pages.size() && m_pages[page] &&
       (m_pages[page][(id & k_page_mask) / 64] >> (id % 64) & 1) != 0) {
     return true;
   }
-  return std::find(m_numbers.begin(), m_numbers.end(), id) != m_numbers.end();
+  if (m_numbers.empty()) {
+    return false;
+  }
+  if (!m_number_set) {
+    m_number_set.emplace(m_numbers.begin(), m_numbers.end());
+  }
+  return m_number_set->contains(id);
 }
 
 void GoroutineIds::add_number(uint64_t id) {
   m_numbers.push_back(id);
+  if (m_number_set) {
+    m_number_set->insert(id);
+  }
 }
 
 void GoroutineIds::to_numbers() {
@@ -46,6 +55,7 @@ void GoroutineIds::to_numbers() {
     }
   }
   m_numbers.insert(m_numbers.end(), m_repeats.begin(), m_repeats.end());
+  m_number_set.reset(); // made again from every number at the next lookup
   std::vector<std::unique_ptr<uint64_t[]>>().swap(m_pages);
   m_page_count = 0;
   m_count = 0;
