@@ -16,30 +16,20 @@ void LineTrie::Path::add_function(std::string_view function) {
 }
 
 const LineTrie::Node* LineTrie::root(std::string_view status, bool locked) {
-  // A dump has a few statuses, and every goroutine looks its own up: a slot chosen by the
-  // status's length and ends names the root last found there, before the scan of them all.
-  size_t slot = (status.size() * 7 + (locked ? 1 : 0) +
-                 (status.empty() ? 0
-                                 : static_cast<unsigned char>(status.front()) * 3 +
-                                       static_cast<unsigned char>(status.back()))) %
-                m_recent.size();
-  auto same = [&](const Root& root) { return root.locked == locked && root.status == status; };
-  if (uint32_t recent = m_recent[slot]; recent != 0 && same(m_roots[recent - 1])) {
-    return m_roots[recent - 1].node;
-  }
-  for (size_t i = 0; i < m_roots.size(); ++i) {
-    if (same(m_roots[i])) {
-      m_recent[slot] = static_cast<uint32_t>(i + 1);
-      return m_roots[i].node;
+  for (const auto& [key, node] : m_roots) {
+    if (key.size() == status.size() + 1 && key.back() == (locked ? 'L' : '-') &&
+        std::string_view(key).substr(0, status.size()) == status) {
+      return node;
     }
   }
   if (full()) {
     return nullptr;
   }
+  std::string key(status);
+  key += locked ? 'L' : '-';
   Node* node = new_node(nullptr, Kind::exact, {}, 0);
-  m_bytes += status.size();
-  m_roots.push_back(Root{std::string(status), locked, node});
-  m_recent[slot] = static_cast<uint32_t>(m_roots.size());
+  m_bytes += key.size();
+  m_roots.emplace_back(std::move(key), node);
   return node;
 }
 

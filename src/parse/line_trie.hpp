@@ -14,7 +14,6 @@
 // the goroutines the trie does not hold are read line by line.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <cstring>
 #include <deque>
@@ -22,10 +21,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "taskdiff/model.hpp"
 
@@ -102,8 +97,11 @@ private:
     std::string_view rest = line.substr(node.prefix);
     switch (node.kind) {
     case Kind::function:
-      return !rest.empty() && rest.back() == ')' && !tail_holds(line, node.prefix, '(');
-    case Kind::file: return rest.empty() || (rest[0] == ' ' && !tail_holds(line, node.prefix, ':'));
+      return !rest.empty() && rest.back() == ')' &&
+             std::memchr(rest.data(), '(', rest.size()) == nullptr;
+    case Kind::file:
+      return rest.empty() ||
+             (rest[0] == ' ' && std::memchr(rest.data(), ':', rest.size()) == nullptr);
     case Kind::creator: {
       constexpr std::string_view k_in = " in goroutine ";
       if (rest.empty()) {
@@ -124,40 +122,13 @@ private:
     return false;
   }
 
-  // Whether `c` is in line[from, end). A repeat's rest is short (` +0x1d`, a few arguments):
-  // the last 16 or 32 bytes of the line, compared at once, hold it, and a memchr call for each
-  // line cost more than the comparison.
-  static bool tail_holds(std::string_view line, size_t from, char c) {
-    size_t rest = line.size() - from;
-#if defined(__SSE2__)
-    if (rest <= 32 && line.size() >= 32) {
-      const __m128i wanted = _mm_set1_epi8(c);
-      const char* end = line.data() + line.size();
-      auto found = [&](const char* at) {
-        __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
-        return static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, wanted)));
-      };
-      // Bit i: a match at end - 32 + i; the bits below 32 - rest are before `from`.
-      uint64_t matches = found(end - 16) << 16 | found(end - 32);
-      return (matches >> (32 - rest)) != 0;
-    }
-#endif
-    return std::memchr(line.data() + from, c, rest) != nullptr;
-  }
-
   static constexpr size_t k_max_bytes = size_t{1} << 20;
   static constexpr size_t k_max_children = 16;
 
   Node* new_node(const Node* parent, Kind kind, std::string_view line, uint32_t prefix);
 
   std::deque<Node> m_nodes;
-  struct Root {
-    std::string status;
-    bool locked; // `locked to thread`
-    Node* node;
-  };
-  std::vector<Root> m_roots;
-  std::array<uint32_t, 32> m_recent{}; // root() slots: 1 + an index in m_roots, 0: none
+  std::vector<std::pair<std::string, Node*>> m_roots; // by status, `locked to thread` marked
   size_t m_bytes = 0;
 };
 
