@@ -557,19 +557,21 @@ void define_options(CLI::App& app, RawOptions& raw) {
   app.formatter(std::make_shared<SummaryFormatter>());
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("taskdiff ") + k_version);
+  // Commands take the footer's common part: their own examples are in their descriptions.
+  const std::string common_footer =
+      "Run `taskdiff COMMAND --help` (or `taskdiff help COMMAND`) for a command's options. Exit "
+      "status: 0 no regression, 1 regression, 2 trouble. Limits, each an error (exit 2) when "
+      "passed: input size after decompression 16G (--max-input-size), line length 4 MiB, 10000 "
+      "frames per stack, 1000000 distinct stacks per input (--max-groups), 64 MiB per protobuf "
+      "field. Documentation: man taskdiff.";
   app.footer("Examples:\n"
              "  taskdiff diff base.txt cand.txt\n"
              "  curl -s 'localhost:6060/debug/pprof/goroutine?debug=2' | taskdiff show -\n"
-             "  taskdiff diff --format json base.pb.gz cand.pb.gz | jq .findings\n\n"
-             "Run `taskdiff COMMAND --help` (or `taskdiff help COMMAND`) for a command's "
-             "options. Exit status: 0 no regression, 1 regression, 2 trouble. Limits, each an "
-             "error (exit 2) when passed: "
-             "input size after decompression 16G (--max-input-size), line length 4 MiB, 10000 "
-             "frames per stack, 1000000 distinct stacks per input (--max-groups), 64 MiB per "
-             "protobuf field. "
-             "Documentation: man taskdiff.");
+             "  taskdiff diff --format json base.pb.gz cand.pb.gz | jq .findings\n\n" +
+             common_footer);
 
   auto* diff = app.add_subcommand("diff", std::string(summary_of("diff")));
+  diff->footer(common_footer);
   diff->description(k_diff_description);
   diff->add_option("BASE", raw.base, "Baseline dump (or snapshot); - for stdin")->required();
   diff->add_option("CAND", raw.cand, "Candidate dump (or snapshot); - for stdin")->required();
@@ -591,6 +593,7 @@ void define_options(CLI::App& app, RawOptions& raw) {
   add_output_options(diff, raw);
 
   auto* show = app.add_subcommand("show", std::string(summary_of("show")));
+  show->footer(common_footer);
   show->description(k_show_description);
   show->add_option("DUMP", raw.inputs, "The dump; - for stdin")->required()->expected(1);
   show->add_flag("--all", raw.all, "Also list runtime goroutines and the dumping goroutine");
@@ -598,6 +601,7 @@ void define_options(CLI::App& app, RawOptions& raw) {
   add_output_options(show, raw);
 
   auto* snapshot = app.add_subcommand("snapshot", std::string(summary_of("snapshot")));
+  snapshot->footer(common_footer);
   snapshot->description(k_snapshot_description);
   snapshot
       ->add_option("DUMP", raw.inputs,
@@ -617,6 +621,7 @@ void define_options(CLI::App& app, RawOptions& raw) {
   add_input_options(snapshot, raw, false);
 
   auto* formats = app.add_subcommand("formats", std::string(summary_of("formats")));
+  formats->footer(common_footer);
   formats->description("List every input format taskdiff reads, with the command that captures it. "
                        "The names are those --input-format takes.");
   formats->add_option("--format", raw.format, "Output format: text or json")
@@ -626,6 +631,7 @@ void define_options(CLI::App& app, RawOptions& raw) {
   // run() turns `taskdiff help [COMMAND]` into `taskdiff [COMMAND] --help` before parsing; the
   // command is defined so that the help lists it and `taskdiff help help` describes it.
   auto* help = app.add_subcommand("help", std::string(summary_of("help")));
+  help->footer(common_footer);
   help->description("Print the help of COMMAND, as `taskdiff COMMAND --help` does; without "
                     "COMMAND, the help of taskdiff itself.");
   help->add_option("COMMAND", "One of diff, show, snapshot, formats");

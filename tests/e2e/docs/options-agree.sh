@@ -1,4 +1,5 @@
-# Every option --help lists is in the man page and in both completions, and the other way round.
+# Every option --help lists is in the man page and in the three completions, and the other way
+# round.
 status=0
 for command in diff show snapshot formats; do
   options=$("$TD" "$command" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u)
@@ -8,11 +9,14 @@ for command in diff show snapshot formats; do
     grep -qF -- "$man_form" "$SRC/man/taskdiff.1" || { echo "$command $option: not in man/taskdiff.1"; status=1; }
     grep -qF -- "$option" "$SRC/completions/taskdiff.bash" || { echo "$command $option: not in completions/taskdiff.bash"; status=1; }
     grep -qF -- "$option" "$SRC/completions/_taskdiff" || { echo "$command $option: not in completions/_taskdiff"; status=1; }
+    grep -qF -- "-l ${option#--} " "$SRC/completions/taskdiff.fish" || { echo "$command $option: not in completions/taskdiff.fish"; status=1; }
   done
 done
 # Options named in the docs exist in some command's --help.
 all=$(for c in diff show snapshot formats; do "$TD" "$c" --help; done | grep -oE -- '--[a-z][a-z-]+' | sort -u)
-for option in $(grep -oE -- '--[a-z][a-z-]+' "$SRC/completions/taskdiff.bash" | sort -u); do
+for option in $(grep -oE -- '--[a-z][a-z-]+' "$SRC/completions/taskdiff.bash" | sort -u) \
+  $(grep '^complete' "$SRC/completions/taskdiff.fish" | grep -oE -- ' -l [a-z][a-z-]+' |
+    sed 's/ -l /--/' | sort -u); do
   grep -qxF -- "$option" <<<"$all" || { [ "$option" = --version ] || { echo "completion offers $option, which no command has"; status=1; }; }
 done
 # Each command's bash completion offers exactly the long options its --help lists.
