@@ -268,8 +268,8 @@ void StackBuilder::thread_name(std::string_view normalized_name) {
 
 void StackBuilder::commit(uint64_t at_line) {
   check_total(at_line); // before max_groups: a sum past 2^64 says more of the input
-  std::sort(m_labels.begin(), m_labels.end());
   if (m_label_sets == LabelSets::keep) {
+    std::sort(m_labels.begin(), m_labels.end());
     for (const auto& [key, value] : m_labels) {
       put_field(k_label_key, key);
       put_field(k_label_value, value);
@@ -290,9 +290,6 @@ void StackBuilder::commit(uint64_t at_line) {
     m_entries.push_back(Entry{0, -1, m_next_order++});
   }
   commit_to(it->second, at_line);
-  if (m_label_sets == LabelSets::fold && !m_labels.empty()) {
-    fold_labels(m_entries[it->second].order, m_count, std::move(m_labels));
-  }
 }
 
 void StackBuilder::check_total(uint64_t at_line) const {
@@ -310,6 +307,10 @@ void StackBuilder::commit_to(StackId stack, uint64_t at_line) {
   entry.count += m_count;
   entry.max_wait_minutes = std::max(entry.max_wait_minutes, m_minutes);
   m_last_stack = stack;
+  if (m_label_sets == LabelSets::fold && !m_labels.empty()) {
+    std::sort(m_labels.begin(), m_labels.end());
+    fold_labels(entry.order, m_count, std::move(m_labels));
+  }
 }
 
 void StackBuilder::fold_labels(uint64_t order, uint64_t count,

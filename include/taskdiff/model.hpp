@@ -180,10 +180,11 @@ public:
   // The stack the last commit() folded its record into.
   StackId last_stack() const { return m_last_stack; }
   // commit(), for a record the caller knows to be the same stack as an earlier one (the same
-  // fields and frames; its count, wait and labels-free header may differ): only its count and
-  // wait are taken, none of its fields. For parsers that recognise a repeated record before
-  // building its key.
+  // fields and frames, and labels where they are kept; its count and wait may differ): only its
+  // count, wait and (folded) labels are taken. For parsers that recognise a repeated record
+  // before building its key.
   void commit_to(StackId stack, uint64_t at_line = 0);
+  LabelSets label_sets() const { return m_label_sets; }
 
   size_t frames_in_record() const { return m_frames; }
   uint64_t records() const { return m_records; }

@@ -592,11 +592,17 @@ private:
     m_seen_goroutine = true;
     // The lines of crash output are kept apart from the trie: a goroutine there may end without
     // an empty line, in text, and the parser's state around it depends on more than its lines.
+    // Labels (Go 1.27's headers) pick a root of their own where the stack keeps them.
     const LineTrie::Node* root =
-        m_crash || !header.labels.empty() ? nullptr : m_trie.root(header.status, header.locked);
+        m_crash ? nullptr : m_trie.root(header.status, header.locked, labels_in_stack(header));
     m_walk = root;
     m_path_root = m_trie.full() ? nullptr : root;
     m_path.clear();
+  }
+
+  // A header's labels as far as they make its stack: none where the builder folds them.
+  std::string_view labels_in_stack(const Header& header) const {
+    return m_builder.label_sets() == LabelSets::keep ? header.labels : std::string_view();
   }
 
   // The repeated-goroutine path (LineTrie): takes `line` if it goes on the walk from the

@@ -15,7 +15,22 @@ void LineTrie::Path::add_function(std::string_view function) {
                          static_cast<uint32_t>(function.size() + 1)});
 }
 
-const LineTrie::Node* LineTrie::root(std::string_view status, bool locked) {
+const LineTrie::Node* LineTrie::root(std::string_view status, bool locked,
+                                     std::string_view labels) {
+  if (!labels.empty()) {
+    m_labelled_key.assign(status);
+    m_labelled_key += locked ? 'L' : '-';
+    m_labelled_key.append(labels);
+    if (auto it = m_labelled_roots.find(m_labelled_key); it != m_labelled_roots.end()) {
+      return it->second;
+    }
+    if (full()) {
+      return nullptr;
+    }
+    Node* node = new_root(m_labelled_key);
+    m_labelled_roots.emplace(m_labelled_key, node);
+    return node;
+  }
   for (const auto& [key, node] : m_roots) {
     if (key.size() == status.size() + 1 && key.back() == (locked ? 'L' : '-') &&
         std::string_view(key).substr(0, status.size()) == status) {
@@ -27,10 +42,14 @@ const LineTrie::Node* LineTrie::root(std::string_view status, bool locked) {
   }
   std::string key(status);
   key += locked ? 'L' : '-';
-  Node* node = new_node(nullptr, Kind::exact, {}, 0);
-  m_bytes += key.size();
+  Node* node = new_root(key);
   m_roots.emplace_back(std::move(key), node);
   return node;
+}
+
+LineTrie::Node* LineTrie::new_root(std::string key) {
+  m_bytes += key.size();
+  return new_node(nullptr, Kind::exact, {}, 0);
 }
 
 void LineTrie::add(const Node* root, const Path& path, StackBuilder::StackId stack) {

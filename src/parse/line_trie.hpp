@@ -22,6 +22,8 @@
 #include <utility>
 #include <vector>
 
+#include <absl/container/flat_hash_map.h>
+
 #include "taskdiff/model.hpp"
 
 namespace taskdiff {
@@ -72,8 +74,9 @@ public:
     std::vector<Line> m_lines;
   };
 
-  // The root of the goroutines with this header's status; null when the trie is full.
-  const Node* root(std::string_view status, bool locked);
+  // The root of the goroutines with this header's status and `labels` (the header's text of
+  // them, empty for none, or where the stack does not keep them); null when the trie is full.
+  const Node* root(std::string_view status, bool locked, std::string_view labels = {});
   // The child of `node` that `line` repeats, or null. (Inline: it runs for nearly every line of
   // a large dump.)
   static const Node* match(const Node* node, std::string_view line) {
@@ -128,7 +131,13 @@ private:
   Node* new_node(const Node* parent, Kind kind, std::string_view line, uint32_t prefix);
 
   std::deque<Node> m_nodes;
+  Node* new_root(std::string key);
+
   std::vector<std::pair<std::string, Node*>> m_roots; // by status, `locked to thread` marked
+  // Goroutines with labels (Go 1.27's headers), by status and labels: there may be a root per
+  // request, so not a list to search.
+  absl::flat_hash_map<std::string, Node*> m_labelled_roots;
+  std::string m_labelled_key;
   size_t m_bytes = 0;
 };
 

@@ -702,6 +702,44 @@ TEST_CASE("goroutine labels in a traceback header (Go 1.26+ tracebacklabels)") {
         std::make_tuple(Labels{{"labels", "{bad}"}}, "running", int64_t{-1}, false));
 }
 
+TEST_CASE("goroutines with header labels repeating a stack") {
+  // The second and later goroutines of a stack are counted from the line trie (its root chosen by
+  // the labels where the stack keeps them); they must come out as a line-by-line parse does.
+  std::string text;
+  const char* labels[] = {R"(labels:{"h": "a"})", R"(labels:{"h": "b"})", R"(labels:{"h": "a"})",
+                          "", R"(labels:{"h": "b"})"};
+  for (int i = 0; i < 5; ++i) {
+    std::string bracket = *labels[i] ? fmt::format("[chan send, {}]", labels[i]) : "[chan send]";
+    text += fmt::format("goroutine {} {}:\nmain.f(0x{:x})\n\t/a/b.go:3 +0x1\ncreated by main.main "
+                        "in goroutine 1\n\t/a/b.go:9 +0x2\n\n",
+                        i + 10, bracket, i);
+  }
+  using Labels = std::vector<std::pair<std::string, std::string>>;
+  // Kept: one stack per label set, and one without.
+  Snapshot kept = parse_text(text);
+  REQUIRE(kept.stacks.size() == 3);
+  std::map<Labels, uint64_t> counts;
+  for (const Stack& stack : kept.stacks) {
+    counts[stack.labels] += stack.count;
+  }
+  CHECK(counts == std::map<Labels, uint64_t>{{{}, 1}, {{{"h", "a"}}, 2}, {{{"h", "b"}}, 2}});
+  // Folded: one stack of five, with the first goroutine's labels.
+  ParseOptions fold;
+  fold.label_sets = LabelSets::fold;
+  Snapshot folded = parse_text(text, fold);
+  REQUIRE(folded.stacks.size() == 1);
+  CHECK(folded.stacks[0].count == 5);
+  CHECK(folded.stacks[0].labels == Labels{{"h", "a"}});
+  // The first goroutine unlabelled: the labels come from the first labelled one, read from the
+  // trie.
+  std::string unlabelled_first = text;
+  unlabelled_first.replace(unlabelled_first.find(", labels:{\"h\": \"a\"}"),
+                           std::string_view(", labels:{\"h\": \"a\"}").size(), "");
+  Snapshot later = parse_text(unlabelled_first, fold);
+  REQUIRE(later.stacks.size() == 1);
+  CHECK(later.stacks[0].labels == Labels{{"h", "b"}});
+}
+
 TEST_CASE("a goroutine two throwing threads both print counts once") {
   // programs/crashers mapwrite: two threads threw at once. The dump lists goroutine 29 as
   // running on another thread (`stack unavailable`); that thread prints it again, with its stack,
