@@ -396,6 +396,26 @@ bool is_elided_marker(std::string_view line) {
   return starts_with(line, "...") && ends_with(line, "elided...");
 }
 
+// A line of a goroutine's stack as Go prints it, whole: a function line (`pkg.F(0x1, ...)`), a
+// file line (`<TAB>/src/f.go:12 +0x1d`), `created by ...`, an ancestor's `[originating from
+// goroutine N]:`, or `...additional frames elided...`. A log line has a space or a `:` before
+// its first `(`, or does not end in `)`.
+bool is_stack_line(std::string_view line) {
+  if (line.empty()) {
+    return false;
+  }
+  if (line[0] == '\t') {
+    FileLine file;
+    return parse_file_line(line, file);
+  }
+  if (starts_with(line, "created by ") || is_origin_line(line) || is_elided_marker(line)) {
+    return true;
+  }
+  size_t paren = line.find('(');
+  return paren != 0 && paren != std::string_view::npos && ends_with(line, ")") &&
+         line.substr(0, paren).find_first_of(" :\t") == std::string_view::npos;
+}
+
 enum class State {
   preamble,
   header,
@@ -505,8 +525,14 @@ private:
       // Right under the message, no empty line between: a pasted dump that lost it, or a stack
       // the message holds (between() tells when the same goroutine comes again).
       m_first_under_message = !m_previous_blank && line_number() != 1 && m_previous_crash_line;
+      if (!m_seen_goroutine && m_head == Head::stack) {
+        m_head = Head::cut;
+      }
       start_goroutine(header);
       return;
+    }
+    if (!m_seen_goroutine && !is_blank(line)) {
+      see_head_line(line);
     }
     if (!m_crash && !is_blank(line)) {
       fail(fmt::format("expected a goroutine header like `goroutine 1 [running]:`, found {}",
@@ -517,6 +543,47 @@ private:
     m_previous_crash_line =
         is_crash_line(line) || (m_in_panic_message && starts_with(line, "\t"));
     m_previous_blank = is_blank(line);
+  }
+
+  // The input's lines before its first goroutine header: if they are all lines of a stack, with
+  // at least one `+0x` file line (the runtime's, not a logged `errors` or zap trace), directly
+  // before that header, the input starts inside a goroutine: its header and the dump's start
+  // were cut off (`tail`, `kubectl logs --tail`, a log window). Any other line (a log line, a
+  // crash message) makes them log text.
+  void see_head_line(std::string_view line) {
+    if (m_head == Head::log || m_head == Head::cut) {
+      return;
+    }
+    // The first line may be the end of any line of a stack, cut at its start (`x1d`, `ted by
+    // main.serve`, `send, 2 minutes]:`): any but a crash message passes.
+    bool first = line_number() == 1;
+    bool offset = (line[0] == '\t' || first) && line.find(" +0x") != std::string_view::npos;
+    bool stack_line = first ? !is_crash_line(line) : is_stack_line(line);
+    if (!stack_line) {
+      m_head = Head::log;
+    } else if (offset) {
+      m_head = Head::stack;
+    }
+    if (line_number() == 1) {
+      m_first_line = std::string(line.substr(0, 200));
+    }
+  }
+
+  // The dump read starts inside a goroutine (see_head_line): refused, or with --allow-truncated a
+  // warning (what was cut is not in the counts at all).
+  void head_cut() {
+    std::string where = fmt::format(
+        "the input starts inside a goroutine's stack ({} at line 1): the goroutine's header and "
+        "everything before it are missing",
+        quote_excerpt(m_first_line));
+    if (m_context.options.allow_truncated) {
+      m_context.out.warnings.push_back(truncation_warning({1, where, true}));
+      return;
+    }
+    throw ParseError(1, fmt::format("{}; the dump's start was cut off (`tail`, `kubectl logs "
+                                    "--tail`, a log window?): capture the whole dump, or pass "
+                                    "--allow-truncated to compare what was read",
+                                    where));
   }
 
   // A crash message (`panic: boom` and the lines up to the goroutines) into `message`: from its
@@ -1165,7 +1232,8 @@ private:
     m_previous.emplace(PreviousDump{
         std::move(m_builder), std::exchange(m_context.ids, {}), std::exchange(m_first_id, {}),
         m_start_line, std::exchange(m_context.out.panic_message, std::move(m_next_message)),
-        std::exchange(m_registers, false)});
+        std::exchange(m_registers, false), m_head == Head::cut});
+    m_head = Head::log; // the next dump starts with its crash message
     m_unavailable_ids.clear();
     m_builder = StackBuilder(m_context.options.limits, m_context.options.label_sets);
     m_trie = LineTrie(); // its stacks were the old builder's (crash output has none: no matter)
@@ -1258,6 +1326,9 @@ private:
       fail("expected a goroutine header like `goroutine 1 [running]:`; found none");
     }
     if (m_dumps == 0) {
+      if (m_head == Head::cut) {
+        head_cut();
+      }
       return;
     }
     // A copy is the crashing goroutine alone. (Not a signal's g0, goroutine 0: every SIGQUIT dump
@@ -1274,6 +1345,9 @@ private:
       m_context.ids = std::move(m_previous->ids);
       m_context.out.panic_message = std::move(m_previous->message);
       m_registers = m_previous->registers;
+      if (m_previous->head_cut) {
+        head_cut();
+      }
       return;
     }
     m_context.out.warnings.push_back(
@@ -1451,8 +1525,14 @@ private:
     uint64_t start_line = 0;
     std::string message; // its crash message
     bool registers = false;
+    bool head_cut = false; // it starts inside a goroutine
   };
   std::optional<PreviousDump> m_previous;
+  // What the lines before the first goroutine header are (see_head_line): none yet or only empty
+  // ones (`unknown`), lines of a stack (`stack`: the input starts inside one), other text (`log`);
+  // `cut` once the first goroutine came after `stack`, for finish() to refuse if that dump is read.
+  enum class Head { unknown, stack, log, cut } m_head = Head::unknown;
+  std::string m_first_line;       // an excerpt, for head_cut()
   bool m_registers = false;       // the dump is followed by a register dump (a fatal signal's)
   // GOTRACEBACK=crash thread reports: a `-----` line seen, its signal line not yet; or inside one.
   enum class Report { expected, open } m_report = Report::expected;
