@@ -477,6 +477,9 @@ std::string usage_message(const CLI::App& app, const CLI::ParseError& error,
       continue;
     }
     for (const auto& word : scope->remaining()) {
+      if (word == "--") {
+        break; // what follows is operands
+      }
       if (word.rfind("-=", 0) == 0) { // `-q=1`: CLI11 took -q, then the rest as a word
         return "a short option takes no `=`: give a value after a space (`-o FILE`) or use the "
                "long form (`--output=FILE`); a flag (`-q`) takes no value";
@@ -524,7 +527,9 @@ std::string usage_message(const CLI::App& app, const CLI::ParseError& error,
     }
     std::vector<std::string> extra;
     for (const auto& word : command->remaining()) {
-      extra.push_back(word);
+      if (word != "--") {
+        extra.push_back(word);
+      }
     }
     if (!extra.empty()) {
       std::string takes = operands(*command);
