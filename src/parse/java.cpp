@@ -412,6 +412,53 @@ private:
       m_go_dump = is_goroutine_header(line) ? "goroutine dump" : "debug=1 profile";
     }
     // Anything else is text before the dump: the `PID:` line, the JVM's stdout.
+    remember_pid(line);
+  }
+
+  // jcmd's first line, `601:`: the process the dump after it is of.
+  void remember_pid(std::string_view line) {
+    if (line.size() > 1 && line.back() == ':' && all_digits(line.substr(0, line.size() - 1))) {
+      m_pid = line.substr(0, line.size() - 1);
+      m_pid_line = m_lines.line_number();
+    }
+  }
+
+  // Two dumps in one input are two of one JVM (`kill -3` sent again: the last is read), unless
+  // their jcmd pids or their banners (the VM and its version) differ: replicas in one file (a
+  // loop over jcmd writing one file, `cat` of two jstack outputs), of which reading one would
+  // hide the others' threads.
+  void check_same_jvm(std::string_view banner) {
+    uint64_t at = m_lines.line_number();
+    bool timestamp_before = m_timestamp_line != 0 && m_timestamp_line + 1 == at;
+    std::string pid;
+    if (m_pid_line != 0 && (m_pid_line + 1 == at || (timestamp_before && m_pid_line + 2 == at))) {
+      pid = m_pid;
+    }
+    if (m_banners == 0) {
+      m_first_banner.assign(banner);
+      m_first_pid = pid;
+      m_first_banner_line = at;
+      return;
+    }
+    std::string other;
+    if (!pid.empty() && !m_first_pid.empty() && pid != m_first_pid) {
+      other = fmt::format("of process {}, the one at line {} of process {}", pid,
+                          m_context.file_line(m_first_banner_line), m_first_pid);
+    } else if (banner != m_first_banner) {
+      auto vm = [](std::string_view text) { // `OpenJDK 64-Bit Server VM (17.0.15+6 mixed mode)`
+        text.remove_prefix(std::string_view("Full thread dump ").size());
+        text.remove_suffix(1);
+        return quote_excerpt(text, 120);
+      };
+      other = fmt::format("of {}, the one at line {} of {}", vm(banner),
+                          m_context.file_line(m_first_banner_line), vm(m_first_banner));
+    }
+    if (!other.empty()) {
+      fail(fmt::format("this input holds thread dumps of two JVMs: the dump here is {} (a loop "
+                       "over jcmd or jstack writing one file?); give each JVM's dump on its own, "
+                       "or merge replicas with `taskdiff snapshot a.txt b.txt -o cand.json`",
+                       other));
+    }
   }
 
   // Another kind of dump after this one (glued_dump, which needs the next line: peeked after
@@ -440,6 +487,7 @@ private:
                        "its own",
                        m_go_dump, m_context.file_line(m_go_dump_line)));
     }
+    check_same_jvm(trim(line));
     if (m_banners > 0) {
       // A second dump in the same text (SIGQUIT sent twice, files concatenated): keep the last
       // one, as for Go (the earlier dumps' records are dropped).
@@ -740,6 +788,7 @@ private:
     if (section_start(line)) {
       return;
     }
+    remember_pid(line);
     if (is_timestamp(line)) {
       remember_timestamp(line);
       m_timestamp_last = true; // a next dump's first line, unless other text follows
@@ -869,6 +918,11 @@ private:
   uint64_t m_timestamp_line = 0;
   unsigned m_banners = 0;
   uint64_t m_restart_line = 0;
+  std::string m_pid; // the last `PID:` line's, and where it is
+  uint64_t m_pid_line = 0;
+  std::string m_first_banner; // the first dump's banner and pid (empty: none printed)
+  std::string m_first_pid;
+  uint64_t m_first_banner_line = 0;
   uint64_t m_threads = 0; // thread headers in the current dump
   std::unordered_map<std::string, uint64_t> m_thread_lines; // by id: where each thread's header is
   bool m_needs_jni = false;

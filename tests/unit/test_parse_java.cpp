@@ -841,14 +841,36 @@ TEST_CASE("UTF-16 is refused with the command that converts it") {
 }
 
 TEST_CASE("two dumps in one log: the last one is compared, with a warning") {
-  std::string first = read_testdata("java/java-executor.base.jstack.txt");
-  std::string second = read_testdata("java/java25-executor.base.jstack.txt");
+  // Two dumps of one JVM (its banner the same): `kill -3` sent twice.
+  std::string first = read_testdata("java/jdk17-jit-warmup.base.jstack.txt");
+  std::string second = read_testdata("java/jdk17-jit-warmup.cand.jstack.txt");
   Snapshot both = load_bytes("log.txt", "app started\n" + first + "INFO next\n" + second);
-  CHECK(both.total == 29);
   REQUIRE(both.warnings.size() == 1);
   CHECK(both.warnings[0].starts_with("this input holds 2 thread dumps; read the last one"));
-  CHECK(both.captured_at == "2026-11-22T23:55:20");
+  CHECK(both.captured_at == "2026-11-23T23:10:59");
   CHECK(canonical(both) == canonical(load_bytes("one.txt", second)));
+}
+
+TEST_CASE("dumps of two JVMs in one input are refused, not read for the last") {
+  // Reading the last would hide the other's threads (a leak in it passed the gate).
+  std::string jdk17 = read_testdata("java/java-executor.base.jstack.txt");
+  std::string jdk25 = read_testdata("java/java25-executor.base.jstack.txt");
+  CHECK(
+      load_error(jdk17 + jdk25)
+          .starts_with(
+              "313: this input holds thread dumps of two JVMs: the dump here is of \"OpenJDK 64-Bit "
+              "Server VM (25.0.3+9-LTS mixed mode, sharing)\", the one at line 2 of \"OpenJDK 64-Bit "
+              "Server VM (17.0.15+6-Debian-1deb12u1 mixed mode, sharing)\""));
+  // jcmd names the process: `for p in $PIDS; do jcmd $p Thread.print; done > cand.txt`.
+  std::string jcmd = read_testdata("java/java25-executor.base.jcmd.txt");
+  REQUIRE(jcmd.starts_with("624:\n"));
+  std::string other = "625:\n" + jcmd.substr(5);
+  std::string error = load_error(jcmd + other);
+  CHECK(error.find("the dump here is of process 625, the one at line 3 of process 624") !=
+        std::string::npos);
+  CHECK(error.find("taskdiff snapshot") != std::string::npos);
+  // One process twice is one JVM's two dumps.
+  CHECK(load_bytes("twice.txt", jcmd + jcmd).warnings.size() == 1);
 }
 
 TEST_CASE("a SIGQUIT dump after the JVM's own output, however long") {
