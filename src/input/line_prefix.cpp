@@ -80,9 +80,14 @@ private:
     std::string_view rest(after.data(), after.size());
     if (!matched) {
       rest = line; // a line without the prefix is passed on whole: the parser judges it
-    } else if (m_prefix.syslog_tabs && rest.substr(0, 4) == "#011") {
-      m_out += '\t'; // rsyslog writes a line's leading tab as `#011`
-      rest.remove_prefix(4);
+    } else if (m_prefix.syslog_tabs) {
+      // rsyslog writes each tab as `#011`: a Go frame's leading one, and a debug=1 frame line's
+      // inner ones (`#<TAB>0x6a7828<TAB>main.worker+0x48<TAB>/src/main.go:42`).
+      for (size_t at; (at = rest.find("#011")) != std::string_view::npos;) {
+        m_out.append(rest.substr(0, at));
+        m_out += '\t';
+        rest.remove_prefix(at + 4);
+      }
     }
     m_out.append(rest);
     // CRI: `P` marks a partial line, continued by the next record.
