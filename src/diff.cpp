@@ -321,15 +321,27 @@ void match_loose(const Bucket& bucket, WrapperSide wrappers, Differ& differ) {
   }
   // A group on one side only joins a group found on both sides when wrappers may part them and
   // either a lone group of the other side joins it too (two stacks that folding made alike: a
-  // wrapper of `go work(x)` and a closure of one function), or it holds more on the side printing
-  // wrappers than on the other, by half the lone group's count or more (the room a folded wrapper
-  // leaves). A new group beside a group alike on both sides stays new.
+  // wrapper of `go work(x)` and a closure of one function), or it folds more closure numberings
+  // on the side printing wrappers than on the other, or holds more there, by half the lone
+  // group's count or more (the room a folded wrapper leaves). A new group beside a group alike on
+  // both sides stays new.
   auto on_side = [&](size_t part, bool wrapper_side) {
     return total((wrappers == WrapperSide::base) == wrapper_side ? parts[part].base
                                                                  : parts[part].cand);
   };
   auto lone_on_wrapper_side = [&](size_t lone) {
     return (wrappers == WrapperSide::base) == !parts[lone].base.empty();
+  };
+  // Closure numberings a part folds on one side: more on the side printing wrappers than on the
+  // other is a wrapper folded in with a closure of its function (`main.leak.func2` of `go
+  // Drain(ch)` beside `go func() { Drain(ch2) }()`'s `main.leak.func1`), whatever the counts.
+  auto variants = [&](size_t part, bool wrapper_side) {
+    size_t sum = 0;
+    for (const Group* group :
+         (wrappers == WrapperSide::base) == wrapper_side ? parts[part].base : parts[part].cand) {
+      sum += group->closure_variants;
+    }
+    return sum;
   };
   for (size_t both = 0; both < parts.size(); ++both) {
     if (one_sided(both)) {
@@ -353,7 +365,8 @@ void match_loose(const Bucket& bucket, WrapperSide wrappers, Differ& differ) {
       uint64_t there = on_side(both, !wrapper_side);
       uint64_t excess = there > here ? there - here : 0;
       uint64_t count = total(parts[lone].base) + total(parts[lone].cand);
-      if ((sides[0] && sides[1]) || 2 * excess >= count) {
+      if ((sides[0] && sides[1]) || variants(both, true) > variants(both, false) ||
+          2 * excess >= count) {
         root[find(lone)] = find(both);
       }
     }

@@ -492,6 +492,19 @@ TEST_CASE("crash output against another format: level-2 wrappers meet their twin
                 "go/go1.19-wrapper-and-closure.debug2.txt.gz")
               ->result.findings.empty());
   }
+  SUBCASE("a level-2 group folding a wrapper and a closure, against another moment") {
+    // creators, two processes: 3 `go worker(i)` and 3 `go func() { worker(0) }()` in startA
+    // (SIGQUIT: one group of 6, wrapper and closure both startA.funcN), then 5 and 5 (debug=2:
+    // [worker] and [worker, startA.func1]). The lone [worker] joined only if the level-2 group
+    // held half its count more than debug=2's closure group, counts of two moments: NEW 5.
+    // The group folds two closure numberings on the level-2 side, one on the other: a wrapper.
+    auto made = cross("go/go1.19-wrapper-closure-growth.base.sigquit.txt",
+                      "go/go1.19-wrapper-closure-growth.cand.debug2.txt");
+    CHECK(made->result.findings.empty());
+    CHECK(cross("go/go1.19-wrapper-closure-growth.cand.debug2.txt",
+                "go/go1.19-wrapper-closure-growth.base.sigquit.txt")
+              ->result.findings.empty());
+  }
   SUBCASE("a new group beside a group alike on both sides is new") {
     // linking (testdata/go/programs/linking): 300 `go func() { worker(0) }()` in f1c; the
     // candidate (another process, a protobuf profile) adds 100 `go worker(i)` in f2. Level 2's
