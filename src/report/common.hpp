@@ -23,11 +23,19 @@ inline const ShownFrame* identifying_frame(const Group& group) {
   }
   size_t fallback = group.blocking;
   if (group.runtime == Runtime::go) {
-    // Outermost, but not runtime.goexit (under every goroutine at traceback level 2) or a Go
-    // 1.22+ `go` statement's wrapper (`gcenable.gowrap1` over the function it starts).
+    // Outermost, but not runtime.goexit (under every goroutine at traceback level 2) or a `go`
+    // statement's wrapper: Go 1.22+ names it (`gcenable.gowrap1` over the function it starts);
+    // before, level 2 prints it as a closure of the creator at the `go` line
+    // (`(*Transport).dialConn.func5` over `(*persistConn).readLoop`), which the other levels hide.
+    auto level2_wrapper = [&](const ShownFrame& frame) {
+      const std::optional<ShownFrame>& creator = group.created_by;
+      return creator && frame.line == creator->line && frame.file == creator->file &&
+             frame.function.starts_with(creator->function + ".func");
+    };
     fallback = group.stack.size() - 1;
     while (fallback > 0 && (group.stack[fallback].function == "runtime.goexit" ||
-                            is_go_wrapper(group.stack[fallback].function))) {
+                            is_go_wrapper(group.stack[fallback].function) ||
+                            level2_wrapper(group.stack[fallback]))) {
       --fallback;
     }
   }

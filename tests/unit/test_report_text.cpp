@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "support.hpp"
 #include "taskdiff/group.hpp"
 #include "taskdiff/input.hpp"
 #include "taskdiff/parse.hpp"
@@ -94,6 +95,17 @@ TEST_CASE("a runtime goroutine at traceback level 2 is titled by its own functio
   Shown shown = show(dump);
   CHECK(shown.json.find(R"("title": "runtime.bgsweep")") != std::string::npos);
   CHECK(shown.json.find(R"("title": "runtime.goexit")") == std::string::npos);
+}
+
+TEST_CASE("a Go <= 1.21 level-2 `go` wrapper does not title a standard-library goroutine") {
+  // Before Go 1.22, level 2 prints a `go` statement's wrapper as a closure of the creator at the
+  // `go` line (`runtime.gcenable.func1` over runtime.bgsweep, `(*Transport).dialConn.func5` over
+  // `(*persistConn).readLoop`): groups were titled by it in SIGQUIT output and by the function it
+  // starts in every other format. A real go1.19 SIGQUIT dump (shared/reference/samples).
+  Shown shown = show(test::read_testdata("go/go1.19-sigquit-http.txt"));
+  CHECK(count_of(shown.json, R"("title": "runtime.bgsweep")") == 1);
+  CHECK(count_of(shown.json, R"("title": "runtime.bgscavenge")") == 1);
+  CHECK(count_of(shown.json, R"("title": "runtime.gcenable.func)") == 0);
 }
 
 TEST_CASE("200 characters are shown whole, 201 elided; cuts fall between UTF-8 characters") {
