@@ -554,8 +554,13 @@ private:
 
   void header(std::string_view line) {
     ThreadHeader parsed;
+    std::string joined; // a header over several lines (join_name_lines): `parsed` views it
+    uint64_t at = m_lines.line_number();
     if (parse_header(line, parsed) != HeaderResult::ok) {
-      fail(parsed.error);
+      std::string error = std::move(parsed.error);
+      if (!join_name_lines(line, joined, parsed)) {
+        throw ParseError(at, std::move(error));
+      }
     }
     // HotSpot's thread printer ends the thread list with the JNI refs line from JDK 6 on
     // (`JNI global references: 873` until JDK 8); JDK 5 and VisualVM's own dumps print none.
@@ -563,8 +568,7 @@ private:
     // A thread listed twice (a chunk of the dump repeated by a log shipper, an edit) would be
     // counted twice: refused, as a Go goroutine listed twice is.
     if (!parsed.id.empty()) {
-      auto [seen, added] =
-          m_thread_lines.try_emplace(std::string(parsed.id), m_lines.line_number());
+      auto [seen, added] = m_thread_lines.try_emplace(std::string(parsed.id), at);
       if (!added) {
         fail(fmt::format("thread \"{}\" ({}) is listed a second time, first at line {}: a dump "
                          "lists each thread once; part of it is repeated (a log shipper sending "
@@ -573,13 +577,37 @@ private:
       }
     }
     ++m_threads;
-    m_record_line = m_lines.line_number();
+    m_record_line = at;
     m_record_name = parsed.name;
     m_thread_name = normalize_java_thread_name(parsed.name);
     m_builder.begin(1);
     m_state_given = false;
     m_frames = 0;
     m_state = State::thread;
+  }
+
+  // HotSpot prints a thread's name raw: one with a line break (`new Thread(r, "house\nkeeper")`)
+  // spreads its header over lines. When a header does not parse, the lines after it are joined
+  // on, up to k_max_name_lines, until it does; an empty line, a thread's body (indented) or a
+  // header of its own ends the search (a cut header is no name with a line break).
+  bool join_name_lines(std::string_view line, std::string& joined, ThreadHeader& parsed) {
+    constexpr int k_max_name_lines = 8;
+    joined.assign(line);
+    for (int i = 0; i < k_max_name_lines; ++i) {
+      std::string_view next;
+      ThreadHeader alone;
+      if (!m_lines.peek(next) || is_blank(next) || is_space(next[0]) ||
+          (next[0] == '"' && parse_header(next, alone) == HeaderResult::ok)) {
+        return false;
+      }
+      m_lines.next(next);
+      joined += '\n';
+      joined.append(next);
+      if (parse_header(joined, parsed) == HeaderResult::ok) {
+        return true;
+      }
+    }
+    return false;
   }
 
   void ensure_state() {

@@ -327,6 +327,12 @@ private:
                        quote_excerpt(line)));
     }
     std::string_view rest = line.substr(digits_end + 2); // NAME" ...
+    uint64_t at = m_lines.line_number();
+    std::string joined; // the line with the next ones, for a name with line breaks
+    if (rest.find('"') == std::string_view::npos && join_name_lines(line, joined)) {
+      line = joined;
+      rest = line.substr(digits_end + 2);
+    }
     std::string_view state;
     std::string_view name_and_quote;
     bool is_virtual = false;
@@ -364,8 +370,31 @@ private:
     m_record.is_virtual = is_virtual;
     m_record.name.assign(name_and_quote.substr(0, name_and_quote.size() - 1));
     m_record.state.assign(state);
-    m_record_line = m_lines.line_number();
+    m_record_line = at;
     m_state = State::thread;
+  }
+
+  // The JVM prints a thread's name raw: one with a line break (`new Thread(r, "weird\nname")`)
+  // goes on over the next lines, up to its closing quote. Joined on, up to k_max_name_lines;
+  // an empty line, a frame (indented) or another thread's line ends the search.
+  bool join_name_lines(std::string_view line, std::string& joined) {
+    constexpr int k_max_name_lines = 8;
+    joined.assign(line);
+    for (int i = 0; i < k_max_name_lines; ++i) {
+      std::string_view next;
+      if (!m_lines.peek(next) || trim(next).empty() || is_space(next[0]) ||
+          (next[0] == '#' && next.find(" \"") != std::string_view::npos &&
+           all_digits(next.substr(1, next.find(" \"") - 1)))) {
+        return false;
+      }
+      m_lines.next(next);
+      joined += '\n';
+      joined.append(next);
+      if (next.find('"') != std::string_view::npos) {
+        return true;
+      }
+    }
+    return false;
   }
 
   void thread(std::string_view line) {

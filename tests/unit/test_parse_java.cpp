@@ -840,6 +840,29 @@ TEST_CASE("UTF-16 is refused with the command that converts it") {
   CHECK(load_error(utf16, java).starts_with("1: a NUL byte at column 2"));
 }
 
+TEST_CASE("a thread name with a line break spreads its header over lines: read whole") {
+  // Real dumps of an audit's Edge.java: names "weird\nname-N" (HotSpot and Thread.dump_to_file
+  // text print them raw), beside names holding a quote and header fields, or starting like a
+  // state line or a frame. Both were refused at the name's first line.
+  Snapshot jstack = load_testdata("jdk17-odd-thread-names.jstack.txt");
+  CHECK(jstack.total == 55);
+  size_t broken = 0;
+  for (const Record& record : records(jstack)) {
+    broken += record.name.find("weird\nname-") == 0 ? record.count : 0;
+  }
+  CHECK(broken == 6);
+  Snapshot text = load_testdata("jdk25-odd-thread-names.threads.txt");
+  Snapshot json = load_testdata("jdk25-odd-thread-names.threads.json");
+  CHECK(text.total == 43);
+  CHECK(canonical(text) == canonical(json));
+  // A header cut and followed by the next thread's is no name with a line break: refused at it.
+  std::string dump = read_testdata("java/jdk17-odd-thread-names.jstack.txt");
+  size_t at = dump.find("\n\"Reference Handler\"");
+  REQUIRE(at != std::string::npos);
+  std::string cut = dump.substr(0, at + 12) + dump.substr(dump.find('\n', at + 1));
+  CHECK(load_error(cut).find("expected a thread header like") != std::string::npos);
+}
+
 TEST_CASE("two dumps in one log: the last one is compared, with a warning") {
   // Two dumps of one JVM (its banner the same): `kill -3` sent twice.
   std::string first = read_testdata("java/jdk17-jit-warmup.base.jstack.txt");
