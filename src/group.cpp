@@ -161,6 +161,20 @@ std::vector<size_t> keyed_frames(const Stack& stack, const std::vector<size_t>& 
   return keyed;
 }
 
+// The kept frames less a Java stack's leading JDK wait machinery (is_java_wait_internal): it
+// changes between JDK versions (`Thread.sleep` at the leaf on JDK 17, under `Thread.sleep0` on
+// 21 and `sleepNanos0`, `sleepNanos` on 25; `Object.wait` under `Object.wait0` from 21), so a key
+// that held it made a JDK upgrade look like a new leak. Reports still show it.
+std::vector<size_t> key_frames(const Snapshot& snapshot, const Stack& stack,
+                               const std::vector<size_t>& kept) {
+  size_t skip = 0;
+  while (snapshot.runtime == Runtime::java && skip + 1 < kept.size() &&
+         is_java_wait_internal(snapshot.symbols[stack.frames[kept[skip]].function])) {
+    ++skip;
+  }
+  return {kept.begin() + static_cast<std::ptrdiff_t>(skip), kept.end()};
+}
+
 bool is_internal(const Snapshot& snapshot, const Stack& stack, const std::vector<size_t>& kept) {
   if (stack.frames.empty()) {
     // No stack at all: a goroutine running on another thread (crash output's `stack
@@ -366,7 +380,8 @@ Grouping group(const Snapshot& snapshot, const KeyOptions& options) {
     std::vector<size_t> kept = kept_frames(snapshot, stack, facts);
     bool internal = is_internal(snapshot, stack, kept);
 
-    std::vector<size_t> keyed = keyed_frames(stack, kept, options.strict);
+    std::vector<size_t> keyed =
+        keyed_frames(stack, key_frames(snapshot, stack, kept), options.strict);
     KeyMaker keys{snapshot, stack, keyed, internal, options, facts};
     KeyForm form = options.strict ? KeyForm::strict : KeyForm::folded;
     std::string key = keys.make(form, true);

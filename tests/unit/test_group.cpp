@@ -526,6 +526,29 @@ TEST_CASE("Java: a group blocks in the call the application made, not the JDK's 
         "java.util.concurrent.CountDownLatch.await CountDownLatch.java:230");
 }
 
+TEST_CASE(
+    "Java: a JDK upgrade does not change the key of a thread in Thread.sleep or Object.wait") {
+  // One program on JDK 17 and JDK 25: the JDK's wait machinery at the leaf changed (sleepNanos0,
+  // sleepNanos; Object.wait0), and 30 sleeping (waiting) threads were a NEW group against
+  // themselves.
+  for (const char* what : {"sleep", "wait"}) {
+    CAPTURE(what);
+    Snapshot jdk17 = java_testdata(fmt::format("jdk17-leakapp-{}.jstack.txt", what));
+    Snapshot jdk25 = java_testdata(fmt::format("jdk25-leakapp-{}.jstack.txt", what));
+    auto [base, cand] = group_both(jdk17, jdk25);
+    std::map<std::string, uint64_t> before = app_groups(base);
+    std::map<std::string, uint64_t> after = app_groups(cand);
+    size_t leaks = 0;
+    for (const auto& [key, count] : after) {
+      if (count == 30) {
+        ++leaks;
+        CHECK(before.count(key) == 1);
+      }
+    }
+    CHECK(leaks == 1);
+  }
+}
+
 TEST_CASE("shared_key") {
   Facts debug2 = format_facts(Format::go_debug2);
   Facts debug1 = format_facts(Format::go_debug1);
