@@ -526,7 +526,9 @@ private:
       // the message holds (between() tells when the same goroutine comes again).
       m_first_under_message = !m_previous_blank && line_number() != 1 && m_previous_crash_line;
       if (!m_seen_goroutine && m_head == Head::stack) {
-        m_head = Head::cut;
+        // A dump's writer goroutine starts a dump (a debug=2 dump written into a log whose window
+        // starts inside a stack the program logged): the lines before it were log text.
+        m_head = next_is_dump_writer() ? Head::log : Head::cut;
       }
       start_goroutine(header);
       return;
