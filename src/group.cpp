@@ -9,6 +9,7 @@
 #include <cstring>
 #include <deque>
 #include <numeric>
+#include <optional>
 #include <xxhash.h>
 
 #include <fmt/format.h>
@@ -163,16 +164,34 @@ std::vector<size_t> keyed_frames(const Stack& stack, const std::vector<size_t>& 
 
 // The kept frames less a Java stack's leading JDK wait machinery (is_java_wait_internal): it
 // changes between JDK versions (`Thread.sleep` at the leaf on JDK 17, under `Thread.sleep0` on
-// 21 and `sleepNanos0`, `sleepNanos` on 25; `Object.wait` under `Object.wait0` from 21), so a key
-// that held it made a JDK upgrade look like a new leak. Reports still show it.
+// 21 and `sleepNanos0`, `sleepNanos` on 25; `Object.wait` under `Object.wait0` from 21; the AQS
+// nodes), so a key that held it made a JDK upgrade look like a new leak. Reports still show it.
+// The outermost call of the API an application waits through stays keyed, as it says how it
+// waits (`Condition.await` or `awaitUninterruptibly`, `LockSupport.park`).
 std::vector<size_t> key_frames(const Snapshot& snapshot, const Stack& stack,
                                const std::vector<size_t>& kept) {
+  if (snapshot.runtime != Runtime::java) {
+    return kept;
+  }
   size_t skip = 0;
-  while (snapshot.runtime == Runtime::java && skip + 1 < kept.size() &&
-         is_java_wait_internal(snapshot.symbols[stack.frames[kept[skip]].function])) {
+  std::optional<size_t> api;
+  while (skip + 1 < kept.size()) {
+    std::string_view function = snapshot.symbols[stack.frames[kept[skip]].function];
+    if (!is_java_wait_internal(function)) {
+      break;
+    }
+    if (is_java_wait_api(function)) {
+      api = kept[skip];
+    }
     ++skip;
   }
-  return {kept.begin() + static_cast<std::ptrdiff_t>(skip), kept.end()};
+  std::vector<size_t> keyed;
+  keyed.reserve(kept.size() - skip + 1);
+  if (api) {
+    keyed.push_back(*api);
+  }
+  keyed.insert(keyed.end(), kept.begin() + static_cast<std::ptrdiff_t>(skip), kept.end());
+  return keyed;
 }
 
 bool is_internal(const Snapshot& snapshot, const Stack& stack, const std::vector<size_t>& kept) {

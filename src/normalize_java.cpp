@@ -218,6 +218,14 @@ bool is_java_hidden_class_frame(std::string_view function) {
          is_digit(function[slash + 1]);
 }
 
+bool is_java_wait_api(std::string_view function) {
+  return starts_with(function, "java.util.concurrent.locks.LockSupport.") ||
+         starts_with(function, "java.util.concurrent.locks.AbstractQueuedSynchronizer$"
+                               "ConditionObject.") ||
+         starts_with(function, "java.util.concurrent.locks.AbstractQueuedLongSynchronizer$"
+                               "ConditionObject.");
+}
+
 bool is_java_wait_internal(std::string_view function) {
   static constexpr std::string_view k_prefixes[] = {
       "jdk.internal.misc.Unsafe.park",

@@ -51,6 +51,9 @@ bool is_java_hidden_class_frame(std::string_view function);
 // `Continuation.yield`) and the native halves of `Object.wait` and `Thread.sleep`. Kept in the stack; a
 // group's "blocks in" frame is the first frame below them (`LinkedBlockingQueue.take`).
 bool is_java_wait_internal(std::string_view function);
+// Of those, the calls an application makes to wait (LockSupport.park*, Condition.await*): they
+// say how it waits.
+bool is_java_wait_api(std::string_view function);
 // True when `function`, found between the parking frames and `api` (a java.util.concurrent
 // method the application called), is `api`'s own machinery: a parking frame, a method of a
 // java.util.concurrent nested class (`SynchronousQueue$TransferStack$SNode.block`,

@@ -549,6 +549,32 @@ TEST_CASE(
   }
 }
 
+TEST_CASE("Java: how a thread waits stays keyed under the JDK's parking frames") {
+  // One method, W.block, waiting in Condition.await and awaitUninterruptibly: two groups (they
+  // were one once the parking machinery left the key); LockSupport.parkNanos and
+  // Condition.awaitNanos from it are different groups too.
+  auto app_keys = [](const Snapshot& snapshot) {
+    Grouping grouping = group(snapshot, KeyOptions{});
+    std::map<std::string, uint64_t> out;
+    for (const auto& [key, count] : app_groups(grouping)) {
+      if (key.find("W.block") != std::string::npos) {
+        out[key] = count;
+      }
+    }
+    return out;
+  };
+  auto mixed = app_keys(java_testdata("jdk17-waits-await-uninterruptibly.jstack.txt"));
+  REQUIRE(mixed.size() == 2);
+  for (const auto& [key, count] : mixed) {
+    CHECK(count == 5);
+  }
+  auto park = app_keys(java_testdata("jdk17-waits-parknanos.jstack.txt"));
+  auto await = app_keys(java_testdata("jdk17-waits-awaitnanos.jstack.txt"));
+  REQUIRE(park.size() == 1);
+  REQUIRE(await.size() == 1);
+  CHECK(park.begin()->first != await.begin()->first);
+}
+
 TEST_CASE("shared_key") {
   Facts debug2 = format_facts(Format::go_debug2);
   Facts debug1 = format_facts(Format::go_debug1);
