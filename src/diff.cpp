@@ -321,10 +321,10 @@ void match_loose(const Bucket& bucket, WrapperSide wrappers, Differ& differ) {
   }
   // A group on one side only joins a group found on both sides when wrappers may part them and
   // either a lone group of the other side joins it too (two stacks that folding made alike: a
-  // wrapper of `go work(x)` and a closure of one function), or it folds more closure numberings
-  // on the side printing wrappers than on the other, or holds more there, by half the lone
-  // group's count or more (the room a folded wrapper leaves). A new group beside a group alike on
-  // both sides stays new.
+  // wrapper of `go work(x)` and a closure of one function), or it folds a wrapper of the lone
+  // group's `go` statement on the side printing wrappers (below), or holds more there, by half
+  // the lone group's count or more (the room a folded wrapper leaves). A new group beside a group
+  // alike on both sides stays new.
   auto on_side = [&](size_t part, bool wrapper_side) {
     return total((wrappers == WrapperSide::base) == wrapper_side ? parts[part].base
                                                                  : parts[part].cand);
@@ -333,8 +333,11 @@ void match_loose(const Bucket& bucket, WrapperSide wrappers, Differ& differ) {
     return (wrappers == WrapperSide::base) == !parts[lone].base.empty();
   };
   // Closure numberings a part folds on one side: more on the side printing wrappers than on the
-  // other is a wrapper folded in with a closure of its function (`main.leak.func2` of `go
-  // Drain(ch)` beside `go func() { Drain(ch2) }()`'s `main.leak.func1`), whatever the counts.
+  // other may be a wrapper folded in with a closure of its function (`main.leak.func2` of `go
+  // Drain(ch)` beside `go func() { Drain(ch2) }()`'s `main.leak.func1`), or a closure whose
+  // goroutines are gone on the other side. It is the wrapper when the lone group was created
+  // where one of the part's level-2 closures was: at the same `go` statement (same file:line,
+  // so one binary; across a rebuild the counts decide, below).
   auto variants = [&](size_t part, bool wrapper_side) {
     size_t sum = 0;
     for (const Group* group :
@@ -342,6 +345,23 @@ void match_loose(const Bucket& bucket, WrapperSide wrappers, Differ& differ) {
       sum += group->closure_variants;
     }
     return sum;
+  };
+  auto created_at_wrapper = [&](size_t lone, size_t part) {
+    const auto& wrapper_groups =
+        wrappers == WrapperSide::base ? parts[part].base : parts[part].cand;
+    for (const Group* group : parts[lone].base.empty() ? parts[lone].cand : parts[lone].base) {
+      if (!group->created_by) {
+        continue;
+      }
+      std::pair<std::string, uint32_t> site{group->created_by->file, group->created_by->line};
+      for (const Group* wrapper_group : wrapper_groups) {
+        const auto& sites = wrapper_group->wrapper_sites;
+        if (std::find(sites.begin(), sites.end(), site) != sites.end()) {
+          return true;
+        }
+      }
+    }
+    return false;
   };
   for (size_t both = 0; both < parts.size(); ++both) {
     if (one_sided(both)) {
@@ -365,8 +385,9 @@ void match_loose(const Bucket& bucket, WrapperSide wrappers, Differ& differ) {
       uint64_t there = on_side(both, !wrapper_side);
       uint64_t excess = there > here ? there - here : 0;
       uint64_t count = total(parts[lone].base) + total(parts[lone].cand);
-      if ((sides[0] && sides[1]) || variants(both, true) > variants(both, false) ||
-          2 * excess >= count) {
+      bool folded_wrapper = !wrapper_side && variants(both, true) > variants(both, false) &&
+                            created_at_wrapper(lone, both);
+      if ((sides[0] && sides[1]) || folded_wrapper || 2 * excess >= count) {
         root[find(lone)] = find(both);
       }
     }

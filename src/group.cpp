@@ -366,6 +366,18 @@ struct KeyMaker {
         at_creator_line.emplace_back();
       }
     }
+    bool at_site = std::any_of(at_creator_line.begin(), at_creator_line.end(),
+                               [](const std::vector<bool>& marks) {
+                                 return std::find(marks.begin(), marks.end(), true) != marks.end();
+                               });
+    if (at_site) {
+      ShownFrame creator = shown_frame(snapshot, *stack.created_by);
+      std::pair<std::string, uint32_t> site{std::move(creator.file), creator.line};
+      if (std::find(group.wrapper_sites.begin(), group.wrapper_sites.end(), site) ==
+          group.wrapper_sites.end()) {
+        group.wrapper_sites.push_back(std::move(site));
+      }
+    }
     if (joined) {
       auto& marks = group.loose_at_creator_line;
       for (size_t place = 0; place < std::min(marks.size(), at_creator_line.size()); ++place) {

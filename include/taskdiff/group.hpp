@@ -57,6 +57,9 @@ struct Group {
   std::vector<std::vector<bool>> loose_at_creator_line; // each closure at the `created by` line
   bool loose_cut = false;
   std::string loose_creator;
+  // Where its stacks with a closure at their `created by` line were created (file and line as
+  // shown): a level-2 `go f(x)` wrapper's `go` statement, or a one-line closure's.
+  std::vector<std::pair<std::string, uint32_t>> wrapper_sites;
   // Distinct closure (lambda) numberings folded into the group: more than 1 when sibling closures
   // of one function, alike but for their numbers, share it (the default key cannot tell those
   // from one closure renumbered by a rebuild; --key strict can, for one binary).

@@ -505,6 +505,17 @@ TEST_CASE("crash output against another format: level-2 wrappers meet their twin
                 "go/go1.19-wrapper-closure-growth.base.sigquit.txt")
               ->result.findings.empty());
   }
+  SUBCASE("a new group beside a level-2 group whose other closure is gone is new") {
+    // closuresgone, two processes: `go func() { Drain(ch2) }()` and `go func() { Drain(ch) }()`
+    // ×3 (SIGQUIT: one group folding two numberings); then the second's goroutines gone and 8
+    // new `go Drain(ch3)`. The extra numbering is no wrapper of that `go` statement (another
+    // line): NEW 8, as within one format (it was joined: 6 -> 11, PASS).
+    auto made =
+        cross("go/go1.19-closure-gone.base.sigquit.txt", "go/go1.19-closure-gone.cand.debug2.txt");
+    REQUIRE(made->result.findings.size() == 1);
+    CHECK(made->result.findings[0].kind == ChangeKind::new_group);
+    CHECK(made->result.findings[0].cand == 8);
+  }
   SUBCASE("a new group beside a group alike on both sides is new") {
     // linking (testdata/go/programs/linking): 300 `go func() { worker(0) }()` in f1c; the
     // candidate (another process, a protobuf profile) adds 100 `go worker(i)` in f2. Level 2's
