@@ -498,6 +498,7 @@ private:
     ++m_banners;
     m_threads = 0;
     m_thread_lines.clear();
+    m_smr_tids.clear();
     m_needs_jni = false;
     // `(1.5.0_06-b05 mixed mode)`: JDK 5 put the Java version there; later JDKs put HotSpot's
     // (`20.45-b01`, `25.91-b14`) or, from JDK 9, the Java version again (`17.0.15+6`).
@@ -528,6 +529,8 @@ private:
       m_state = State::ownable;
     } else if (line == "Threads class SMR info:") {
       m_state = State::smr;
+      m_smr_line = m_lines.line_number();
+      m_smr_tids.clear();
     } else if (is_jni_refs(line)) {
       m_saw_jni = true;
       m_state = State::after;
@@ -742,14 +745,45 @@ private:
     }
   }
 
+  // `Threads class SMR info:` (JDK 10+): the addresses of the Java threads the dump lists, each a
+  // thread's `tid=`. Kept, so that finish() can tell a dump that lost threads in its middle.
   void smr(std::string_view line) {
     std::string_view text = trim(line);
     if (text == "}") {
       m_state = State::threads;
-    } else if (!starts_with(text, "_java_thread_list=0x") && !starts_with(text, "0x")) {
+    } else if (starts_with(text, "0x")) {
+      while (!text.empty()) {
+        size_t comma = text.find(',');
+        std::string_view address = trim(text.substr(0, comma));
+        if (!address.empty()) {
+          m_smr_tids.push_back(fmt::format("tid={}", address));
+        }
+        text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+      }
+    } else if (!starts_with(text, "_java_thread_list=0x")) {
       fail(fmt::format(
           "expected the `Threads class SMR info:` address list, ended by `}}`, found {}",
           quote_excerpt(line)));
+    }
+  }
+
+  // Every thread the SMR list names has its header (the JVM prints the list it walks): one
+  // missing is a dump that lost lines in its middle, which no line shows.
+  void check_smr_threads() {
+    size_t missing = 0;
+    const std::string* first = nullptr;
+    for (const std::string& tid : m_smr_tids) {
+      if (m_thread_lines.count(tid) == 0) {
+        first = first == nullptr ? &tid : first;
+        ++missing;
+      }
+    }
+    if (missing != 0) {
+      truncated(fmt::format("{} of the {} threads the `Threads class SMR info:` list names (line "
+                            "{}) are not in the dump ({} the first): part of it was lost in the "
+                            "middle (a log shipper dropping a chunk, an edit?)",
+                            missing, m_smr_tids.size(), m_context.file_line(m_smr_line), *first),
+                false);
     }
   }
 
@@ -839,6 +873,7 @@ private:
   }
 
   void truncated(const std::string& where, bool drop_record) {
+    m_truncation_seen = true;
     if (m_context.options.allow_truncated) {
       m_context.out.warnings.push_back(fmt::format(
           "TRUNCATED INPUT: {}{}; the rest was compared (--allow-truncated). Counts may be short.",
@@ -933,6 +968,9 @@ private:
     if (in_thread) {
       commit();
     }
+    if (!m_truncation_seen) {
+      check_smr_threads();
+    }
   }
 
   LineReader& m_lines;
@@ -958,6 +996,9 @@ private:
   bool m_saw_jni = false;
   bool m_last_line_whole = true; // the last line read ends as a thread's whole lines do
   bool m_cut = false;            // the last line was cut (cut_mid_line reported it)
+  bool m_truncation_seen = false; // truncated() reported a cut (with --allow-truncated, read on)
+  std::vector<std::string> m_smr_tids; // `tid=0x...` of each thread the SMR list names
+  uint64_t m_smr_line = 0;
   bool m_timestamp_last = false; // after the dump, the last line not empty was a timestamp
   bool m_ownable_allowed = false;
   uint64_t m_deadlock_line = 0;
