@@ -579,6 +579,9 @@ private:
                          parsed.name, parsed.id, seen->second));
       }
     }
+    if (parsed.tid && parsed.name == "Reference Handler") {
+      check_same_reference_handler(parsed.id);
+    }
     ++m_threads;
     m_record_line = at;
     m_record_name = parsed.name;
@@ -587,6 +590,23 @@ private:
     m_state_given = false;
     m_frames = 0;
     m_state = State::thread;
+  }
+
+  // Every JVM has one "Reference Handler" thread from its start to its end: in two dumps of one
+  // JVM it has the same address (`tid=`). Another is another JVM, whose dumps' banners and jcmd
+  // pids may be alike (`cat` of two jstack outputs of one JDK).
+  void check_same_reference_handler(std::string_view tid) {
+    if (m_banners == 1) {
+      m_first_reference_tid.assign(tid);
+      m_first_reference_line = m_lines.line_number();
+    } else if (!m_first_reference_tid.empty() && tid != m_first_reference_tid) {
+      fail(fmt::format("this input holds thread dumps of two JVMs: the \"Reference Handler\" "
+                       "thread here has {}, the one at line {} {} (each JVM has one for its "
+                       "whole life; a loop over jstack writing one file?); give each JVM's dump "
+                       "on its own, or merge replicas with `taskdiff snapshot a.txt b.txt -o "
+                       "cand.json`",
+                       tid, m_context.file_line(m_first_reference_line), m_first_reference_tid));
+    }
   }
 
   // HotSpot prints a thread's name raw: one with a line break (`new Thread(r, "house\nkeeper")`)
@@ -989,6 +1009,8 @@ private:
   std::string m_first_banner; // the first dump's banner and pid (empty: none printed)
   std::string m_first_pid;
   uint64_t m_first_banner_line = 0;
+  std::string m_first_reference_tid; // the first dump's "Reference Handler" `tid=0x...`
+  uint64_t m_first_reference_line = 0;
   uint64_t m_threads = 0; // thread headers in the current dump
   std::unordered_map<std::string, uint64_t> m_thread_lines; // by id: where each thread's header is
   bool m_needs_jni = false;

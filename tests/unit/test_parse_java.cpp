@@ -894,6 +894,12 @@ TEST_CASE("dumps of two JVMs in one input are refused, not read for the last") {
   CHECK(error.find("taskdiff snapshot") != std::string::npos);
   // One process twice is one JVM's two dumps.
   CHECK(load_bytes("twice.txt", jcmd + jcmd).warnings.size() == 1);
+  // jstack prints no pid, and two JVMs of one JDK print one banner: their "Reference Handler"
+  // threads (one per JVM, for its life) tell them apart.
+  std::string other_jvm = read_testdata("java/jdk17-jit-warmup.base.jstack.txt");
+  CHECK(load_error(jdk17 + other_jvm)
+            .find("this input holds thread dumps of two JVMs: the "
+                  "\"Reference Handler\" thread here has tid=") != std::string::npos);
 }
 
 TEST_CASE("a SIGQUIT dump after the JVM's own output, however long") {
