@@ -404,7 +404,7 @@ bool is_stack_line(std::string_view line) {
   if (line.empty()) {
     return false;
   }
-  if (line[0] == '\t') {
+  if (line[0] == '\t' || line[0] == ' ') { // a tab, or spaces where a paste turned it into them
     FileLine file;
     return parse_file_line(line, file);
   }
@@ -559,7 +559,8 @@ private:
     // The first line may be the end of any line of a stack, cut at its start (`x1d`, `ted by
     // main.serve`, `send, 2 minutes]:`): any but a crash message passes.
     bool first = line_number() == 1;
-    bool offset = (line[0] == '\t' || first) && line.find(" +0x") != std::string_view::npos;
+    bool offset =
+        (line[0] == '\t' || line[0] == ' ' || first) && line.find(" +0x") != std::string_view::npos;
     bool stack_line = first ? !is_crash_line(line) : is_stack_line(line);
     if (!stack_line) {
       m_head = Head::log;
