@@ -567,7 +567,7 @@ private:
     } else if (offset) {
       m_head = Head::stack;
     }
-    if (line_number() == 1) {
+    if (first) {
       m_first_line = std::string(line.substr(0, 200));
     }
   }
