@@ -499,6 +499,7 @@ private:
     m_threads = 0;
     m_thread_lines.clear();
     m_smr_tids.clear();
+    m_smr_line = 0;
     m_needs_jni = false;
     // `(1.5.0_06-b05 mixed mode)`: JDK 5 put the Java version there; later JDKs put HotSpot's
     // (`20.45-b01`, `25.91-b14`) or, from JDK 9, the Java version again (`17.0.15+6`).
@@ -531,6 +532,16 @@ private:
       m_state = State::smr;
       m_smr_line = m_lines.line_number();
       m_smr_tids.clear();
+      m_smr_java_list = true;
+    } else if (m_smr_line != 0 && m_threads == 0 &&
+               (starts_with(line, "_") || starts_with(line, "next-> "))) {
+      // More of the SMR info: older thread lists waiting to be freed (`_to_delete_list=0x...,
+      // length=N, elements={`, `next-> 0x...`), statistics (-XX:+EnableThreadSMRStatistics).
+      // Their threads may have exited: not checked.
+      if (ends_with(trim(line), "elements={")) {
+        m_state = State::smr;
+        m_smr_java_list = false;
+      }
     } else if (is_jni_refs(line)) {
       m_saw_jni = true;
       m_state = State::after;
@@ -772,7 +783,7 @@ private:
     if (text == "}") {
       m_state = State::threads;
     } else if (starts_with(text, "0x")) {
-      while (!text.empty()) {
+      while (m_smr_java_list && !text.empty()) {
         size_t comma = text.find(',');
         std::string_view address = trim(text.substr(0, comma));
         if (!address.empty()) {
@@ -1021,6 +1032,7 @@ private:
   bool m_truncation_seen = false; // truncated() reported a cut (with --allow-truncated, read on)
   std::vector<std::string> m_smr_tids; // `tid=0x...` of each thread the SMR list names
   uint64_t m_smr_line = 0;
+  bool m_smr_java_list = true;   // the SMR list being read is the threads' (not one to delete)
   bool m_timestamp_last = false; // after the dump, the last line not empty was a timestamp
   bool m_ownable_allowed = false;
   uint64_t m_deadlock_line = 0;
