@@ -500,6 +500,7 @@ private:
     m_thread_lines.clear();
     m_smr_tids.clear();
     m_smr_line = 0;
+    m_reference_seen = false;
     m_needs_jni = false;
     // `(1.5.0_06-b05 mixed mode)`: JDK 5 put the Java version there; later JDKs put HotSpot's
     // (`20.45-b01`, `25.91-b14`) or, from JDK 9, the Java version again (`17.0.15+6`).
@@ -538,8 +539,9 @@ private:
       // More of the SMR info: older thread lists waiting to be freed (`_to_delete_list=0x...,
       // length=N, elements={`, `next-> 0x...`), statistics (-XX:+EnableThreadSMRStatistics).
       // Their threads may have exited: not checked.
-      if (ends_with(trim(line), "elements={")) {
-        m_state = State::smr;
+      std::string_view text = trim(line);
+      if (text.find("elements={") != std::string_view::npos && !ends_with(text, "}")) {
+        m_state = State::smr; // `next->` prints its first addresses on its own line
         m_smr_java_list = false;
       }
     } else if (is_jni_refs(line)) {
@@ -590,7 +592,9 @@ private:
                          parsed.name, parsed.id, seen->second));
       }
     }
-    if (parsed.tid && parsed.name == "Reference Handler") {
+    if (parsed.tid && parsed.name == "Reference Handler" && !m_reference_seen) {
+      // The JVM's own, started before any of the program's threads, which may take its name.
+      m_reference_seen = true;
       check_same_reference_handler(parsed.id);
     }
     ++m_threads;
@@ -1022,6 +1026,7 @@ private:
   uint64_t m_first_banner_line = 0;
   std::string m_first_reference_tid; // the first dump's "Reference Handler" `tid=0x...`
   uint64_t m_first_reference_line = 0;
+  bool m_reference_seen = false; // this dump's first "Reference Handler" was checked
   uint64_t m_threads = 0; // thread headers in the current dump
   std::unordered_map<std::string, uint64_t> m_thread_lines; // by id: where each thread's header is
   bool m_needs_jni = false;
