@@ -454,11 +454,15 @@ private:
                           m_context.file_line(m_first_banner_line), vm(m_first_banner));
     }
     if (!other.empty()) {
-      fail(fmt::format("this input holds thread dumps of two JVMs: the dump here is {} (a loop "
-                       "over jcmd or jstack writing one file?); give each JVM's dump on its own, "
-                       "or merge replicas with `taskdiff snapshot a.txt b.txt -o cand.json`",
-                       other));
+      two_jvms(
+          fmt::format("the dump here is {} (a loop over jcmd or jstack writing one file?)", other));
     }
+  }
+
+  [[noreturn]] void two_jvms(const std::string& why) {
+    fail(fmt::format("this input holds thread dumps of two JVMs: {}; give each JVM's dump on its "
+                     "own, or merge replicas with `taskdiff snapshot a.txt b.txt -o cand.json`",
+                     why));
   }
 
   // Another kind of dump after this one (glued_dump, which needs the next line: peeked after
@@ -615,12 +619,11 @@ private:
       m_first_reference_tid.assign(tid);
       m_first_reference_line = m_lines.line_number();
     } else if (!m_first_reference_tid.empty() && tid != m_first_reference_tid) {
-      fail(fmt::format("this input holds thread dumps of two JVMs: the \"Reference Handler\" "
-                       "thread here has {}, the one at line {} {} (each JVM has one for its "
-                       "whole life; a loop over jstack writing one file?); give each JVM's dump "
-                       "on its own, or merge replicas with `taskdiff snapshot a.txt b.txt -o "
-                       "cand.json`",
-                       tid, m_context.file_line(m_first_reference_line), m_first_reference_tid));
+      two_jvms(fmt::format("the \"Reference Handler\" thread here has {}, the one at line {} {} "
+                           "(each JVM has one for its whole life; a loop over jstack writing one "
+                           "file?)",
+                           tid, m_context.file_line(m_first_reference_line),
+                           m_first_reference_tid));
     }
   }
 
