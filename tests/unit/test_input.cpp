@@ -4,8 +4,10 @@
 #include "taskdiff/input.hpp"
 #include "taskdiff/parse.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -157,6 +159,53 @@ TEST_CASE("LineReader: a NUL byte deep in the input is an error on its line") {
     } catch (const ParseError& error) {
       CHECK(error.line() == 5001);
       CHECK(error.message().find("a NUL byte at column 11") == 0);
+    }
+  }
+}
+
+TEST_CASE("LineReader: a NUL byte anywhere is refused on its own line, at its column") {
+  // Lines of random lengths (a 64-byte scan block holds several, or a line spans several), a
+  // NUL put at one position after another, the input read in steps that do and do not line up
+  // with the blocks and the buffer, some lines peeked first: every line before the NUL's is
+  // returned whole, and the NUL's is refused with its line and column.
+  std::string clean;
+  std::vector<size_t> starts; // of each line in `clean`
+  uint32_t state = 7;
+  while (clean.size() < 300'000) {
+    state = state * 1103515245 + 12345;
+    starts.push_back(clean.size());
+    clean.append((state >> 8) % 150, static_cast<char>('a' + starts.size() % 26));
+    clean += '\n';
+  }
+  for (size_t nul = 0; nul < clean.size(); nul += 997) {
+    if (clean[nul] == '\n') {
+      continue;
+    }
+    std::string text = clean;
+    text[nul] = '\0';
+    size_t line_index = static_cast<size_t>(std::upper_bound(starts.begin(), starts.end(), nul) -
+                                            starts.begin() - 1);
+    for (size_t step : {size_t{61}, size_t{4096}, text.size()}) {
+      CAPTURE(nul);
+      CAPTURE(step);
+      TrickleSource source(text, step);
+      LineReader reader(source, 1024);
+      std::string_view line;
+      try {
+        for (size_t i = 0; i < line_index; ++i) {
+          if (i % 5 == 0) {
+            REQUIRE(reader.peek(line));
+          }
+          REQUIRE(reader.next(line));
+          REQUIRE(line.size() == starts[i + 1] - starts[i] - 1);
+        }
+        reader.next(line);
+        FAIL("expected ParseError");
+      } catch (const ParseError& error) {
+        CHECK(error.line() == line_index + 1);
+        CHECK(error.message().starts_with(
+            fmt::format("a NUL byte at column {}:", nul - starts[line_index] + 1)));
+      }
     }
   }
 }
