@@ -521,21 +521,53 @@ private:
     // capturing profile`, then the profile), and its first goroutine counts.
     bool may_start = m_previous_blank || line_number() == 1 || m_previous_crash_line;
     Header header;
-    if (dump_header(line, header) && (may_start || next_is_dump_writer())) {
+    bool is_header = dump_header(line, header);
+    if (is_header && (may_start || next_is_dump_writer())) {
       // Right under the message, no empty line between: a pasted dump that lost it, or a stack
       // the message holds (between() tells when the same goroutine comes again).
       m_first_under_message = !m_previous_blank && line_number() != 1 && m_previous_crash_line;
-      if (!m_seen_goroutine && m_head == Head::stack) {
+      if (!m_seen_goroutine && m_report_signal_line != 0) {
+        cut_at_head(m_report_signal_line,
+                    fmt::format("the input starts with a thread's report (`-----`, then {} at "
+                                "line {}), which GOTRACEBACK=crash prints after the goroutines "
+                                "of its dump: the goroutines are missing",
+                                quote_excerpt(m_report_signal),
+                                m_context.file_line(m_report_signal_line)));
+      } else if (!m_seen_goroutine && m_head == Head::stack) {
         // A dump's writer goroutine starts a dump (a debug=2 dump written into a log whose window
         // starts inside a stack the program logged): the lines before it were log text.
-        m_head = next_is_dump_writer() ? Head::log : Head::cut;
+        if (next_is_dump_writer()) {
+          m_head = Head::log;
+        } else {
+          cut_at_head(1,
+                      fmt::format("the input starts inside a goroutine's stack ({} at line 1): "
+                                  "the goroutine's header and everything before it are missing",
+                                  quote_excerpt(m_first_line)),
+                      true);
+        }
+      } else if (!m_seen_goroutine && !m_context.at_record_start && !m_running_logged &&
+                 m_context.out.panic_message.empty() && header.status != "running") {
+        // The first goroutine of a dump is the one printing it, running: debug=2's writer, a
+        // crash's failing goroutine; a deadlock's or a signal's dump has its crash message. (A
+        // program that logs runtime.Stack(buf, true) right under a log line prints it as a
+        // logged stack, read as text: then the dump's first goroutine is the one after it.)
+        cut_at_head(line_number(),
+                    fmt::format("the input's first goroutine, {} at line {}, is `[{}]`, but a "
+                                "dump without a crash message starts with the goroutine that "
+                                "wrote it, `[running]`",
+                                header.id, m_context.file_line(line_number()), header.status));
+        if (!m_crash) {
+          head_cut(); // said now: no later dump replaces this one (and a split parse agrees)
+        }
       }
       start_goroutine(header);
       return;
     }
     if (!m_seen_goroutine && !is_blank(line)) {
       see_head_line(line);
+      see_report_line(line);
     }
+    m_running_logged = m_running_logged || (is_header && header.status == "running");
     if (!m_crash && !is_blank(line)) {
       fail(fmt::format("expected a goroutine header like `goroutine 1 [running]:`, found {}",
                        quote_excerpt(line)));
@@ -572,21 +604,43 @@ private:
     }
   }
 
-  // The dump read starts inside a goroutine (see_head_line): refused, or with --allow-truncated a
-  // warning (what was cut is not in the counts at all).
-  void head_cut() {
-    std::string where = fmt::format(
-        "the input starts inside a goroutine's stack ({} at line 1): the goroutine's header and "
-        "everything before it are missing",
-        quote_excerpt(m_first_line));
-    if (m_context.options.allow_truncated) {
-      m_context.out.warnings.push_back(truncation_warning({1, where, true}));
+  // `-----`, then a signal's message (`SIGQUIT: quit`): GOTRACEBACK=crash's report of another
+  // thread, which it prints after a dump's goroutines, each after such a line; a dump's own
+  // message has none before it.
+  void see_report_line(std::string_view line) {
+    if (m_report_signal_line != 0) {
       return;
     }
-    throw ParseError(1, fmt::format("{}; the dump's start was cut off (`tail`, `kubectl logs "
-                                    "--tail`, a log window?): capture the whole dump, or pass "
-                                    "--allow-truncated to compare what was read",
-                                    where));
+    if (m_report_separator && starts_with(line, "SIG") && is_crash_line(line)) {
+      m_report_signal_line = line_number();
+      m_report_signal = std::string(line.substr(0, 200));
+    }
+    m_report_separator = line == "-----";
+  }
+
+  // The dump read starts inside a goroutine (see_head_line): refused, or with --allow-truncated a
+  // warning (what was cut is not in the counts at all).
+  // Refused by finish() if the first dump is the one read. `dropped`: the lines of a goroutine
+  // whose header was cut are left out.
+  void cut_at_head(uint64_t line, std::string where, bool dropped = false) {
+    m_head = Head::cut;
+    m_head_cut_line = line;
+    m_head_cut_where = std::move(where);
+    m_head_cut_dropped = dropped;
+  }
+
+  void head_cut() {
+    if (m_context.options.allow_truncated) {
+      m_context.out.warnings.push_back(truncation_warning(
+          {m_context.file_line(m_head_cut_line), m_head_cut_where, m_head_cut_dropped}));
+      m_head = Head::log; // warned once
+      return;
+    }
+    throw ParseError(m_head_cut_line,
+                     fmt::format("{}; the dump's start was cut off (`tail`, `kubectl logs "
+                                 "--tail`, a log window?): capture the whole dump, or pass "
+                                 "--allow-truncated to compare what was read",
+                                 m_head_cut_where));
   }
 
   // A crash message (`panic: boom` and the lines up to the goroutines) into `message`: from its
@@ -609,6 +663,7 @@ private:
       m_first_id.assign(header.id);
       m_start_line = line_number();
     }
+    m_beyond_goroutine_zero = m_beyond_goroutine_zero || header.number != 0 || header.id_too_big;
     if (header.id == "1") {
       m_goroutine_one_line = line_number();
       if (m_context.goroutine_one_line == 0) {
@@ -1235,7 +1290,8 @@ private:
     m_previous.emplace(PreviousDump{
         std::move(m_builder), std::exchange(m_context.ids, {}), std::exchange(m_first_id, {}),
         m_start_line, std::exchange(m_context.out.panic_message, std::move(m_next_message)),
-        std::exchange(m_registers, false), m_head == Head::cut});
+        std::exchange(m_registers, false), m_head == Head::cut,
+        std::exchange(m_beyond_goroutine_zero, false)});
     m_head = Head::log; // the next dump starts with its crash message
     m_unavailable_ids.clear();
     m_builder = StackBuilder(m_context.options.limits, m_context.options.label_sets);
@@ -1348,6 +1404,8 @@ private:
       m_context.ids = std::move(m_previous->ids);
       m_context.out.panic_message = std::move(m_previous->message);
       m_registers = m_previous->registers;
+      m_start_line = m_previous->start_line;
+      m_beyond_goroutine_zero = m_previous->beyond_goroutine_zero;
       if (m_previous->head_cut) {
         head_cut();
       }
@@ -1402,6 +1460,18 @@ private:
     // SIGQUIT (`SIGQUIT: quit` then `PC=0x46df41 m=0 sigcode=0`) prints every goroutine, then
     // the registers: without them the dump was cut, perhaps exactly between goroutines. (Other
     // fatal signals print them too, but pasted reports often leave them out.)
+    // Its goroutines follow goroutine 0: a SIGQUIT dump with no other is the end of one, the
+    // reports of the other threads that GOTRACEBACK=crash prints after the goroutines (`-----`,
+    // `SIGQUIT: quit`, `goroutine 0 [idle]:`).
+    if (has_line_starting(message, "SIGQUIT: quit\nPC=0x") && !m_beyond_goroutine_zero) {
+      cut_at_head(m_start_line,
+                  fmt::format("the input holds no goroutine but goroutine 0 (at line {}), a "
+                              "thread's own stack, and a SIGQUIT dump lists every goroutine: "
+                              "this is the end of one, the reports of its threads that "
+                              "GOTRACEBACK=crash prints after the goroutines",
+                              m_context.file_line(m_start_line)));
+      head_cut();
+    }
     if (has_line_starting(message, "SIGQUIT: quit\nPC=0x") && !m_registers) {
       truncated("the dump ends without the register dump (`rax 0x...`, `r0 0x...`) that Go prints "
                 "after the goroutines of a SIGQUIT dump",
@@ -1518,6 +1588,8 @@ private:
                                  // <= 1.4's goexit in C
   unsigned m_dumps = 0;
   std::string m_first_id;    // of the current dump's first goroutine
+  // The current dump has a goroutine besides goroutine 0 (a thread's own stack, a signal's g0).
+  bool m_beyond_goroutine_zero = false;
   uint64_t m_start_line = 0; // of its header
   // The dump before the current one, kept until finish() knows whether the current one is only
   // a report's copy of it.
@@ -1529,6 +1601,7 @@ private:
     std::string message; // its crash message
     bool registers = false;
     bool head_cut = false; // it starts inside a goroutine
+    bool beyond_goroutine_zero = false;
   };
   std::optional<PreviousDump> m_previous;
   // What the lines before the first goroutine header are (see_head_line): none yet or only empty
@@ -1536,6 +1609,13 @@ private:
   // `cut` once the first goroutine came after `stack`, for finish() to refuse if that dump is read.
   enum class Head { unknown, stack, log, cut } m_head = Head::unknown;
   std::string m_first_line;       // an excerpt, for head_cut()
+  uint64_t m_head_cut_line = 0;   // where head_cut() says the cut is, and what it found
+  bool m_running_logged = false;  // a `[running]` header read as text before the first goroutine
+  bool m_report_separator = false;   // see_report_line: the last line before was `-----`
+  uint64_t m_report_signal_line = 0; // the input starts with a thread's report, its signal here
+  std::string m_report_signal;
+  std::string m_head_cut_where;
+  bool m_head_cut_dropped = false;
   bool m_registers = false;       // the dump is followed by a register dump (a fatal signal's)
   // GOTRACEBACK=crash thread reports: a `-----` line seen, its signal line not yet; or inside one.
   enum class Report { expected, open } m_report = Report::expected;

@@ -190,8 +190,9 @@ std::string app_key(const std::string& text) {
 // One goroutine of debug=2 waiting in `wait_frames` (leaf first, each `function\n\tfile`),
 // called from main.fanIn, created by main.main.
 std::string goroutine_waiting(const std::string& state, const std::string& wait_frames) {
-  return "goroutine 1 [select]:\nmain.main()\n\t/src/app/main.go:9 +0x1d\n\n"
-         "goroutine 7 [" + state + "]:\n" + wait_frames +
+  return "goroutine 1 [running]:\nmain.main()\n\t/src/app/main.go:9 +0x1d\n\n"
+         "goroutine 7 [" +
+         state + "]:\n" + wait_frames +
          "main.fanIn()\n\t/src/app/fan.go:12 +0x25\n"
          "created by main.main in goroutine 1\n\t/src/app/main.go:8 +0x40\n";
 }

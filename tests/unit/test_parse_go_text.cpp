@@ -43,6 +43,13 @@ std::vector<std::string> function_names(const Snapshot& s, const Stack& stack) {
   return out;
 }
 
+// A whole dump starts with the goroutine writing it, `[running]` (else its start was cut): this
+// one, for dumps made of the goroutines a test is about.
+constexpr std::string_view k_writer = "goroutine 1 [running]:\n"
+                                      "main.main()\n"
+                                      "\t/src/app/main.go:5 +0x1d\n"
+                                      "\n";
+
 const Stack* find_state(const Snapshot& s, std::string_view state) {
   for (const auto& stack : s.stacks) {
     if (stack.state == state) {
@@ -103,26 +110,31 @@ TEST_CASE("debug=2 dump: stacks, states, frames, creator, minutes, locked") {
 }
 
 TEST_CASE("identical goroutines fold into one stack; the longest wait is kept") {
-  std::string text = "goroutine 5 [select, 2 minutes]:\n"
-                     "main.loop(0x1)\n"
-                     "\t/src/app/loop.go:7 +0x1\n"
-                     "created by main.main\n"
-                     "\t/src/app/main.go:3 +0x1\n"
-                     "\n"
-                     "goroutine 6 [select, 9 minutes]:\n"
-                     "main.loop(0x2)\n"
-                     "\t/src/app/loop.go:7 +0x1\n"
-                     "created by main.main\n"
-                     "\t/src/app/main.go:3 +0x1\n";
+  std::string text = std::string(k_writer) + "goroutine 5 [select, 2 minutes]:\n"
+                                             "main.loop(0x1)\n"
+                                             "\t/src/app/loop.go:7 +0x1\n"
+                                             "created by main.main\n"
+                                             "\t/src/app/main.go:3 +0x1\n"
+                                             "\n"
+                                             "goroutine 6 [select, 9 minutes]:\n"
+                                             "main.loop(0x2)\n"
+                                             "\t/src/app/loop.go:7 +0x1\n"
+                                             "created by main.main\n"
+                                             "\t/src/app/main.go:3 +0x1\n";
   Snapshot s = parse_text(text);
-  CHECK(s.total == 2);
-  REQUIRE(s.stacks.size() == 1);
-  CHECK(s.stacks[0].count == 2);
-  CHECK(s.stacks[0].max_wait_minutes == 9);
+  CHECK(s.total == 3);
+  const Stack* loop = find_state(s, "select");
+  REQUIRE(loop != nullptr);
+  CHECK(loop->count == 2);
+  CHECK(loop->max_wait_minutes == 9);
 }
 
 TEST_CASE("go1.22 header with gp= and m=nil") {
-  std::string text = "goroutine 3 gp=0xc0000061c0 m=nil [IO wait, 5 minutes]:\n"
+  std::string text = "goroutine 1 gp=0xc000002380 m=0 mp=0x7a1b40 [running]:\n"
+                     "main.main()\n"
+                     "\t/src/app/main.go:5 +0x1d\n"
+                     "\n"
+                     "goroutine 3 gp=0xc0000061c0 m=nil [IO wait, 5 minutes]:\n"
                      "internal/poll.runtime_pollWait(0x7f, 0x72)\n"
                      "\t/usr/local/go/src/runtime/netpoll.go:345 +0x85\n"
                      "net.(*netFD).accept(0xc000180000)\n"
@@ -130,11 +142,11 @@ TEST_CASE("go1.22 header with gp= and m=nil") {
                      "created by main.main in goroutine 1\n"
                      "\t/src/app/main.go:3 +0x1\n";
   Snapshot s = parse_text(text);
-  CHECK(s.total == 1);
-  REQUIRE(s.stacks.size() == 1);
-  CHECK(s.stacks[0].state == "IO wait");
-  CHECK(s.stacks[0].max_wait_minutes == 5);
-  CHECK(function_names(s, s.stacks[0]) ==
+  CHECK(s.total == 2);
+  const Stack* wait = find_state(s, "IO wait");
+  REQUIRE(wait != nullptr);
+  CHECK(wait->max_wait_minutes == 5);
+  CHECK(function_names(s, *wait) ==
         std::vector<std::string>{"internal/poll.runtime_pollWait", "net.(*netFD).accept"});
 }
 
@@ -155,7 +167,11 @@ TEST_CASE("elided frames marker is skipped") {
 }
 
 TEST_CASE("tracebackancestors block is ignored") {
-  std::string text = "goroutine 9 [chan receive]:\n"
+  std::string text = "goroutine 10 [running]:\n"
+                     "main.main()\n"
+                     "\t/src/app/main.go:4 +0x1\n"
+                     "\n"
+                     "goroutine 9 [chan receive]:\n"
                      "main.child()\n"
                      "\t/src/app/c.go:5 +0x1\n"
                      "created by main.parent in goroutine 4\n"
@@ -166,12 +182,14 @@ TEST_CASE("tracebackancestors block is ignored") {
                      "created by main.main in goroutine 1\n"
                      "\t/src/app/main.go:3 +0x2\n"
                      "\n"
-                     "goroutine 10 [running]:\n"
-                     "main.main()\n"
-                     "\t/src/app/main.go:4 +0x1\n";
+                     "goroutine 11 [select]:\n"
+                     "main.other()\n"
+                     "\t/src/app/o.go:4 +0x1\n"
+                     "created by main.main in goroutine 1\n"
+                     "\t/src/app/main.go:6 +0x2\n";
   Snapshot s = parse_text(text);
-  CHECK(s.total == 2);
-  REQUIRE(s.stacks.size() == 2);
+  CHECK(s.total == 3);
+  REQUIRE(s.stacks.size() == 3);
   const Stack* child = find_state(s, "chan receive");
   REQUIRE(child != nullptr);
   CHECK(function_names(s, *child) == std::vector<std::string>{"main.child"});
@@ -430,15 +448,15 @@ TEST_CASE("a plain file parsed in ranges on 8 threads equals a single-thread par
 }
 
 TEST_CASE("(scan) status suffix, fatal error and runtime-error panic messages") {
-  std::string text = "goroutine 4 [chan receive (scan), 2 minutes]:\n"
-                     "main.a()\n"
-                     "\t/src/a.go:1 +0x1\n"
-                     "created by main.main\n"
-                     "\t/src/app/main.go:3 +0x1\n";
+  std::string text = std::string(k_writer) + "goroutine 4 [chan receive (scan), 2 minutes]:\n"
+                                             "main.a()\n"
+                                             "\t/src/a.go:1 +0x1\n"
+                                             "created by main.main\n"
+                                             "\t/src/app/main.go:3 +0x1\n";
   Snapshot s = parse_text(text);
-  REQUIRE(s.stacks.size() == 1);
-  CHECK(s.stacks[0].state == "chan receive");
-  CHECK(s.stacks[0].max_wait_minutes == 2);
+  const Stack* receive = find_state(s, "chan receive");
+  REQUIRE(receive != nullptr);
+  CHECK(receive->max_wait_minutes == 2);
 
   std::string crash = "fatal error: all goroutines are asleep - deadlock!\n"
                       "\n"
@@ -536,14 +554,19 @@ TEST_CASE("a goroutine repeating an earlier one's lines is read as if alone (the
       "main.main()\n\t/src/app/main.go:5 +0x1\n",
   };
   const std::string again = "goroutine 8" + goroutine.substr(11); // ids are listed once
-  Snapshot twice = parse_text(goroutine + "\n" + again);
+  // Each input starts with the dump's writer (k_writer), counted once.
+  const std::string writer(k_writer);
+  Snapshot twice = parse_text(writer + goroutine + "\n" + again);
   for (const std::string& variant : variants) {
     CAPTURE(variant);
-    std::string input = goroutine + "\n" + again + "\n" + variant;
+    std::string input = writer + goroutine + "\n" + again + "\n" + variant;
     bool variant_refused = false;
     std::map<std::string, std::pair<uint64_t, int64_t>> expected = stack_counts(twice);
     try {
-      for (const auto& [text, counts] : stack_counts(parse_text(variant))) {
+      for (const auto& [text, counts] : stack_counts(parse_text(writer + variant))) {
+        if (text.starts_with("running: main.main@")) {
+          continue; // the writer, counted in `twice`
+        }
         auto& [count, wait] = expected.try_emplace(text, 0, -1).first->second;
         count += counts.first;
         wait = std::max(wait, counts.second);
@@ -631,7 +654,7 @@ TEST_CASE("a goroutine listed twice is refused; goroutines again in crash report
   }
   // An id past 2^64 is no id Go prints.
   try {
-    parse_text("goroutine 18446744073709551616 [select]:\nmain.main()\n\t/src/main.go:3 +0x1d\n");
+    parse_text("goroutine 18446744073709551616 [running]:\nmain.main()\n\t/src/main.go:3 +0x1d\n");
     FAIL("expected an Error");
   } catch (const Error& error) {
     CHECK(error.line() == 1);
@@ -679,13 +702,13 @@ TEST_CASE("stacks a program logs (runtime.Stack of its own goroutine) are not go
 
 TEST_CASE("goroutine labels in a traceback header (Go 1.26+ tracebacklabels)") {
   auto labels_of = [](std::string_view bracket) {
-    std::string text = fmt::format("goroutine 5 {}:\nmain.f()\n\t/a/b.go:3 +0x1\ncreated by "
+    std::string text = fmt::format("{}goroutine 5 {}:\nmain.f()\n\t/a/b.go:3 +0x1\ncreated by "
                                    "main.main\n\t/a/b.go:9 +0x2\n",
-                                   bracket);
+                                   k_writer, bracket);
     Snapshot s = parse_text(text);
-    REQUIRE(s.stacks.size() == 1);
-    return std::make_tuple(s.stacks[0].labels, s.stacks[0].state, s.stacks[0].max_wait_minutes,
-                           s.stacks[0].locked_to_thread);
+    REQUIRE(s.stacks.size() == 2);
+    const Stack& f = s.stacks[s.symbols[s.stacks[0].frames[0].function] == "main.main" ? 1 : 0];
+    return std::make_tuple(f.labels, f.state, f.max_wait_minutes, f.locked_to_thread);
   };
   using Labels = std::vector<std::pair<std::string, std::string>>;
   // As debug=1 prints them, so that `--key default,labels` compares the two formats: decoded
@@ -705,7 +728,7 @@ TEST_CASE("goroutine labels in a traceback header (Go 1.26+ tracebacklabels)") {
 TEST_CASE("goroutines with header labels repeating a stack") {
   // The second and later goroutines of a stack are counted from the line trie (its root chosen by
   // the labels where the stack keeps them); they must come out as a line-by-line parse does.
-  std::string text;
+  std::string text(k_writer);
   const char* labels[] = {R"(labels:{"h": "a"})", R"(labels:{"h": "b"})", R"(labels:{"h": "a"})",
                           "", R"(labels:{"h": "b"})"};
   for (int i = 0; i < 5; ++i) {
@@ -716,28 +739,38 @@ TEST_CASE("goroutines with header labels repeating a stack") {
   }
   using Labels = std::vector<std::pair<std::string, std::string>>;
   // Kept: one stack per label set, and one without.
+  // The stacks of main.f (not the writer's).
+  auto of_f = [](const Snapshot& s) {
+    std::vector<Stack> out;
+    for (const Stack& stack : s.stacks) {
+      if (s.symbols[stack.frames[0].function] == "main.f") {
+        out.push_back(stack);
+      }
+    }
+    return out;
+  };
   Snapshot kept = parse_text(text);
-  REQUIRE(kept.stacks.size() == 3);
+  REQUIRE(of_f(kept).size() == 3);
   std::map<Labels, uint64_t> counts;
-  for (const Stack& stack : kept.stacks) {
+  for (const Stack& stack : of_f(kept)) {
     counts[stack.labels] += stack.count;
   }
   CHECK(counts == std::map<Labels, uint64_t>{{{}, 1}, {{{"h", "a"}}, 2}, {{{"h", "b"}}, 2}});
   // Folded: one stack of five, with the first goroutine's labels.
   ParseOptions fold;
   fold.label_sets = LabelSets::fold;
-  Snapshot folded = parse_text(text, fold);
-  REQUIRE(folded.stacks.size() == 1);
-  CHECK(folded.stacks[0].count == 5);
-  CHECK(folded.stacks[0].labels == Labels{{"h", "a"}});
+  std::vector<Stack> folded = of_f(parse_text(text, fold));
+  REQUIRE(folded.size() == 1);
+  CHECK(folded[0].count == 5);
+  CHECK(folded[0].labels == Labels{{"h", "a"}});
   // The first goroutine unlabelled: the labels come from the first labelled one, read from the
   // trie.
   std::string unlabelled_first = text;
   unlabelled_first.replace(unlabelled_first.find(", labels:{\"h\": \"a\"}"),
                            std::string_view(", labels:{\"h\": \"a\"}").size(), "");
-  Snapshot later = parse_text(unlabelled_first, fold);
-  REQUIRE(later.stacks.size() == 1);
-  CHECK(later.stacks[0].labels == Labels{{"h", "b"}});
+  std::vector<Stack> later = of_f(parse_text(unlabelled_first, fold));
+  REQUIRE(later.size() == 1);
+  CHECK(later[0].labels == Labels{{"h", "b"}});
 }
 
 TEST_CASE("a goroutine two throwing threads both print counts once") {
