@@ -278,6 +278,14 @@ Detection detect_text(std::string_view head) {
     if (std::optional<Format> in_log = find_dump_in_log(head)) {
       return {*in_log, {}}; // a dump after JSON log lines (logstash, Docker's json-file)
     }
+    if (starts_with(trimmed, R"({"log":")") &&
+        head.find(R"("stream":")") != std::string_view::npos) {
+      return {std::nullopt,
+              fmt::format("a Docker json-file log, one JSON object per line ({}): its lines are "
+                          "not read one by one; give `docker logs CONTAINER` output, or the file "
+                          "through `jq -j .log`",
+                          quote_excerpt(trimmed))};
+    }
     return {std::nullopt,
             fmt::format("a JSON document that is neither a thread dump nor a taskdiff snapshot "
                         "or task list (an error body saved instead of a dump?): {}",
@@ -571,9 +579,10 @@ void parse_split(const PlainFile& file, TextParseContext& context) {
 namespace {
 
 // The log prefixes of dump-formats.md 2.5, most specific first (a CRI line also starts like a
-// `--timestamps` one). RFC 3339 times as Kubernetes and Docker write them; journald's short and
-// short-iso forms. An empty line of the log may have lost the space after its prefix (trailing
-// blanks trimmed by an editor or a collector).
+// `--timestamps` one). RFC 3339 times as Kubernetes and Docker write them; syslog's and the
+// `journalctl -o` short forms: short and short-precise, short-iso and short-iso-precise,
+// short-full, short-monotonic and short-unix. An empty line of the log may have lost the space
+// after its prefix (trailing blanks trimmed by an editor or a collector).
 const std::vector<LinePrefix>& known_line_prefixes() {
   static const std::vector<LinePrefix> prefixes{
       {"a CRI container log (containerd, CRI-O)",
@@ -582,8 +591,11 @@ const std::vector<LinePrefix>& known_line_prefixes() {
       {"`kubectl logs --timestamps` or `docker logs --timestamps`",
        R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)(?: |$))", false, false},
       {"journald or syslog",
-       R"((?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?)"
-       R"((?:Z|[+-]\d\d:?\d\d)?) \S+ [^\s:\[]+(?:\[\d+\])?:(?: |$))",
+       R"((?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)?)"
+       R"(|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)"
+       R"(|[A-Z][a-z]{2} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \S+)"
+       R"(|\[ *\d+\.\d+\]|\d{9,}\.\d+))"
+       R"( \S+ [^\s:\[]+(?:\[\d+\])?:(?: |$))",
        false, true},
   };
   return prefixes;
