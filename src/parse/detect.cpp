@@ -645,6 +645,32 @@ void check_forced_json(const Input& input, Format format) {
                                                  "--input-format to see why)")));
 }
 
+// A dump pasted indented (a Markdown code block, an email's `> ` quote): the indent of the first
+// line that, without it, starts a dump, as a prefix of its own. Looked for only when no log
+// prefix is found, as a normal dump's lines are indented too.
+std::optional<LinePrefix> find_paste_indent(std::string_view head) {
+  std::optional<LinePrefix> found;
+  visit_lines(head, [&](std::string_view line) {
+    size_t quotes = line.find_first_not_of('>');
+    size_t indent = quotes > 0 && quotes != std::string_view::npos ? quotes + (line[quotes] == ' ')
+                                                                   : line.find_first_not_of(" \t");
+    if (indent == 0 || indent == std::string_view::npos || !starts_dump(line.substr(indent))) {
+      return false;
+    }
+    std::string_view prefix = line.substr(0, indent);
+    if (quotes > 0) { // an empty quoted line is often `>` alone
+      found = LinePrefix{fmt::format("an email quote ({})", quote_excerpt(prefix)),
+                         RE2::QuoteMeta(prefix.substr(0, quotes)) + "(?: |$)", false, false};
+    } else {
+      found = LinePrefix{
+          fmt::format("a paste indented by {} (a Markdown code block?)", quote_excerpt(prefix)),
+          RE2::QuoteMeta(prefix), false, false};
+    }
+    return true;
+  });
+  return found;
+}
+
 } // namespace
 
 std::optional<LinePrefix> find_line_prefix(std::string_view head) {
@@ -665,6 +691,9 @@ std::optional<LinePrefix> find_line_prefix(std::string_view head) {
     }
     return false;
   });
+  if (!found) {
+    found = find_paste_indent(head);
+  }
   return found;
 }
 
