@@ -646,8 +646,8 @@ void check_forced_json(const Input& input, Format format) {
 }
 
 // A dump pasted indented (a Markdown code block, an email's `> ` quote): the indent of the first
-// line that, without it, starts a dump, as a prefix of its own. Looked for only when no log
-// prefix is found, as a normal dump's lines are indented too.
+// line that, without it, starts a dump, as a prefix of its own. Looked for only in input that
+// nothing else reads, as a normal dump's lines are indented too.
 std::optional<LinePrefix> find_paste_indent(std::string_view head) {
   std::optional<LinePrefix> found;
   visit_lines(head, [&](std::string_view line) {
@@ -673,7 +673,7 @@ std::optional<LinePrefix> find_paste_indent(std::string_view head) {
 
 } // namespace
 
-std::optional<LinePrefix> find_line_prefix(std::string_view head) {
+std::optional<LinePrefix> find_line_prefix(std::string_view head, bool pasted) {
   const std::vector<LinePrefix>& prefixes = known_line_prefixes();
   std::vector<std::unique_ptr<RE2>> patterns;
   for (const auto& prefix : prefixes) {
@@ -691,7 +691,7 @@ std::optional<LinePrefix> find_line_prefix(std::string_view head) {
     }
     return false;
   });
-  if (!found) {
+  if (!found && pasted) {
     found = find_paste_indent(head);
   }
   return found;
@@ -761,8 +761,8 @@ Snapshot load(Input input, const ParseOptions& options) {
   Snapshot snapshot;
   snapshot.source = input.name();
   // A dump inside a log whose every line carries a known prefix is read without it, with a note.
-  auto strip_log_prefix = [&] {
-    std::optional<LinePrefix> prefix = find_line_prefix(input.head());
+  auto strip_log_prefix = [&](bool pasted) {
+    std::optional<LinePrefix> prefix = find_line_prefix(input.head(), pasted);
     if (prefix) {
       input.strip_line_prefix(*prefix);
       snapshot.warnings.push_back(
@@ -774,7 +774,7 @@ Snapshot load(Input input, const ParseOptions& options) {
   if (options.format) {
     format = *options.format;
     if (format != Format::pprof) {
-      strip_log_prefix();
+      strip_log_prefix(false);
     }
     check_forced_json(input, format);
   } else {
@@ -805,7 +805,7 @@ Snapshot load(Input input, const ParseOptions& options) {
     };
     Detection detection = detect_further(detect(input.head(), input.gzipped()));
     // Perhaps a log whose every line carries a prefix.
-    if (undetected(detection) && strip_log_prefix()) {
+    if (undetected(detection) && strip_log_prefix(true)) {
       if (Detection stripped = detect_further(detect(input.head(), input.gzipped()));
           stripped.format) {
         detection = stripped;
