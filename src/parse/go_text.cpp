@@ -521,7 +521,8 @@ private:
     // capturing profile`, then the profile), and its first goroutine counts.
     bool may_start = m_previous_blank || line_number() == 1 || m_previous_crash_line;
     Header header;
-    bool is_header = dump_header(line, header);
+    bool is_header =
+        dump_header(line, header) || (!m_seen_goroutine && logged_header(line, header));
     if (is_header && (may_start || next_is_dump_writer())) {
       // Right under the message, no empty line between: a pasted dump that lost it, or a stack
       // the message holds (between() tells when the same goroutine comes again).
@@ -567,7 +568,12 @@ private:
       see_head_line(line);
       see_report_line(line);
     }
-    m_running_logged = m_running_logged || (is_header && header.status == "running");
+    if (is_header && header.status == "running") { // a stack the program logged, read as text
+      m_running_logged = true;
+      if (m_logged_stacks++ == 0) {
+        m_logged_stack_line = line_number();
+      }
+    }
     if (!m_crash && !is_blank(line)) {
       fail(fmt::format("expected a goroutine header like `goroutine 1 [running]:`, found {}",
                        quote_excerpt(line)));
@@ -1252,6 +1258,22 @@ private:
     return parse_header(line, line_number(), header);
   }
 
+  // A dump a program logged in one call (`log.Printf("%s", buf)` of runtime.Stack(buf, true)):
+  // the log's prefix is on its first line alone, before the `[running]` header of the goroutine
+  // that took it. Taken as that header on its own line; `line` becomes the header.
+  bool logged_header(std::string_view& line, Header& header) {
+    size_t at = line.find("goroutine ");
+    if (at == 0 || at == std::string_view::npos || !ends_with(line, "]:") || is_crash_line(line)) {
+      return false; // (a crash message holding a stack is no dump's start)
+    }
+    std::string_view rest = line.substr(at);
+    if (!dump_header(rest, header) || header.status != "running") {
+      return false;
+    }
+    line = rest;
+    return true;
+  }
+
   bool next_is_dump_writer() {
     std::string_view next;
     return m_lines.peek(next) && starts_with(trim_left(next), k_dump_writer) &&
@@ -1633,7 +1655,7 @@ private:
   bool m_trailer_blank = true;      // the trailer's line before this one was empty
   bool m_trailer_text = false;      // or other text than Go's (registers, crash message)
   uint64_t m_cut_header_line = 0;   // the trailer's last line starts a header and stops
-  uint64_t m_logged_stacks = 0;     // goroutines in the trailer that a program logged
+  uint64_t m_logged_stacks = 0;     // goroutines around the dump that a program logged
   uint64_t m_logged_stack_line = 0; // the first of them
   uint64_t m_interleaved = 0;       // stretches of other output skipped between goroutines
   uint64_t m_interleaved_line = 0;  // the first of them

@@ -671,17 +671,35 @@ TEST_CASE("a goroutine listed twice is refused; goroutines again in crash report
 
 namespace taskdiff {
 
+TEST_CASE("a dump logged in one call has the log's prefix on its first header's line") {
+  // log.Printf("%s", buf) of runtime.Stack(buf, true) under log.Lmsgprefix: line 1 is
+  // `2026/11/24 20:27:20 [dump] goroutine 1 [running]:`, the rest is the dump as written.
+  Snapshot logged = load(test::testdata_path("go/go1.19-logprintf-dump.log"), ParseOptions{});
+  CHECK(logged.total == 22);
+  CHECK(logged.warnings.empty());
+  // Not a crash message holding a stack: `panic: goroutine 1 [running]:` is refused.
+  std::string text = test::read_testdata("go/go1.19-logprintf-dump.log");
+  text.replace(0, text.find("goroutine 1 "), "panic: ");
+  CHECK_THROWS_WITH_AS(load(Input::from_memory("panic.txt", text), ParseOptions{}),
+                       doctest::Contains("panic.txt:1: a goroutine header after other text"),
+                       Error);
+}
+
 TEST_CASE("stacks a program logs (runtime.Stack of its own goroutine) are not goroutines") {
   // programs/applog: a log holding a whole dump (runtime.Stack(buf, true)), then 8 of
   // net/http's `http: panic serving` stacks, each right under its log line. Both sides hold the
   // same 7 goroutines; the 8 stacks were counted (a false new group of 8).
   Snapshot base = load(test::testdata_path("go/go1.19-applog-stacks.base.log"), ParseOptions{});
   Snapshot cand = load(test::testdata_path("go/go1.19-applog-stacks.cand.log"), ParseOptions{});
+  // The dump's writer, `[running]` right under the log line, is read as such a stack too.
   CHECK(base.total == 7);
   CHECK(cand.total == 7);
+  REQUIRE(base.warnings.size() == 1);
+  CHECK(base.warnings[0].starts_with("1 stack that the program wrote into its log, first at "
+                                     "line 2"));
   REQUIRE(cand.warnings.size() == 1);
-  CHECK(cand.warnings[0].starts_with("8 stacks that the program wrote into its log, first at "
-                                     "line 76"));
+  CHECK(cand.warnings[0].starts_with("9 stacks that the program wrote into its log, first at "
+                                     "line 2"));
   // A restart log: a SIGQUIT dump, then the next process logging such stacks. They are no dump
   // of their own, and the SIGQUIT dump is read (5 and 45 leaked goroutines, not the 8 stacks).
   Snapshot before =
