@@ -257,7 +257,13 @@ bool parse_file_line(std::string_view untrimmed, FileLine& out) {
   const char* end = text.data() + text.size();
   uint32_t number = 0;
   auto [after, error] = std::from_chars(digits, end, number); // no sign, no overflow
-  if (error != std::errc() || colon_at == text.data() || (after != end && *after != ' ')) {
+  if (error != std::errc() || colon_at == text.data()) {
+    return false;
+  }
+  // After the number: nothing, ` +0x1d`, ` fp=...` (a log line's `12:00:00 text` is none).
+  std::string_view rest(after, static_cast<size_t>(end - after));
+  if (!rest.empty() && !starts_with(rest, " +") && !starts_with(rest, " fp=") &&
+      !trim(rest).empty()) {
     return false;
   }
   out.file = text.substr(0, static_cast<size_t>(static_cast<const char*>(colon_at) - text.data()));
@@ -360,14 +366,22 @@ bool file_line_whole(std::string_view line) {
   return !digits.empty() && std::all_of(digits.begin(), digits.end(), is_hex);
 }
 
+// Whether a file line's ` +0x` offset follows its line number, which ends at `number_end`.
+bool offset_follows(std::string_view line, size_t number_end) {
+  return line.substr(number_end, 4) == " +0x" && line.size() > number_end + 4;
+}
+
 // A file line whose `+0x` offset, or the `fp= sp= pc=` after it, stops before its digits
 // (` +0`, ` +0x`, ` sp=`): Go prints them whole, so the text was cut there, though a line break
 // may follow (runtime.Stack's buffer full, then a log line's `\n`). (A cut among the digits does
-// not show; a line with no offset at all is an inlined call's, whole.)
-bool file_line_cut(std::string_view line) {
+// not show; a line with no offset at all is an inlined call's, whole, but a `created by` line's
+// never lacks one: see offset_follows.) `level2`: the line may carry `fp= sp= pc=` (crash
+// output), then a cut among its numbers (`fp=0xc0000c5fe`) shows too.
+bool file_line_cut(std::string_view line, bool level2) {
   line = trim_right(line);
   return ends_with(line, " +") || ends_with(line, " +0") || ends_with(line, "0x") ||
-         ends_with(line, "=");
+         ends_with(line, "=") ||
+         (level2 && line.find(" fp=") != std::string_view::npos && !file_line_whole(line));
 }
 
 // amd64 `rax    0xca`, arm64 `r0      0x0`, `rflags 0x286`, `fault   0x0`.
@@ -745,14 +759,24 @@ private:
         m_builder.commit_to(m_walk->stack, m_record_line);
         m_walk = m_path_root = nullptr;
         m_state = State::between;
+        m_unfinished = m_file_line_cut ? last_line_cut() : std::string();
         return true;
       }
     } else if (const LineTrie::Node* next = LineTrie::match(m_walk, line)) {
+      if (next->kind == LineTrie::Kind::file) { // a repeat's offset may stop short
+        m_file_line_cut =
+            file_line_cut(line, m_crash) ||
+            (m_walk->kind == LineTrie::Kind::creator && !offset_follows(line, next->prefix));
+      }
       m_walk = next;
       return true;
     }
     leave_walk();
     return false;
+  }
+
+  std::string last_line_cut() const {
+    return fmt::format("goroutine {}'s last line stops inside its offset", m_goroutine_id);
   }
 
   void leave_walk() {
@@ -764,9 +788,11 @@ private:
          node = node->parent) {
       m_walked.push_back(node);
     }
+    bool cut = m_file_line_cut; // as the lines were, not their nodes' prefixes
     for (auto it = m_walked.rbegin(); it != m_walked.rend(); ++it) {
       step((*it)->line);
     }
+    m_file_line_cut = cut;
   }
 
   // Adds the line just read to the path of the goroutine, for the trie.
@@ -809,7 +835,7 @@ private:
     }
     m_builder.frame_file(file.file, file.line);
     take_line(LineTrie::Kind::file, line.substr(0, file.length), file.length);
-    m_file_line_cut = m_crash && file_line_cut(line);
+    m_file_line_cut = file_line_cut(line, m_crash);
     m_level2_frames =
         m_level2_frames || (m_crash && line.find(" fp=", file.length) != std::string_view::npos);
     // Before Go 1.5 the runtime was C, and its own goroutines end in goexit (proc.c) with no
@@ -823,6 +849,15 @@ private:
 
   void frames(std::string_view line) {
     if (is_blank(line)) {
+      // Whole, unless it is the dump's last and stops short (see between()).
+      m_unfinished.clear();
+      if (m_file_line_cut) {
+        m_unfinished = last_line_cut();
+      } else if (!goroutine_complete()) {
+        m_unfinished = fmt::format("goroutine {}'s stack stops at {}, before its `created by` "
+                                   "line",
+                                   m_goroutine_id, stop_point());
+      }
       commit();
       m_state = State::between;
       return;
@@ -888,11 +923,15 @@ private:
     if (m_crash) {
       // Crash output glued to text that follows without an empty line (`FAIL\tpkg\t0.1s`),
       // which must not interrupt a stack before its end.
-      if (!goroutine_complete()) {
-        truncated(fmt::format("goroutine {}'s stack stops at {} before its `created by` line, "
-                              "and text follows ({}): the traceback is cut, or other output is "
-                              "mixed into it",
-                              m_goroutine_id, stop_point(), quote_excerpt(line)),
+      if (!goroutine_complete() || m_file_line_cut) {
+        truncated(fmt::format("goroutine {}'s {}, and text follows ({}): the traceback is cut, or "
+                              "other output is mixed into it",
+                              m_goroutine_id,
+                              m_file_line_cut
+                                  ? std::string("last line stops inside its offset")
+                                  : fmt::format("stack stops at {} before its `created by` line",
+                                                stop_point()),
+                              quote_excerpt(line)),
                   true);
         m_state = State::trailer; // --allow-truncated: drop that goroutine
         return;
@@ -950,7 +989,8 @@ private:
     }
     m_builder.created_by(m_creator, file.file, file.line);
     take_line(LineTrie::Kind::file, line.substr(0, file.length), file.length);
-    m_file_line_cut = m_crash && file_line_cut(line);
+    // The `go` statement's offset always follows (` +0x75`): without it the line was cut.
+    m_file_line_cut = file_line_cut(line, m_crash) || !offset_follows(line, file.length);
     m_has_creator = true;
     m_state = State::frames; // only an empty line, ancestors or the end may follow
   }
@@ -961,6 +1001,7 @@ private:
     }
     Header header;
     if (parse_header(line, line_number(), header)) {
+      m_unfinished.clear();
       if (m_first_under_message && m_builder.records() == 1 && header.id == m_first_id) {
         // The goroutine read right under the crash message comes again after an empty line: the
         // first was the message's own text (`panic(fmt.Sprintf("...%s", runtime.Stack(...)))`),
@@ -997,6 +1038,24 @@ private:
       fail(fmt::format("expected a goroutine header like `goroutine 7 [select]:` after the empty "
                        "line, found {}",
                        quote_excerpt(line)));
+    }
+    // Text after the dump's last goroutine. A dump a program printed (runtime.Stack) stops where
+    // its buffer was full, and more output may follow: that goroutine stops short, or the text
+    // starts with the next header cut short (`goroutine 3`, `gorou` run into a log line).
+    if (!m_unfinished.empty()) {
+      truncated(fmt::format("{}, and text follows ({})", m_unfinished, quote_excerpt(line)), false);
+      m_unfinished.clear();
+    } else if (bool cut = cut_header(line); cut || header_run_into_text(line)) {
+      // (A cut header that ends the input: finish() says so.)
+      m_held_line.assign(line);
+      line = m_held_line;
+      std::string_view next;
+      if (!cut || (m_lines.peek(next) && !is_blank(next))) {
+        truncated(fmt::format("a goroutine header stops short ({}) after goroutine {}, and text "
+                              "follows",
+                              quote_excerpt(line), m_goroutine_id),
+                  false);
+      }
     }
     enter_trailer(line);
   }
@@ -1129,6 +1188,24 @@ private:
     }
     return rest.empty() ||
            (digits > 0 && rest[0] == '[' && rest.find(']') == std::string_view::npos);
+  }
+
+  // A goroutine header cut short with other text run into it (a log line after runtime.Stack's
+  // full buffer): `goroutin2026/11/24 ...`, `goroutine 12026/11/24 ...`.
+  static bool header_run_into_text(std::string_view line) {
+    constexpr std::string_view k_word = "goroutine ";
+    size_t common = 0;
+    while (common < std::min(line.size(), k_word.size()) && line[common] == k_word[common]) {
+      ++common;
+    }
+    if (common < k_word.size()) {
+      return common >= 3 && common < line.size() && is_digit(line[common]);
+    }
+    size_t digits = common;
+    while (digits < line.size() && is_digit(line[digits])) {
+      ++digits;
+    }
+    return digits > common && digits < line.size() && line[digits] != ' ';
   }
 
   // Counts register lines in a row; true once they make a register dump.
@@ -1366,6 +1443,12 @@ private:
                               "(GODEBUG=tracebackancestors)",
                               m_goroutine_id),
                   false);
+      }
+      break;
+    case State::between:
+      // The input ends after an empty line, its last goroutine stopped short (see between()).
+      if (m_context.is_last_range && !m_unfinished.empty()) {
+        truncated(m_unfinished, false);
       }
       break;
     case State::trailer:
@@ -1652,6 +1735,7 @@ private:
   std::string m_held_line;         // dump_header's copy of a header line
   uint64_t m_trailer_text_line = 0; // the first text line since the last goroutine, 0: none
   bool m_file_line_cut = false;     // crash output: the last file line stops in its offset
+  std::string m_unfinished;         // why the goroutine an empty line ended stops short, if it does
   bool m_trailer_blank = true;      // the trailer's line before this one was empty
   bool m_trailer_text = false;      // or other text than Go's (registers, crash message)
   uint64_t m_cut_header_line = 0;   // the trailer's last line starts a header and stops
