@@ -367,8 +367,8 @@ bool file_line_whole(std::string_view line) {
 }
 
 // Whether a file line's ` +0x` offset follows its line number, which ends at `number_end`.
-bool offset_follows(std::string_view line, size_t number_end) {
-  return line.substr(number_end, 4) == " +0x" && line.size() > number_end + 4;
+inline bool offset_follows(std::string_view line, size_t number_end) {
+  return line.size() > number_end + 4 && std::memcmp(line.data() + number_end, " +0x", 4) == 0;
 }
 
 // A file line whose `+0x` offset, or the `fp= sp= pc=` after it, stops before its digits
@@ -379,9 +379,18 @@ bool offset_follows(std::string_view line, size_t number_end) {
 // output), then a cut among its numbers (`fp=0xc0000c5fe`) shows too.
 bool file_line_cut(std::string_view line, bool level2) {
   line = trim_right(line);
-  return ends_with(line, " +") || ends_with(line, " +0") || ends_with(line, "0x") ||
-         ends_with(line, "=") ||
-         (level2 && line.find(" fp=") != std::string_view::npos && !file_line_whole(line));
+  if (line.empty()) {
+    return false;
+  }
+  bool cut = false;
+  switch (line.back()) { // (most lines end in another hex digit: one test for them)
+  case '+': cut = ends_with(line, " +"); break;
+  case '0': cut = ends_with(line, " +0"); break;
+  case 'x': cut = ends_with(line, "0x"); break;
+  case '=': cut = true; break;
+  default: break;
+  }
+  return cut || (level2 && line.find(" fp=") != std::string_view::npos && !file_line_whole(line));
 }
 
 // amd64 `rax    0xca`, arm64 `r0      0x0`, `rflags 0x286`, `fault   0x0`.
@@ -759,15 +768,9 @@ private:
         m_builder.commit_to(m_walk->stack, m_record_line);
         m_walk = m_path_root = nullptr;
         m_state = State::between;
-        m_unfinished = m_file_line_cut ? last_line_cut() : std::string();
         return true;
       }
     } else if (const LineTrie::Node* next = LineTrie::match(m_walk, line)) {
-      if (next->kind == LineTrie::Kind::file) { // a repeat's offset may stop short
-        m_file_line_cut =
-            file_line_cut(line, m_crash) ||
-            (m_walk->kind == LineTrie::Kind::creator && !offset_follows(line, next->prefix));
-      }
       m_walk = next;
       return true;
     }
@@ -788,11 +791,24 @@ private:
          node = node->parent) {
       m_walked.push_back(node);
     }
-    bool cut = m_file_line_cut; // as the lines were, not their nodes' prefixes
+    // The walked lines' offsets were whole (a cut repeat stops the walk: LineTrie::Kind), not as
+    // their nodes' prefixes look.
+    bool cut = m_file_line_cut;
     for (auto it = m_walked.rbegin(); it != m_walked.rend(); ++it) {
+      m_replayed = *it;
       step((*it)->line);
     }
+    m_replayed = nullptr;
     m_file_line_cut = cut;
+  }
+
+  // How a file line's repeats must go on after its number (LineTrie::Kind): a line with an offset
+  // is repeated only by lines with one, so that a repeat cut in it is read line by line and seen.
+  LineTrie::Kind file_kind(std::string_view line, size_t number_end) const {
+    if (m_replayed != nullptr) {
+      return m_replayed->kind; // a node's prefix, its offset left out
+    }
+    return offset_follows(line, number_end) ? LineTrie::Kind::file_offset : LineTrie::Kind::file;
   }
 
   // Adds the line just read to the path of the goroutine, for the trie.
@@ -834,7 +850,7 @@ private:
                        m_builder.pending_function(), quote_excerpt(line)));
     }
     m_builder.frame_file(file.file, file.line);
-    take_line(LineTrie::Kind::file, line.substr(0, file.length), file.length);
+    take_line(file_kind(line, file.length), line.substr(0, file.length), file.length);
     m_file_line_cut = file_line_cut(line, m_crash);
     m_level2_frames =
         m_level2_frames || (m_crash && line.find(" fp=", file.length) != std::string_view::npos);
@@ -988,7 +1004,7 @@ private:
                        quote_excerpt(line)));
     }
     m_builder.created_by(m_creator, file.file, file.line);
-    take_line(LineTrie::Kind::file, line.substr(0, file.length), file.length);
+    take_line(file_kind(line, file.length), line.substr(0, file.length), file.length);
     // The `go` statement's offset always follows (` +0x75`): without it the line was cut.
     m_file_line_cut = file_line_cut(line, m_crash) || !offset_follows(line, file.length);
     m_has_creator = true;
@@ -1735,6 +1751,7 @@ private:
   std::string m_held_line;         // dump_header's copy of a header line
   uint64_t m_trailer_text_line = 0; // the first text line since the last goroutine, 0: none
   bool m_file_line_cut = false;     // crash output: the last file line stops in its offset
+  const LineTrie::Node* m_replayed = nullptr; // the node whose line leave_walk() replays
   std::string m_unfinished;         // why the goroutine an empty line ended stops short, if it does
   bool m_trailer_blank = true;      // the trailer's line before this one was empty
   bool m_trailer_text = false;      // or other text than Go's (registers, crash message)

@@ -32,12 +32,14 @@ class LineTrie {
 public:
   // What the parser took from a line, and what a repeat of it may differ in.
   enum class Kind : uint8_t {
-    function, // `pkg.F(0x1, 0x2)`: the name and its `(`; a repeat's arguments end in `)`, no `(`
-    file,     // `<TAB>/src/f.go:12 +0x1d`: up to the line number; a repeat ends there or goes
-              // on with a space and no `:` (parse_file_line takes the last `:`)
-    creator,  // `created by pkg.F in goroutine 7`: up to the function; a repeat ends there or
-              // with ` in goroutine N`
-    exact,    // anything else (`...additional frames elided...`, `non-Go function at ...`)
+    function,    // `pkg.F(0x1, 0x2)`: the name and its `(`; a repeat's arguments end in `)`, no `(`
+    file,        // `<TAB>/src/f.go:12`: up to the line number; a repeat ends there or goes on with
+                 // a space and no `:` (parse_file_line takes the last `:`)
+    file_offset, // `<TAB>/src/f.go:12 +0x1d`: the same, but a repeat goes on with ` +0x`, a
+                 // digit, and no `:` (one stopping before, cut, is read line by line)
+    creator,     // `created by pkg.F in goroutine 7`: up to the function; a repeat ends there or
+                 // with ` in goroutine N`
+    exact,       // anything else (`...additional frames elided...`, `non-Go function at ...`)
   };
 
   struct Node {
@@ -105,6 +107,9 @@ private:
     case Kind::file:
       return rest.empty() ||
              (rest[0] == ' ' && std::memchr(rest.data(), ':', rest.size()) == nullptr);
+    case Kind::file_offset:
+      return rest.size() > 4 && std::memcmp(rest.data(), " +0x", 4) == 0 &&
+             std::memchr(rest.data(), ':', rest.size()) == nullptr;
     case Kind::creator: {
       constexpr std::string_view k_in = " in goroutine ";
       if (rest.empty()) {
