@@ -515,6 +515,7 @@ public:
     }
     finish();
     check_whole_crash();
+    check_lone_goroutine();
   }
 
 private:
@@ -691,6 +692,7 @@ private:
     if (m_first_id.empty()) {
       m_first_id.assign(header.id);
       m_start_line = line_number();
+      m_first_running = header.status == "running";
     }
     m_beyond_goroutine_zero = m_beyond_goroutine_zero || header.number != 0 || header.id_too_big;
     if (header.id == "1") {
@@ -1374,6 +1376,9 @@ private:
   }
 
   void commit() {
+    if (m_builder.records() == 0) {
+      m_first_started = m_first_running && m_has_creator;
+    }
     if (m_listed_before) {
       // Two threads that throw at once (`fatal error: concurrent map writes` twice) print one
       // goroutine twice: the dumping thread lists it with the others as running on another
@@ -1551,6 +1556,22 @@ private:
 
   // Crash output read whole: what the runtime prints after the goroutines is there, and they are
   // all there or the snapshot says they are not (dump-formats.md 2.2).
+  // No crash message and one goroutine, running, started by a `go` statement: not a dump of
+  // every goroutine (that holds main's, which no `go` starts), but one goroutine's stack, or a
+  // crash's traceback at GOTRACEBACK=single whose message was cut off.
+  void check_lone_goroutine() {
+    if (m_context.out.panic_message.empty() && m_builder.records() == 1 && m_first_started &&
+        !m_context.at_record_start && m_context.is_last_range) {
+      m_context.out.partial =
+          fmt::format("one goroutine's stack (goroutine {}, `[running]`), not a dump of them "
+                      "all: runtime.Stack(buf, false), or a panic's traceback whose `panic:` "
+                      "line was cut off; capture /debug/pprof/goroutine?debug=2 or "
+                      "runtime.Stack(buf, true)",
+                      m_first_id);
+      m_context.out.warnings.push_back(fmt::format("this is {}", m_context.out.partial));
+    }
+  }
+
   void check_whole_crash() {
     if (!m_crash) {
       return;
@@ -1709,6 +1730,8 @@ private:
                                  // <= 1.4's goexit in C
   unsigned m_dumps = 0;
   std::string m_first_id;    // of the current dump's first goroutine
+  bool m_first_running = false; // it is `[running]`
+  bool m_first_started = false; // it is `[running]` and has a `created by` line
   // The current dump has a goroutine besides goroutine 0 (a thread's own stack, a signal's g0).
   bool m_beyond_goroutine_zero = false;
   uint64_t m_start_line = 0; // of its header
