@@ -38,7 +38,7 @@ struct PlainFile {
 // line's start. `cri`: its one capture group is the CRI flag, `P` for a partial line that the
 // next record continues. `syslog_tabs`: a leading `#011` after it is rsyslog's escaped tab.
 struct LinePrefix {
-  std::string name; // for messages: where such logs come from
+  std::string name; // for messages: what it is (`the prefix of journald or syslog`)
   std::string pattern;
   bool cri = false;
   bool syslog_tabs = false;

@@ -585,12 +585,12 @@ namespace {
 // after its prefix (trailing blanks trimmed by an editor or a collector).
 const std::vector<LinePrefix>& known_line_prefixes() {
   static const std::vector<LinePrefix> prefixes{
-      {"a CRI container log (containerd, CRI-O)",
+      {"the prefix of a CRI container log (containerd, CRI-O)",
        R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) (?:stdout|stderr) ([FP])(?: |$))",
        true, false},
-      {"`kubectl logs --timestamps` or `docker logs --timestamps`",
+      {"the prefix of `kubectl logs --timestamps` or `docker logs --timestamps`",
        R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)(?: |$))", false, false},
-      {"journald or syslog",
+      {"the prefix of journald or syslog",
        R"((?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)?)"
        R"(|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)"
        R"(|[A-Z][a-z]{2} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \S+)"
@@ -645,30 +645,64 @@ void check_forced_json(const Input& input, Format format) {
                                                  "--input-format to see why)")));
 }
 
-// A dump pasted indented (a Markdown code block, an email's `> ` quote): the indent of the first
-// line that, without it, starts a dump, as a prefix of its own. Looked for only in input that
-// nothing else reads, as a normal dump's lines are indented too.
-std::optional<LinePrefix> find_paste_indent(std::string_view head) {
-  std::optional<LinePrefix> found;
+// Where in `line` a dump starts after other text (`svc-1  | goroutine 1 [running]:`), or npos.
+size_t dump_start_after_text(std::string_view line) {
+  for (std::string_view token :
+       {"goroutine ", "panic: ", "fatal error: ", "SIGQUIT: quit", "Full thread dump "}) {
+    for (size_t at = line.find(token, 1); at != std::string_view::npos;
+         at = line.find(token, at + 1)) {
+      if (starts_dump(line.substr(at))) {
+        return at;
+      }
+    }
+  }
+  return std::string_view::npos;
+}
+
+// A dump whose every line carries text no known log prefix matches: an indent (a Markdown code
+// block, an email's `> ` quote) or the same text on every line (`docker compose logs`' `svc-1  |
+// `, `kubectl logs --prefix`'s `[pod/web-1/app] `, a `sed 's/^/.../'`). The text before the
+// first line's dump, when at least 9 in 10 of the lines from there on (empty ones aside) start
+// with it. Looked for only in input that nothing else reads, as a normal dump's lines are
+// indented too.
+std::optional<LinePrefix> find_constant_prefix(std::string_view head) {
+  std::string_view prefix;
+  size_t with = 0;
+  size_t without = 0;
   visit_lines(head, [&](std::string_view line) {
-    size_t quotes = line.find_first_not_of('>');
-    size_t indent = quotes > 0 && quotes != std::string_view::npos ? quotes + (line[quotes] == ' ')
-                                                                   : line.find_first_not_of(" \t");
-    if (indent == 0 || indent == std::string_view::npos || !starts_dump(line.substr(indent))) {
+    if (prefix.empty()) {
+      size_t at = dump_start_after_text(line);
+      if (at != std::string_view::npos) {
+        prefix = line.substr(0, at);
+        with = 1;
+      }
       return false;
     }
-    std::string_view prefix = line.substr(0, indent);
-    if (quotes > 0) { // an empty quoted line is often `>` alone
-      found = LinePrefix{fmt::format("an email quote ({})", quote_excerpt(prefix)),
-                         RE2::QuoteMeta(prefix.substr(0, quotes)) + "(?: |$)", false, false};
-    } else {
-      found = LinePrefix{
-          fmt::format("a paste indented by {} (a Markdown code block?)", quote_excerpt(prefix)),
-          RE2::QuoteMeta(prefix), false, false};
+    if (starts_with(line, prefix) || (!trim(line).empty() && line == trim_right(prefix))) {
+      ++with;
+    } else if (!trim(line).empty()) {
+      ++without;
     }
-    return true;
+    return false;
   });
-  return found;
+  if (prefix.empty() || without * 9 > with) {
+    return std::nullopt;
+  }
+  size_t quotes = std::min(prefix.find_first_not_of('>'), prefix.size());
+  if (prefix.find_first_not_of(" \t") == std::string_view::npos) {
+    return LinePrefix{fmt::format("an indent of {} (a dump pasted as a Markdown code block?)",
+                                  quote_excerpt(prefix)),
+                      RE2::QuoteMeta(prefix), false, false};
+  }
+  if (quotes != 0 && trim(prefix.substr(quotes)).empty()) { // `>` alone on an empty quoted line
+    return LinePrefix{fmt::format("an email quote, {}", quote_excerpt(prefix)),
+                      RE2::QuoteMeta(prefix.substr(0, quotes)) + "(?: |$)", false, false};
+  }
+  std::string_view kept = trim_right(prefix);
+  return LinePrefix{fmt::format("the same text, {} (docker compose logs, kubectl logs --prefix?)",
+                                quote_excerpt(prefix)),
+                    RE2::QuoteMeta(kept) + (kept.size() < prefix.size() ? "(?: |$)" : ""), false,
+                    false};
 }
 
 } // namespace
@@ -692,7 +726,7 @@ std::optional<LinePrefix> find_line_prefix(std::string_view head, bool pasted) {
     return false;
   });
   if (!found && pasted) {
-    found = find_paste_indent(head);
+    found = find_constant_prefix(head);
   }
   return found;
 }
@@ -766,7 +800,7 @@ Snapshot load(Input input, const ParseOptions& options) {
     if (prefix) {
       input.strip_line_prefix(*prefix);
       snapshot.warnings.push_back(
-          fmt::format("every line carries the prefix of {}: removed before reading", prefix->name));
+          fmt::format("every line carries {}: removed before reading", prefix->name));
     }
     return prefix.has_value();
   };
