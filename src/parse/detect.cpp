@@ -365,11 +365,22 @@ Detection detect_text(std::string_view head) {
                         line.substr(0, line.size() - 1),
                         next.empty() ? std::string("nothing more") : quote_excerpt(next))};
   }
+  // A crash message after log text with no goroutine after it, as far as detection looks
+  // (GOTRACEBACK=none); a dump further on is still looked for (may_be_log).
+  for (size_t i = first + 1; i < lines.size(); ++i) {
+    if (starts_with(lines[i], "panic: ") || starts_with(lines[i], "fatal error: ")) {
+      return {std::nullopt,
+              fmt::format("a Go crash message with no goroutine after it (printed with "
+                          "GOTRACEBACK=none?): {}",
+                          quote_excerpt(lines[i])),
+              true, i + 1};
+    }
+  }
   return {std::nullopt,
           fmt::format("unknown input format: expected a Go goroutine dump (debug=1, debug=2, "
                       "crash traceback, pprof protobuf), a Java thread dump, a taskdiff "
-                      "snapshot or a JSON task list (taskdiff.tasks/1); found {} (--input-format forces a format; `taskdiff formats` "
-                      "lists them)",
+                      "snapshot or a JSON task list (taskdiff.tasks/1); found {} "
+                      "(--input-format forces a format; `taskdiff formats` lists them)",
                       quote_excerpt(line)),
           true};
 }
