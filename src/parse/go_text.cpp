@@ -694,7 +694,10 @@ private:
       m_start_line = line_number();
       m_first_running = header.status == "running";
     }
-    m_beyond_goroutine_zero = m_beyond_goroutine_zero || header.number != 0 || header.id_too_big;
+    if (header.number != 0 || header.id_too_big) {
+      m_beyond_goroutine_zero = true;
+      ++m_goroutines_beyond_zero;
+    }
     if (header.id == "1") {
       m_goroutine_one_line = line_number();
       if (m_context.goroutine_one_line == 0) {
@@ -1144,6 +1147,7 @@ private:
       fail("a Java thread dump follows the Go dump: give each dump on its own");
     }
     if (m_registers && line == "-----") {
+      m_reports_followed = true;
       m_state = State::thread_reports;
       m_report = Report::expected;
       return;
@@ -1412,6 +1416,8 @@ private:
         m_start_line, std::exchange(m_context.out.panic_message, std::move(m_next_message)),
         std::exchange(m_registers, false), m_head == Head::cut,
         std::exchange(m_beyond_goroutine_zero, false)});
+    m_goroutines_beyond_zero = 0;
+    m_reports_followed = false;
     m_head = Head::log; // the next dump starts with its crash message
     m_unavailable_ids.clear();
     m_builder = StackBuilder(m_context.options.limits, m_context.options.label_sets);
@@ -1614,6 +1620,20 @@ private:
                               m_context.file_line(m_start_line)));
       head_cut();
     }
+    // Its thread reports (`-----`) follow a dump of every goroutine, the runtime's own too at
+    // GOTRACEBACK=crash; a report lists its thread's g0 and the one goroutine it ran (`signal
+    // arrived during cgo execution`, then `goroutine 1 [syscall]:`). Reports after a dump of one
+    // goroutine beyond goroutine 0: the input starts inside the reports.
+    if (has_line_starting(message, "PC=0x") && m_reports_followed &&
+        m_goroutines_beyond_zero == 1 && m_head != Head::cut) {
+      cut_at_head(m_start_line,
+                  fmt::format("the dump at line {} lists one goroutine besides goroutine 0, "
+                              "then thread reports (`-----`): it is a thread's report, which "
+                              "GOTRACEBACK=crash prints after a dump of every goroutine, and the "
+                              "input holds the end of such a dump",
+                              m_context.file_line(m_start_line)));
+      head_cut();
+    }
     if (has_line_starting(message, "SIGQUIT: quit\nPC=0x") && !m_registers) {
       truncated("the dump ends without the register dump (`rax 0x...`, `r0 0x...`) that Go prints "
                 "after the goroutines of a SIGQUIT dump",
@@ -1731,6 +1751,8 @@ private:
   unsigned m_dumps = 0;
   std::string m_first_id;    // of the current dump's first goroutine
   bool m_first_running = false; // it is `[running]`
+  uint64_t m_goroutines_beyond_zero = 0; // in the current dump: not goroutine 0, a g0 stack
+  bool m_reports_followed = false;       // thread reports (`-----`) follow the current dump
   bool m_first_started = false; // it is `[running]` and has a `created by` line
   // The current dump has a goroutine besides goroutine 0 (a thread's own stack, a signal's g0).
   bool m_beyond_goroutine_zero = false;
