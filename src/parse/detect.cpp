@@ -248,6 +248,14 @@ Detection detect_text(std::string_view head) {
                         other_profile, quote_excerpt(line))};
   }
   if (is_goroutine_header(line)) {
+    // A crash message further on: crash output whose log window starts at a goroutine (a stack
+    // the program logged, then the crash), not a debug=2 dump, which holds none.
+    for (size_t i = first + 1; i < lines.size(); ++i) {
+      if (starts_with(lines[i], "panic: ") || starts_with(lines[i], "fatal error: ") ||
+          starts_with(lines[i], "PC=0x")) {
+        return {Format::go_traceback, {}};
+      }
+    }
     return {Format::go_debug2, {}};
   }
   // The whole input is a first line without its line break, cut before it shows which dump it
