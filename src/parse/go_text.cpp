@@ -1751,7 +1751,7 @@ private:
   unsigned m_dumps = 0;
   std::string m_first_id;    // of the current dump's first goroutine
   bool m_first_running = false; // it is `[running]`
-  uint64_t m_goroutines_beyond_zero = 0; // in the current dump: not goroutine 0, a g0 stack
+  uint64_t m_goroutines_beyond_zero = 0; // in the current dump, goroutine 0 (a g0 stack) aside
   bool m_reports_followed = false;       // thread reports (`-----`) follow the current dump
   bool m_first_started = false; // it is `[running]` and has a `created by` line
   // The current dump has a goroutine besides goroutine 0 (a thread's own stack, a signal's g0).
