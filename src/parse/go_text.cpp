@@ -1213,7 +1213,7 @@ private:
   }
 
   // A goroutine header cut short with other text run into it (a log line after runtime.Stack's
-  // full buffer): `goroutin2026/11/24 ...`, `goroutine 12026/11/24 ...`.
+  // full buffer, a log line's date after it): `goroutin2026/11/24 ...`, `goroutine 12026/11/24`.
   static bool header_run_into_text(std::string_view line) {
     constexpr std::string_view k_word = "goroutine ";
     size_t common = 0;
@@ -1227,7 +1227,8 @@ private:
     while (digits < line.size() && is_digit(line[digits])) {
       ++digits;
     }
-    return digits > common && digits < line.size() && line[digits] != ' ';
+    // (`goroutine 5: done` is a line of its own; a date's `/` or `-` right after digits is not.)
+    return digits > common && digits < line.size() && (line[digits] == '/' || line[digits] == '-');
   }
 
   // Counts register lines in a row; true once they make a register dump.
