@@ -34,8 +34,9 @@ struct Detection {
 Detection detect(std::string_view head, bool gzipped);
 // A dump inside a log whose every line carries the log's prefix (`kubectl logs --timestamps`, a
 // CRI log file, journald): the prefix of the first line in `head` that, without it, starts a
-// dump; nullopt when there is none. `pasted`: failing that, the indent of a dump pasted
-// indented (a Markdown code block, an email's `> ` quote), for input nothing else reads.
+// dump; nullopt when there is none. `pasted`: failing that, the text before the first line's
+// dump when nearly every line from there on starts with it (an indent, an email's `> ` quote,
+// `docker compose logs`' `svc-1  | `), for input nothing else reads.
 std::optional<LinePrefix> find_line_prefix(std::string_view head, bool pasted = false);
 
 // Opens, detects, parses and checks one input. Throws Error `NAME:LINE: message`.

@@ -262,8 +262,7 @@ bool parse_file_line(std::string_view untrimmed, FileLine& out) {
   }
   // After the number: nothing, ` +0x1d`, ` fp=...` (a log line's `12:00:00 text` is none).
   std::string_view rest(after, static_cast<size_t>(end - after));
-  if (!rest.empty() && !starts_with(rest, " +") && !starts_with(rest, " fp=") &&
-      !trim(rest).empty()) {
+  if (!starts_with(rest, " +") && !starts_with(rest, " fp=") && !trim(rest).empty()) {
     return false;
   }
   out.file = text.substr(0, static_cast<size_t>(static_cast<const char*>(colon_at) - text.data()));
@@ -695,7 +694,6 @@ private:
       m_first_running = header.status == "running";
     }
     if (header.number != 0 || header.id_too_big) {
-      m_beyond_goroutine_zero = true;
       ++m_goroutines_beyond_zero;
     }
     if (header.id == "1") {
@@ -1416,8 +1414,7 @@ private:
         std::move(m_builder), std::exchange(m_context.ids, {}), std::exchange(m_first_id, {}),
         m_start_line, std::exchange(m_context.out.panic_message, std::move(m_next_message)),
         std::exchange(m_registers, false), m_head == Head::cut,
-        std::exchange(m_beyond_goroutine_zero, false)});
-    m_goroutines_beyond_zero = 0;
+        std::exchange(m_goroutines_beyond_zero, 0)});
     m_reports_followed = false;
     m_head = Head::log; // the next dump starts with its crash message
     m_unavailable_ids.clear();
@@ -1538,7 +1535,7 @@ private:
       m_context.out.panic_message = std::move(m_previous->message);
       m_registers = m_previous->registers;
       m_start_line = m_previous->start_line;
-      m_beyond_goroutine_zero = m_previous->beyond_goroutine_zero;
+      m_goroutines_beyond_zero = m_previous->goroutines_beyond_zero;
       if (m_previous->head_cut) {
         head_cut();
       }
@@ -1612,7 +1609,7 @@ private:
     // Its goroutines follow goroutine 0: a SIGQUIT dump with no other is the end of one, the
     // reports of the other threads that GOTRACEBACK=crash prints after the goroutines (`-----`,
     // `SIGQUIT: quit`, `goroutine 0 [idle]:`).
-    if (has_line_starting(message, "SIGQUIT: quit\nPC=0x") && !m_beyond_goroutine_zero) {
+    if (has_line_starting(message, "SIGQUIT: quit\nPC=0x") && m_goroutines_beyond_zero == 0) {
       cut_at_head(m_start_line,
                   fmt::format("the input holds no goroutine but goroutine 0 (at line {}), a "
                               "thread's own stack, and a SIGQUIT dump lists every goroutine: "
@@ -1752,11 +1749,10 @@ private:
   unsigned m_dumps = 0;
   std::string m_first_id;    // of the current dump's first goroutine
   bool m_first_running = false; // it is `[running]`
-  uint64_t m_goroutines_beyond_zero = 0; // in the current dump, goroutine 0 (a g0 stack) aside
   bool m_reports_followed = false;       // thread reports (`-----`) follow the current dump
   bool m_first_started = false; // it is `[running]` and has a `created by` line
-  // The current dump has a goroutine besides goroutine 0 (a thread's own stack, a signal's g0).
-  bool m_beyond_goroutine_zero = false;
+  // The current dump's goroutines besides goroutine 0 (a thread's own stack, a signal's g0).
+  uint64_t m_goroutines_beyond_zero = 0;
   uint64_t m_start_line = 0; // of its header
   // The dump before the current one, kept until finish() knows whether the current one is only
   // a report's copy of it.
@@ -1768,7 +1764,7 @@ private:
     std::string message; // its crash message
     bool registers = false;
     bool head_cut = false; // it starts inside a goroutine
-    bool beyond_goroutine_zero = false;
+    uint64_t goroutines_beyond_zero = 0;
   };
   std::optional<PreviousDump> m_previous;
   // What the lines before the first goroutine header are (see_head_line): none yet or only empty
